@@ -1,0 +1,1 @@
+"""Authentication and authorisation: token verification, the Principal, permissions, API keys."""

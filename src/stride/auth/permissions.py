@@ -1,0 +1,42 @@
+"""Permissions `{action}:{area}` (view ⊂ update ⊂ manage) and the defaults per access level (§1.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+ACCESS_LEVELS = ("employee", "lead", "manager", "head", "executive")
+ACTIONS = ("view", "update", "manage")
+AREAS = ("performance", "okr", "learning", "directory", "platform")
+
+_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "employee": ("view:performance", "view:okr", "update:okr", "view:learning", "view:directory"),
+}
+_DEFAULTS["lead"] = _DEFAULTS["employee"] + ("update:performance", "update:learning")
+_DEFAULTS["manager"] = _DEFAULTS["lead"]
+_DEFAULTS["head"] = _DEFAULTS["manager"] + ("manage:performance", "manage:okr", "manage:learning")
+_DEFAULTS["executive"] = _DEFAULTS["head"] + ("manage:directory", "manage:platform")
+
+
+def default_permissions(access_level: str) -> tuple[str, ...]:
+    return _DEFAULTS.get(access_level, ())
+
+
+def level_rank(access_level: str) -> int:
+    return ACCESS_LEVELS.index(access_level) if access_level in ACCESS_LEVELS else -1
+
+
+def is_valid_permission(value: str) -> bool:
+    action, _, area = value.partition(":")
+    return action in ACTIONS and area in AREAS
+
+
+def expand(permissions: Iterable[str]) -> frozenset[str]:
+    """Close a permission list under implication: manage:x grants update:x grants view:x."""
+    granted: set[str] = set()
+    for permission in permissions:
+        action, _, area = permission.partition(":")
+        if action not in ACTIONS or area not in AREAS:
+            continue
+        for implied in ACTIONS[: ACTIONS.index(action) + 1]:
+            granted.add(f"{implied}:{area}")
+    return frozenset(granted)

@@ -1,0 +1,60 @@
+"""Settings read from the environment (and a `.env` file), per CONTRACT §7."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str | None = None
+    stride_data_dir: Path = Path(".stride")
+    stride_jwt_secret: str | None = None
+    stride_jwt_public_key: str | None = None
+    stride_jwks_url: str | None = None
+    stride_jwt_issuer: str | None = None
+    stride_jwt_audience: str | None = None
+    stride_jwt_algorithms: str | None = None  # comma list; default by key type
+    stride_log_level: str = "info"
+    stride_app_db_role: str = "stride_app"
+    stride_pool_size: int = 10
+    stride_db_timeout: float = 2.0
+    stride_token_ttl: int = 3600
+
+    @property
+    def data_dir(self) -> Path:
+        return self.stride_data_dir.expanduser().resolve()
+
+    @property
+    def is_embedded(self) -> bool:
+        return not self.database_url
+
+    def jwt_secret(self) -> str:
+        """The HS256 secret: configured, else generated once and kept in the data dir."""
+        if self.stride_jwt_secret:
+            return self.stride_jwt_secret
+        path = self.data_dir / "jwt_secret"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".jwt_secret.{os.getpid()}")
+        tmp.write_text(secrets.token_urlsafe(48))
+        tmp.chmod(0o600)
+        try:  # link() is atomic and refuses to overwrite: concurrent workers agree on one secret
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""What every domain shares: problems (errors), ids, JSON bodies, pagination, filters, idempotency."""

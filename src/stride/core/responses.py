@@ -1,0 +1,18 @@
+"""JSON responses serialised with orjson (UTC date-times with `Z`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi.responses import Response
+
+_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC
+
+
+def dumps(data: Any) -> bytes:
+    return orjson.dumps(data, option=_OPTIONS)
+
+
+def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(dumps(data), status_code=status_code, headers=headers, media_type="application/json")

@@ -1,0 +1,1 @@
+"""Database access: the engine and pool, the embedded server, tenant-scoped transactions, migrations."""

@@ -1,0 +1,1 @@
+"""Discovery: the public manifest of the Data API (the seeds' "Loading manifest…")."""

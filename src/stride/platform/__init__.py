@@ -1,0 +1,1 @@
+"""Platform endpoints: applications, API keys, the token exchange and tenant settings (§1.2)."""
