@@ -1,0 +1,160 @@
+"""Test fixtures: a fresh PostgreSQL database per run (embedded server, or the one DATABASE_URL
+names), migrated once; a real `stride serve` process on a free port spoken to over real HTTP; and
+small organisations built per test in their own tenant, so tests never share mutable state."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SECRET = "test-secret-" + secrets.token_hex(16)
+
+
+def _server_url() -> str:
+    """The libpq URL of the server under test (its maintenance database)."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    os.environ.setdefault("STRIDE_DATA_DIR", str(ROOT / ".stride"))
+    from stride.config import get_settings
+    from stride.db.embedded import embedded_url
+
+    get_settings.cache_clear()
+    return embedded_url(get_settings().data_dir)
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def _asyncpg_dsn(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme.split("+")[0], *parts[1:]))
+
+
+def _run(coro):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    return asyncio.run(coro)
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    base = _server_url()
+    name = f"stride_test_{os.getpid()}_{secrets.token_hex(3)}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(_asyncpg_dsn(base))
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.close()
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(_asyncpg_dsn(base))
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+    _run(create())
+    url = _with_database(base, name)
+    os.environ["DATABASE_URL"] = url
+    os.environ["STRIDE_JWT_SECRET"] = TEST_SECRET
+    from stride.auth.tokens import get_verifier
+    from stride.config import get_settings
+    from stride.db.engine import resolved_owner_url
+    from stride.db.migrate import upgrade
+
+    get_settings.cache_clear()
+    resolved_owner_url.cache_clear()
+    get_verifier.cache_clear()
+    upgrade()
+    try:
+        yield url
+    finally:
+        _run(drop())
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(env: dict[str, str], *, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """A real `stride serve` process; returns it and its base URL once /healthz answers."""
+    port = _free_port()
+    log = open(ROOT / ".stride" / f"server-{port}.log", "wb") if (ROOT / ".stride").exists() else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stride.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"stride serve exited with {process.returncode}")
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return process, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError("stride serve did not become healthy in 30 s")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str) -> Iterator[str]:
+    process, base = start_server({"DATABASE_URL": database_url, "STRIDE_JWT_SECRET": TEST_SECRET,
+                                  "STRIDE_LOG_LEVEL": "warning", "STRIDE_POOL_SIZE": "4"})
+    try:
+        yield base
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture(scope="session")
+async def api(server: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def owner_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """The owner's connection pool, for building fixtures and inspecting what the app wrote."""
+    pool = await asyncpg.create_pool(_asyncpg_dsn(database_url), min_size=1, max_size=4)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+@pytest.fixture
+async def org(owner_db: asyncpg.Pool, api: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+    from tests.factories import build_org
+
+    return await build_org(owner_db)
+
+
+@pytest.fixture
+async def other_org(owner_db: asyncpg.Pool, api: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+    from tests.factories import build_org
+
+    return await build_org(owner_db)
