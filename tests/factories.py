@@ -75,7 +75,7 @@ async def build_org(pool: asyncpg.Pool, tenant_id: str | None = None) -> Org:
     statements: list[tuple[str, tuple[Any, ...]]] = [
         ("INSERT INTO tenants (tenant_id, name) VALUES ($1, $1)", (org.tenant_id,)),
     ]
-    for name, level, _ in PEOPLE:
+    for name, _level, _ in PEOPLE:
         org.people[name] = new_id("usr")
     for name, level, manager in PEOPLE:
         statements.append((

@@ -238,7 +238,7 @@ def order_by(keys: list[SortKey], columns: list[Any]) -> list[Any]:
 
 def typed_cursor_values(entity: Entity, keys: list[SortKey], values: list[Any]) -> list[Any]:
     """Cursor values back to the column types (date-times from ISO strings)."""
-    out = []
+    out: list[Any] = []
     for key, value in zip(keys, values, strict=True):
         kind = "number" if key.name == "_rank" else entity.field_map[key.name].kind
         if value is None:

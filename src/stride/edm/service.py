@@ -209,7 +209,7 @@ async def _existing(ctx: Context, f: Field, ids: list[str]) -> set[str]:
         return found
     if f.ref in BY_NAME:
         return await store.visible_ids(ctx.conn, BY_NAME[f.ref], ctx.principal, ids)
-    checker = REFERENCE_CHECKERS.get(f.ref)
+    checker = REFERENCE_CHECKERS.get(f.ref or "")
     if checker is None:
         return set(ids)  # the referenced kind is not served yet: accepted as given
     return await checker(ctx, ids)  # type: ignore[no-any-return]

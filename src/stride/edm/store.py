@@ -11,8 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from stride.auth.principal import Principal
 from stride.db.tables import ENTITY_TABLES
 from stride.directory.store import visible_people
-from stride.edm.query import ListQuery, filter_clause, keyset_clause, order_by, search_condition, \
-    typed_cursor_values
+from stride.edm.query import (
+    ListQuery,
+    filter_clause,
+    keyset_clause,
+    order_by,
+    search_condition,
+    typed_cursor_values,
+)
 from stride.edm.registry import Entity
 
 

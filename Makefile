@@ -1,0 +1,40 @@
+# Stride's task runner: `make help` lists the verbs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: help install run demo serve lint test test-pytest test-pg15 bench clean
+
+help: ## list the verbs
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/stride: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $(BIN)/stride
+
+install: $(BIN)/stride ## create .venv and install Stride with its dev tools
+
+run: install ## seed the demo tenant on the embedded PostgreSQL and serve on :8000
+	$(BIN)/stride demo
+	$(BIN)/stride serve --port 8000
+
+serve: install ## serve on :8000 (no demo refresh)
+	$(BIN)/stride serve --port 8000
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
+
+test-pytest: install ## the test suite only (embedded PostgreSQL, or DATABASE_URL)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: install lint test-pytest ## install everything, lint, and run the whole test suite
+
+test-pg15: install ## the test suite against a throwaway Debian PostgreSQL 15
+	scripts/pg15.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+clean: ## remove the virtualenv and local data
+	rm -rf $(VENV) .stride
