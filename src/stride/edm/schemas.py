@@ -39,8 +39,18 @@ def _no_nul(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _plain(value: Any) -> Any:
+    return value.model_dump() if isinstance(value, BaseModel) else value
+
+
 def _json_size(value: Any) -> Any:
-    if len(orjson.dumps(value)) > JSON_MAX_BYTES:
+    if len(orjson.dumps(value, default=_plain)) > JSON_MAX_BYTES:
         raise ValueError("must be at most 64 KiB of JSON")
     return value
 
@@ -87,7 +97,8 @@ def field_type(f: Field) -> Any:
         assert f.enum
         return Literal[f.enum]
     if kind in ("string", "text", "id"):
-        return Annotated[Text, PydanticField(max_length=f.max_length, pattern=f.pattern)]
+        text = Annotated[Text, PydanticField(max_length=f.max_length, pattern=f.pattern)]
+        return Annotated[text, AfterValidator(_not_blank)] if f.required else text
     if kind == "datetime":
         return DateTime
     if kind in ("number", "pct"):

@@ -214,3 +214,8 @@ async def _existing(ctx: Context, f: Field, ids: list[str]) -> set[str]:
         return set(ids)  # the referenced kind is not served yet: accepted as given
     return await checker(ctx, ids)  # type: ignore[no-any-return]
 
+
+
+# Entity-specific rules live with their domains and attach themselves to the registry on import.
+import stride.learning.hooks  # noqa: E402,F401
+import stride.okr.hooks  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Learning: the rules and computed fields of LearningRecords, Cohorts and Assessments."""
