@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import ColumnElement, func, insert, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride.auth.principal import Principal
@@ -51,7 +51,7 @@ def scope(entity: Entity, principal: Principal, *, include_deleted: bool = False
     if principal.app_id:
         conditions.append(table.c.app_id == principal.app_id)
     if not include_deleted:
-        conditions.append(table.c.is_deleted.is_(False))
+        conditions.append(not_(table.c.is_deleted))  # matches the partial indexes WHERE NOT is_deleted
     if entity.personal:
         visible = visible_people(principal)
         if visible is not None:
@@ -92,9 +92,8 @@ def _mine(entity: Entity, principal: Principal) -> ColumnElement[bool]:
     return (column == principal.sub) | (table.c.created_by == principal.sub)
 
 
-async def fetch_page(
-    conn: AsyncConnection, entity: Entity, principal: Principal, query: ListQuery,
-) -> tuple[list[dict[str, Any]], bool, int | None]:
+def page_statements(entity: Entity, principal: Principal, query: ListQuery) -> tuple[Any, Any | None]:
+    """The page SELECT (limit + 1 rows, after the cursor) and, with count=true, the COUNT."""
     table = table_of(entity)
     conditions = scope(entity, principal, include_deleted=query.include_deleted)
     for name, op, value in query.filters:
@@ -106,23 +105,28 @@ async def fetch_page(
         matches, rank = search_condition(table.c.search, query.search)
         conditions.append(matches)
     sort_columns = [rank if key.name == "_rank" else field_column(entity, key.name) for key in query.sort]
-
-    total = None
-    if query.count:
-        total = (await conn.execute(select(func.count()).select_from(table).where(*conditions))).scalar_one()
-    page_conditions = list(conditions)
+    count = select(func.count()).select_from(table).where(*conditions) if query.count else None
     if query.after is not None:
         values = typed_cursor_values(entity, query.sort, query.after)
-        page_conditions.append(keyset_clause(query.sort, sort_columns, values))
+        conditions.append(keyset_clause(query.sort, sort_columns, values))
     columns = _columns(entity)
     if rank is not None:
         columns.append(rank.label("_rank"))
-    statement = (select(*columns).where(*page_conditions)
-                 .order_by(*order_by(query.sort, sort_columns)).limit(query.limit + 1))
+    page = (select(*columns).where(*conditions)
+            .order_by(*order_by(query.sort, sort_columns)).limit(query.limit + 1))
+    return page, count
+
+
+async def fetch_page(
+    conn: AsyncConnection, entity: Entity, principal: Principal, query: ListQuery,
+) -> tuple[list[dict[str, Any]], bool, int | None]:
+    page, count = page_statements(entity, principal, query)
+    total = (await conn.execute(count)).scalar_one() if count is not None else None
+    ranked = query.search is not None
     rows = []
-    for row in await conn.execute(statement):
+    for row in await conn.execute(page):
         record = _record(entity, row)
-        if rank is not None:
+        if ranked:
             record["_rank"] = row[-1]
         rows.append(record)
     return rows[: query.limit], len(rows) > query.limit, total
