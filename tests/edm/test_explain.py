@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
-from stride.auth.principal import Principal
 from stride.auth.permissions import default_permissions, expand
+from stride.auth.principal import Principal
 from stride.core.context import tenant_transaction
 from stride.db.engine import create_engine
 from stride.edm.query import encode_cursor, parse_list_query

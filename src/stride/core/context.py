@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -39,6 +40,8 @@ def bearer_claims(credentials: HTTPAuthorizationCredentials | None = Depends(bea
 class Context:
     principal: Principal
     conn: AsyncConnection
+    # Use-case details a hook needs beyond the record (e.g. a check-in's note).
+    attributes: dict[str, Any] = field(default_factory=dict)
 
 
 @asynccontextmanager

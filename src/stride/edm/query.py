@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from stride.core.problems import BadRequest
 from stride.edm.registry import Entity, Field
-from stride.edm.schemas import parse_datetime
+from stride.edm.schemas import INT_MAX, parse_datetime
 
 RESERVED = {"limit", "cursor", "sort", "q", "mine", "include_deleted", "count"}
 OPERATORS = {"eq", "ne", "gt", "gte", "lt", "lte", "in", "contains", "is_null"}
@@ -65,7 +65,7 @@ def _scalar(f: Field, raw: str, param: str) -> Any:
                 raise ValueError
             return value
         if f.kind == "integer":
-            return int(raw)
+            return _integer(int(raw))
         if f.kind == "boolean":
             return _flag(param, raw)
         if f.kind == "datetime":
@@ -75,6 +75,13 @@ def _scalar(f: Field, raw: str, param: str) -> Any:
     if f.enum and raw not in f.enum:
         raise BadRequest(f"Query parameter {param}: {raw!r} is not one of {', '.join(f.enum)}.")
     return raw
+
+
+def _integer(value: int | None) -> int:
+    """Integer columns are int4: anything outside cannot match and must not reach the driver."""
+    if value is None or not -INT_MAX - 1 <= value <= INT_MAX:
+        raise ValueError("out of range")
+    return value
 
 
 def parse_list_query(entity: Entity, items: list[tuple[str, str]]) -> ListQuery:
@@ -117,7 +124,7 @@ def parse_list_query(entity: Entity, items: list[tuple[str, str]]) -> ListQuery:
 def _limit(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 3 or not 1 <= int(raw) <= MAX_LIMIT:
         raise BadRequest(f"Query parameter limit must be an integer from 1 to {MAX_LIMIT}.")
     return int(raw)
 
@@ -251,9 +258,9 @@ def typed_cursor_values(entity: Entity, keys: list[SortKey], values: list[Any]) 
                 value = parse_datetime(value)
             elif kind in ("number", "pct"):
                 value = float(value)
-            elif kind == "integer" and not isinstance(value, int):
-                raise TypeError
-            elif kind in ("string", "text", "id", "enum") and not isinstance(value, str):
+            elif kind == "integer":
+                value = _integer(value if isinstance(value, int) and not isinstance(value, bool) else None)
+            elif kind in ("string", "text", "id", "enum") and (not isinstance(value, str) or "\x00" in value):
                 raise TypeError
             elif kind == "boolean" and not isinstance(value, bool):
                 raise TypeError

@@ -67,8 +67,9 @@ class Field:
 class Hooks:
     """Per-entity behaviour the generic service calls; each is an async callable or None."""
 
+    lock: Callable[..., Any] | None = None  # (ctx) -> None, first thing in every write transaction
     validate: Callable[..., Any] | None = None  # (ctx, merged_record, before) -> None, raise on error
-    before_write: Callable[..., Any] | None = None  # (ctx, values, before) -> None, may add computed values
+    before_write: Callable[..., Any] | None = None  # (ctx, values, merged, before) -> None, adds computed values
     after_write: Callable[..., Any] | None = None  # (ctx, record, before) -> None, propagate
     present: Callable[..., Any] | None = None  # (principal, record) -> record, hide fields
 

@@ -30,7 +30,10 @@ def parse_datetime(value: Any) -> datetime:
         raise ValueError("must be an ISO 8601 date or date-time string")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:59-23:59 lies beyond year 9999 in UTC
+        raise ValueError("is out of the supported date range") from None
 
 
 def _no_nul(value: str) -> str:
@@ -152,8 +155,8 @@ def _update_model(entity: Entity) -> type[BaseModel]:
     for f in entity.writable_fields:
         value_type = field_type(f) | None if f.nullable else field_type(f)
         definitions[f.name] = (value_type, PydanticField(None, **_describe(f)))
-    definitions["version"] = (int | None, PydanticField(None, description="Expected current version: a "
-                                                        "mismatch answers 409 with the current record."))
+    definitions["version"] = (Annotated[int, PydanticField(strict=True)] | None, PydanticField(
+        None, description="Expected current version: a mismatch answers 409 with the current record."))
     return create_model(f"{entity.name}Update", __config__=_FORBID, **definitions)
 
 

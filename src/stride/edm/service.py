@@ -91,14 +91,16 @@ async def create_record(ctx: Context, entity: Entity, body: BaseModel) -> dict[s
         if f.required and values.get(f.name) is None:
             raise field_error(f.name, "is required")
     _require_write(ctx, entity, values.get("person_id"))
+    await _lock(ctx, entity)
     await _check_references(ctx, entity, values, before=None)
+    merged = _merged(entity, None, values)
     if entity.hooks.validate:
-        await entity.hooks.validate(ctx, _merged(entity, None, values), None)
+        await entity.hooks.validate(ctx, merged, None)
     now = func.now()
     values.update(id=new_id(entity.prefix), tenant_id=principal.tenant_id, app_id=principal.app_id,
                   created_at=now, updated_at=now, created_by=principal.sub, updated_by=principal.sub)
     if entity.hooks.before_write:
-        await entity.hooks.before_write(ctx, values, None)
+        await entity.hooks.before_write(ctx, values, merged, None)
     record = await store.insert_record(ctx.conn, entity, values)
     if entity.hooks.after_write:
         await entity.hooks.after_write(ctx, record, None)
@@ -128,7 +130,13 @@ def _check_version(before: dict[str, Any], if_match: str | None, body_version: i
                        slug="version-conflict", current=present(ctx, entity, dict(before)))
 
 
+async def _lock(ctx: Context, entity: Entity) -> None:
+    if entity.hooks.lock:
+        await entity.hooks.lock(ctx)
+
+
 async def _locked(ctx: Context, entity: Entity, record_id: str) -> dict[str, Any]:
+    await _lock(ctx, entity)
     before = await store.fetch(ctx.conn, entity, ctx.principal, record_id, for_update=True)
     if before is None:
         raise NotFound(f"No {entity.name} {record_id}.")
@@ -146,11 +154,12 @@ async def update_record(
         _require_write(ctx, entity, values["person_id"])  # moving a record to someone else
     _check_version(before, if_match, getattr(body, "version", None), ctx, entity)
     await _check_references(ctx, entity, values, before=before)
+    merged = _merged(entity, before, values)
     if entity.hooks.validate:
-        await entity.hooks.validate(ctx, _merged(entity, before, values), before)
+        await entity.hooks.validate(ctx, merged, before)
     values["updated_by"] = ctx.principal.sub
     if entity.hooks.before_write:
-        await entity.hooks.before_write(ctx, values, before)
+        await entity.hooks.before_write(ctx, values, merged, before)
     record = await store.update_record(ctx.conn, entity, ctx.principal, record_id, values)
     if entity.hooks.after_write:
         await entity.hooks.after_write(ctx, record, before)
