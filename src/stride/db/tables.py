@@ -199,5 +199,23 @@ idempotency_keys = Table(
     Index("ix_idempotency_created", "created_at"),
 )
 
+# Responses to assessments (CONTRACT §2.4): one per person and assessment.
+assessment_responses = Table(
+    "assessment_responses", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("assessment_id", Text, nullable=False),
+    Column("person_id", Text, nullable=False),
+    Column("answers", JSONB, nullable=False),
+    Column("score", Float),
+    Column("passed", Boolean),
+    Column("learning_record_id", Text),
+    Column("app_id", Text),
+    Column("created_at", TSTZ, nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index("ux_assessment_responses_person", "tenant_id", "assessment_id", "person_id", unique=True),
+    Index("ix_assessment_responses_person", "tenant_id", "person_id"),
+)
+
 # Tables under row-level security (all but the key lookup), and the column naming their tenant.
 TENANT_TABLES: tuple[str, ...] = tuple(t.name for t in metadata.sorted_tables if t.name != "api_key_lookup")

@@ -102,8 +102,7 @@ async def create_record(ctx: Context, entity: Entity, body: BaseModel) -> dict[s
     if entity.hooks.before_write:
         await entity.hooks.before_write(ctx, values, merged, None)
     record = await store.insert_record(ctx.conn, entity, values)
-    if entity.hooks.after_write:
-        await entity.hooks.after_write(ctx, record, None)
+    record = await _after_write(ctx, entity, record, None)
     return present(ctx, entity, record)
 
 
@@ -128,6 +127,16 @@ def _check_version(before: dict[str, Any], if_match: str | None, body_version: i
     if body_version is not None and body_version != before["version"]:
         raise Conflict(f"version {body_version} is stale; the record is at version {before['version']}.",
                        slug="version-conflict", current=present(ctx, entity, dict(before)))
+
+
+async def _after_write(ctx: Context, entity: Entity, record: dict[str, Any],
+                       before: dict[str, Any] | None) -> dict[str, Any]:
+    """Propagate a write (roll-ups, counts); a hook that recomputed the record itself returns it anew."""
+    if entity.hooks.after_write:
+        refreshed = await entity.hooks.after_write(ctx, record, before)
+        if refreshed is not None:
+            return dict(refreshed)
+    return record
 
 
 async def _lock(ctx: Context, entity: Entity) -> None:
@@ -161,8 +170,7 @@ async def update_record(
     if entity.hooks.before_write:
         await entity.hooks.before_write(ctx, values, merged, before)
     record = await store.update_record(ctx.conn, entity, ctx.principal, record_id, values)
-    if entity.hooks.after_write:
-        await entity.hooks.after_write(ctx, record, before)
+    record = await _after_write(ctx, entity, record, before)
     return present(ctx, entity, record)
 
 
