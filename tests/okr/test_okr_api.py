@@ -185,3 +185,11 @@ async def test_random_trees_roll_up_like_a_recomputation(api, owner_db, data) ->
     stored = {o["id"]: o["progress_pct"] for o in (await api.get(
         OBJECTIVES, params={"limit": 200}, headers=target.headers("exec"))).json()["data"]}
     assert stored == await _recomputed(api, target)
+
+
+async def test_moving_the_objective_period_updates_key_result_health(api, org) -> None:  # type: ignore[no-untyped-def]
+    future = await objective(api, org, period=f"{datetime.now(UTC).year + 1}-Q1")
+    kr = await key_result(api, org, future["id"])
+    assert kr["status"] == "not_started"
+    await api.patch(f"{OBJECTIVES}/{future['id']}", json={"period": "2020-Q1"}, headers=org.headers("exec"))
+    assert (await get(api, org, f"{KEY_RESULTS}/{kr['id']}"))["status"] == "off_track"

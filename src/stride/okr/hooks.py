@@ -70,8 +70,13 @@ async def validate_objective(ctx: Context, record: dict[str, Any], before: dict[
 
 
 async def roll_up_objective(ctx: Context, record: dict[str, Any], before: dict[str, Any] | None) -> None:
-    """A new, moved, re-weighted or deleted objective changes its parents' roll-up."""
+    """A new, moved, re-weighted or deleted objective changes its parents' roll-up; a new period
+    changes its key results' health."""
     tenant, parent = ctx.principal.tenant_id, record["parent_objective_id"]
+    if before is not None and before["period"] != record["period"]:
+        elapsed = elapsed_share(record["period"], datetime.now(UTC))
+        rows = await store.key_results_of(ctx.conn, tenant, record["id"])
+        await store.set_statuses(ctx.conn, tenant, {r.id: health(r.progress_pct, r.current, elapsed) for r in rows})
     if before is None:
         await store.recompute_chain(ctx.conn, tenant, parent)
         return

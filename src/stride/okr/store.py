@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select, text
+from typing import Any
+
+from sqlalchemy import and_, bindparam, not_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride.db.tables import ENTITY_TABLES
@@ -81,3 +83,24 @@ async def recompute_chain(conn: AsyncConnection, tenant_id: str, objective_id: s
             break
         objective_id = row.parent_objective_id
     return levels
+
+
+async def key_results_of(conn: AsyncConnection, tenant_id: str, objective_id: str) -> list[Any]:
+    key_results = ENTITY_TABLES["KeyResult"]
+    rows = await conn.execute(select(key_results.c.id, key_results.c.progress_pct, key_results.c.current).where(
+        key_results.c.tenant_id == tenant_id, key_results.c.objective_id == objective_id,
+        not_(key_results.c.is_deleted)))
+    return list(rows)
+
+
+async def set_statuses(conn: AsyncConnection, tenant_id: str, statuses: dict[str, str]) -> None:
+    """Set key results' health in one statement."""
+    if not statuses:
+        return
+    key_results = ENTITY_TABLES["KeyResult"]
+    await conn.execute(
+        update(key_results)
+        .where(key_results.c.tenant_id == tenant_id, key_results.c.id == bindparam("kr_id"))
+        .values(status=bindparam("new_status")),
+        [{"kr_id": k, "new_status": v} for k, v in statuses.items()],
+    )
