@@ -49,11 +49,16 @@ async def load_principal(conn: AsyncConnection, claims: Claims) -> Principal:
     from stride.platform import store as platform
 
     if claims.sub.startswith("app_"):
-        if claims.app_id != claims.sub or not await platform.application_is_active(conn, claims.tenant_id, claims.app_id):
+        current = None
+        if claims.app_id == claims.sub:
+            current = await platform.active_application_permissions(conn, claims.tenant_id, claims.app_id)
+        if current is None:
             raise Unauthorized("The token's application does not exist or was deleted.")
-        return Principal(claims.tenant_id, claims.sub, claims.app_id, expand(claims.permissions or ()), None)
+        # A token keeps no more than the application holds now: narrowing an app takes effect at once.
+        granted = expand(claims.permissions or ()) & expand(current)
+        return Principal(claims.tenant_id, claims.sub, claims.app_id, granted, None)
     person = await directory.get_person(conn, claims.tenant_id, claims.sub)
     if person is None or person["status"] != "active":
         raise Unauthorized("The token's subject is not an active person of this tenant.")
-    granted = claims.permissions if claims.permissions is not None else default_permissions(person["access_level"])
-    return Principal(claims.tenant_id, claims.sub, claims.app_id, expand(granted), person["access_level"])
+    listed = claims.permissions if claims.permissions is not None else default_permissions(person["access_level"])
+    return Principal(claims.tenant_id, claims.sub, claims.app_id, expand(listed), person["access_level"])

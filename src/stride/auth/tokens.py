@@ -11,7 +11,7 @@ from typing import Any
 import jwt
 
 from stride.config import Settings, get_settings
-from stride.core.problems import Unauthorized
+from stride.core.problems import ServiceUnavailable, Unauthorized
 
 ASYMMETRIC = ("RS256", "ES256")
 
@@ -47,6 +47,11 @@ class Verifier:
     def verify(self, token: str) -> Claims:
         try:
             key = self.jwks.get_signing_key_from_jwt(token).key if self.jwks else self.key
+        except jwt.PyJWKClientConnectionError:
+            raise ServiceUnavailable("The identity provider's key set (JWKS) cannot be reached.") from None
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            raise Unauthorized(f"Invalid token: {exc}") from None
+        try:
             payload = jwt.decode(
                 token,
                 key,
