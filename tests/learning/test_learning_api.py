@@ -141,3 +141,26 @@ async def test_responses_of_other_tenants_are_404(api, org, other_org) -> None: 
                               headers=org.headers("carol"))
     assert answered.status_code == 201 and answered.json()["score"] is None and answered.json()["passed"] is None
     assert answered.json()["learning_record_id"] is None  # only kind=learning records completion
+
+
+async def test_membership_changes_keep_cohort_and_assessment_figures_current(api, org, owner_db) -> None:  # type: ignore[no-untyped-def]
+    group = await add_group(owner_db, org, "Cohort B", "cohort", [("alice", "member")])
+    cohort = await post(api, org, COHORTS, {"name": "B", "group_id": group})
+    survey = await post(api, org, ASSESSMENTS, {"kind": "survey", "name": "Pulse", "status": "open",
+                                                "target_group_id": group,
+                                                "questions": [{"id": "q", "text": "Happy?", "type": "boolean"}]})
+    await post(api, org, RECORDS, {"title": "M", "linked_cohort_id": cohort["id"], "completed_at": "2026-01-02"},
+               who="alice")
+    await api.post(f"{ASSESSMENTS}/{survey['id']}/responses", json={"answers": [{"question_id": "q", "value": True}]},
+                   headers=org.headers("alice"))
+    assert (await get(api, org, f"{COHORTS}/{cohort['id']}"))["current_completion_pct"] == 100
+    assert (await get(api, org, f"{ASSESSMENTS}/{survey['id']}"))["completion_pct"] == 100
+    added = await api.post(f"/api/v1/directory/groups/{group}/members",
+                           json={"person_id": org.people["bob"], "role": "member"}, headers=org.headers("exec"))
+    assert added.status_code in (200, 201), added.text
+    assert (await get(api, org, f"{COHORTS}/{cohort['id']}"))["current_completion_pct"] == 50
+    assert (await get(api, org, f"{ASSESSMENTS}/{survey['id']}"))["completion_pct"] == 50
+    removed = await api.delete(f"/api/v1/directory/groups/{group}/members/{org.people['bob']}",
+                               headers=org.headers("exec"))
+    assert removed.status_code == 204
+    assert (await get(api, org, f"{ASSESSMENTS}/{survey['id']}"))["completion_pct"] == 100

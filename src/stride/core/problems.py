@@ -22,7 +22,7 @@ class StrideError(Exception):
         self,
         detail: str,
         *,
-        errors: list[dict[str, str]] | None = None,
+        errors: list[dict[str, Any]] | None = None,
         current: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
         slug: str | None = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride.core.context import Context
 from stride.core.ids import is_id, new_id
@@ -98,6 +99,22 @@ async def refresh_cohort(ctx: Context, cohort_id: str | None) -> None:
 
 
 async def refresh_group_cohorts(ctx: Context, group_id: str) -> None:
-    """Membership of a cohort group changed: its cohorts' completion changes with it."""
-    for cohort_id in await store.cohorts_of_group(ctx.conn, ctx.principal.tenant_id, group_id):
-        await refresh_cohort(ctx, cohort_id)
+    """Membership of a group changed (the directory calls this)."""
+    await refresh_groups(ctx.conn, ctx.principal.tenant_id, [group_id])
+
+
+async def refresh_groups(conn: AsyncConnection, tenant_id: str, group_ids: list[str]) -> None:
+    """Membership of these groups changed: the completion of cohorts built on them, and of
+    assessments targeting them or those cohorts, changes with it. Locks are taken assessments
+    first, then cohorts, each in id order, the order every other writer of these figures uses."""
+    if not group_ids:
+        return
+    cohort_ids = await store.cohorts_of_groups(conn, tenant_id, sorted(set(group_ids)))
+    assessment_ids = await store.assessments_targeting(conn, tenant_id, sorted(set(group_ids)), cohort_ids)
+    for assessment_id in assessment_ids:
+        await store.lock_assessment(conn, tenant_id, assessment_id)
+    for cohort_id in cohort_ids:
+        await store.lock_cohort(conn, tenant_id, cohort_id)
+        await store.recompute_cohort(conn, tenant_id, cohort_id)
+    for assessment_id in assessment_ids:
+        await store.recompute_assessment(conn, tenant_id, assessment_id)

@@ -115,3 +115,18 @@ async def list_responses(conn: AsyncConnection, tenant_id: str, assessment_id: s
         statement = statement.where(t.c.id > after)
     rows = await conn.execute(statement.order_by(t.c.id).limit(limit + 1))
     return [{str(k): v for k, v in r.items()} for r in rows.mappings()]
+
+
+async def assessments_targeting(conn: AsyncConnection, tenant_id: str, group_ids: list[str],
+                                cohort_ids: list[str]) -> list[str]:
+    rows = await conn.execute(select(assessments.c.id).where(
+        assessments.c.tenant_id == tenant_id,
+        assessments.c.target_group_id.in_(group_ids) | assessments.c.target_cohort_id.in_(cohort_ids),
+    ).order_by(assessments.c.id))
+    return [r[0] for r in rows]
+
+
+async def cohorts_of_groups(conn: AsyncConnection, tenant_id: str, group_ids: list[str]) -> list[str]:
+    rows = await conn.execute(select(cohorts.c.id).where(
+        cohorts.c.tenant_id == tenant_id, cohorts.c.group_id.in_(group_ids)).order_by(cohorts.c.id))
+    return [r[0] for r in rows]
