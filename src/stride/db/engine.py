@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
+import orjson
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from stride.config import Settings, get_settings
+
+# What a stopped, restarting, unreachable or saturated database raises, wherever it surfaces.
+# Class 57 (operator intervention) covers shutdown, crash, "starting up" and statement timeouts.
+_UNAVAILABLE = (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError, asyncpg.OperatorInterventionError,
+                asyncpg.TooManyConnectionsError, asyncpg.InterfaceError, sa_exc.TimeoutError,
+                sa_exc.DisconnectionError, sa_exc.OperationalError, sa_exc.InterfaceError)
+
+
+# The exception families under which an outage can surface (handlers are registered per family).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sa_exc.SQLAlchemyError, OSError, asyncpg.PostgresError,
+                                                asyncpg.InterfaceError)
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` (or what caused it) means the database cannot be reached right now (§5: 503)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, _UNAVAILABLE):
+            return True
+        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def owner_url(settings: Settings | None = None) -> str:
@@ -44,6 +71,9 @@ def create_engine(settings: Settings | None = None, *, pool_size: int | None = N
         max_overflow=0,
         pool_timeout=settings.stride_db_timeout,
         pool_recycle=1800,
+        # jsonb prints a large float without an exponent (1e300 comes back as 1000…0); orjson reads such
+        # a literal back as the float it was, where json.loads makes an int no JSON encoder can write.
+        json_deserializer=orjson.loads,
         connect_args={
             "timeout": settings.stride_db_timeout,
             "command_timeout": 15,

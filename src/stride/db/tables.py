@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Computed,
+    Date,
     Float,
     ForeignKeyConstraint,
     Index,
@@ -219,3 +220,177 @@ assessment_responses = Table(
 
 # Tables under row-level security (all but the key lookup), and the column naming their tenant.
 TENANT_TABLES: tuple[str, ...] = tuple(t.name for t in metadata.sorted_tables if t.name != "api_key_lookup")
+
+
+# ==================================================================================================
+# Performance reviews (seed 001, CONTRACT §3) — owned by src/stride/reviews; created by migration 0002.
+# Feedback responses carry no reviewer, request or time column: anonymity is structural (§3.4).
+# ==================================================================================================
+
+review_templates = Table(
+    "review_templates", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("access_level", Text),
+    Column("is_default", Boolean, nullable=False, server_default=text("false")),
+    *_stamps(),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index("ux_review_templates_default", "tenant_id", unique=True, postgresql_where=text("is_default")),
+    Index("ux_review_templates_access_level", "tenant_id", "access_level", unique=True,
+          postgresql_where=text("access_level IS NOT NULL")),
+)
+
+review_template_items = Table(
+    "review_template_items", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("template_id", Text, nullable=False),
+    Column("area", Text, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("is_mandatory", Boolean, nullable=False, server_default=text("false")),
+    Column("sort_order", Integer, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "template_id"], ["review_templates.tenant_id", "review_templates.id"],
+                         ondelete="CASCADE", name="fk_review_template_items_template"),
+    Index("ix_review_template_items_template", "tenant_id", "template_id", "sort_order"),
+)
+
+review_cycles = Table(
+    "review_cycles", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("due_date", Date),
+    Column("status", Text, nullable=False, server_default=text("'draft'")),
+    *_stamps(),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index("ix_review_cycles_period", "tenant_id", "period_start", "id"),
+    Index("ix_review_cycles_status", "tenant_id", "status", "period_start"),
+)
+
+reviews = Table(
+    "reviews", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("cycle_id", Text, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("reviewer_id", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default=text("'draft'")),
+    Column("strengths", Text),
+    Column("growth_areas", Text),
+    Column("discussion_topics", Text),
+    Column("reviewer_notes", Text),
+    Column("action_items", Text),
+    Column("kpi_pass_count", Integer),
+    Column("kpi_total_count", Integer),
+    Column("kpi_passed", Boolean),
+    Column("completed_at", TSTZ),
+    *_stamps(),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
+                         name="fk_reviews_cycle"),
+    ForeignKeyConstraint(["tenant_id", "user_id"], ["people.tenant_id", "people.id"], name="fk_reviews_user"),
+    ForeignKeyConstraint(["tenant_id", "reviewer_id"], ["people.tenant_id", "people.id"],
+                         name="fk_reviews_reviewer"),
+    # Seed 001: "Returns 409 if a review already exists for the user in this cycle".
+    Index("ux_reviews_cycle_user", "tenant_id", "cycle_id", "user_id", unique=True),
+    Index("ix_reviews_cycle_status", "tenant_id", "cycle_id", "status"),
+    Index("ix_reviews_user", "tenant_id", "user_id", "status"),
+    Index("ix_reviews_reviewer", "tenant_id", "reviewer_id", "status"),
+    Index("ix_reviews_status", "tenant_id", "status"),
+)
+
+# A snapshot of the template's items taken when the review is created: later template edits never
+# change an existing review.
+review_kpi_ratings = Table(
+    "review_kpi_ratings", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("review_id", Text, nullable=False),
+    Column("template_item_id", Text),
+    Column("area", Text, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("is_mandatory", Boolean, nullable=False, server_default=text("false")),
+    Column("rating", Text),
+    Column("notes", Text),
+    Column("sort_order", Integer, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "review_id"], ["reviews.tenant_id", "reviews.id"], ondelete="CASCADE",
+                         name="fk_review_kpi_ratings_review"),
+    Index("ix_review_kpi_ratings_review", "tenant_id", "review_id", "sort_order"),
+)
+
+review_goals = Table(
+    "review_goals", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("review_id", Text, nullable=False),
+    Column("goal", Text, nullable=False),
+    Column("success_measures", Text),
+    Column("support_needed", Text),
+    Column("status", Text),
+    Column("sort_order", Integer, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "review_id"], ["reviews.tenant_id", "reviews.id"], ondelete="CASCADE",
+                         name="fk_review_goals_review"),
+    Index("ix_review_goals_review", "tenant_id", "review_id", "sort_order"),
+)
+
+# No updated_at: the time a request turned `submitted` would date its (anonymous) response.
+feedback_requests = Table(
+    "feedback_requests", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("cycle_id", Text, nullable=False),
+    Column("subject_id", Text, nullable=False),
+    Column("reviewer_id", Text, nullable=False),
+    Column("due_date", Date),
+    Column("status", Text, nullable=False, server_default=text("'pending'")),
+    Column("created_at", TSTZ, nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
+                         name="fk_feedback_requests_cycle"),
+    ForeignKeyConstraint(["tenant_id", "subject_id"], ["people.tenant_id", "people.id"],
+                         name="fk_feedback_requests_subject"),
+    ForeignKeyConstraint(["tenant_id", "reviewer_id"], ["people.tenant_id", "people.id"],
+                         name="fk_feedback_requests_reviewer"),
+    Index("ux_feedback_requests_pair", "tenant_id", "cycle_id", "subject_id", "reviewer_id", unique=True),
+    Index("ix_feedback_requests_reviewer", "tenant_id", "reviewer_id", "status"),
+    Index("ix_feedback_requests_subject", "tenant_id", "subject_id", "cycle_id"),
+)
+
+# Deliberately without reviewer_id, request_id or any timestamp; ids are random (uuid4), not
+# time-ordered, so neither a column nor the id's order can link a response to its author.
+feedback_responses = Table(
+    "feedback_responses", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("cycle_id", Text, nullable=False),
+    Column("subject_id", Text, nullable=False),
+    Column("organisation_rating", Text),
+    Column("organisation_comment", Text),
+    Column("performance_rating", Text),
+    Column("performance_comment", Text),
+    Column("communication_rating", Text),
+    Column("communication_comment", Text),
+    Column("development_rating", Text),
+    Column("development_comment", Text),
+    Column("automation_rating", Text),
+    Column("automation_comment", Text),
+    Column("overall_comment", Text),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
+                         name="fk_feedback_responses_cycle"),
+    ForeignKeyConstraint(["tenant_id", "subject_id"], ["people.tenant_id", "people.id"],
+                         name="fk_feedback_responses_subject"),
+    Index("ix_feedback_responses_subject", "tenant_id", "subject_id", "cycle_id"),
+)
+
+REVIEW_TABLES: tuple[str, ...] = (
+    "review_templates", "review_template_items", "review_cycles", "reviews", "review_kpi_ratings",
+    "review_goals", "feedback_requests", "feedback_responses",
+)
