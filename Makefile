@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: help install run demo serve lint test test-pytest test-pg15 bench clean
+.PHONY: help install run demo serve lint test test-pytest test-pg15 sdk-types bench clean
 
 help: ## list the verbs
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,11 @@ test: install lint test-pytest ## install everything, lint, and run the whole te
 
 test-pg15: install ## the test suite against a throwaway Debian PostgreSQL 15
 	scripts/pg15.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+sdk-types: install ## regenerate sdk/typescript/src/openapi.ts after an API change (no server needed)
+	cd sdk/typescript && { test -x node_modules/.bin/tsc || npm ci --no-audit --no-fund; }
+	$(BIN)/python -c 'import json, sys; from stride.app import create_app; json.dump(create_app().openapi(), sys.stdout)' \
+		| (cd sdk/typescript && node scripts/generate.mjs -)
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) .stride
