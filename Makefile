@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: help install run demo serve lint test test-pytest test-pg15 sdk-types bench clean
+.PHONY: help install browser run demo serve lint test test-pytest test-pg15 sdk-types bench clean
 
 help: ## list the verbs
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,7 +28,10 @@ lint: install ## ruff and mypy
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 
-test-pytest: install ## the test suite only (embedded PostgreSQL, or DATABASE_URL)
+browser: ## make sure Debian's Chromium is at /usr/bin/chromium (the explorer's browser test)
+	scripts/ensure-chromium.sh
+
+test-pytest: install browser ## the test suite only (embedded PostgreSQL, or DATABASE_URL)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: install lint test-pytest ## install everything, lint, and run the whole test suite
