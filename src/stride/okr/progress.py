@@ -53,15 +53,24 @@ def period_bounds(period: str) -> tuple[datetime, datetime]:
         first, months = 1 + 6 * (int(part[1]) - 1), 6
     else:
         first, months = 1 + 3 * (int(part[1]) - 1), 3
-    start = datetime(year, first, 1, tzinfo=UTC)
     end_month = first + months
-    end = datetime(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1, tzinfo=UTC)
+    end_year = year + (end_month - 1) // 12
+    # The pattern admits years 0000 and 9999; Python's calendar is 1–9999, so pin the edges.
+    start = datetime(year, first, 1, tzinfo=UTC) if year >= 1 else datetime.min.replace(tzinfo=UTC)
+    if end_year > 9999:
+        end = datetime.max.replace(tzinfo=UTC)
+    elif end_year < 1:
+        end = datetime(1, 1, 1, tzinfo=UTC)
+    else:
+        end = datetime(end_year, (end_month - 1) % 12 + 1, 1, tzinfo=UTC)
     return start, end
 
 
 def elapsed_share(period: str, now: datetime) -> float:
     """How much of the period has passed, in [0, 1]."""
     start, end = period_bounds(period)
+    if end <= start:  # a period wholly before year 1
+        return 1.0
     share = (now - start).total_seconds() / (end - start).total_seconds()
     return min(1.0, max(0.0, share))
 
