@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -30,10 +31,15 @@ async def tenant_transaction(engine: AsyncEngine, tenant_id: str) -> AsyncIterat
         yield conn
 
 
-def bearer_claims(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Claims:
+async def bearer_claims(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Claims:
+    """Verify the bearer token on the event loop (HS/RS verification is CPU-only and fast); only a
+    JWKS lookup, which may touch the network, goes to the thread pool."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthorized()
-    return get_verifier().verify(credentials.credentials)
+    verifier = get_verifier()
+    if verifier.jwks is not None:
+        return await run_in_threadpool(verifier.verify, credentials.credentials)
+    return verifier.verify(credentials.credentials)
 
 
 @dataclass

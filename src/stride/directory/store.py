@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Text,
     and_,
     bindparam,
     delete,
@@ -135,17 +136,45 @@ async def tenant_exists(conn: AsyncConnection, tenant_id: str) -> bool:
 
 
 # ------------------------------------------------------------------------------- visibility (§1.4)
-def _led_members(principal: Principal, kind: str, role: str) -> Select[Any]:
+_TENANT = bindparam("visibility_tenant", type_=Text())
+_CALLER = bindparam("visibility_sub", type_=Text())
+
+
+def _led_members(kind: str, role: str) -> Select[Any]:
     """Members of groups of `kind` in which the caller holds `role` (squad leads, department heads)."""
-    leader, member = group_members.alias("leader"), group_members.alias("member")
+    leader, member = group_members.alias(f"leader_{kind}"), group_members.alias(f"member_{kind}")
     return (
         select(member.c.person_id)
         .select_from(leader)
         .join(groups, and_(groups.c.tenant_id == leader.c.tenant_id, groups.c.id == leader.c.group_id))
         .join(member, and_(member.c.tenant_id == leader.c.tenant_id, member.c.group_id == leader.c.group_id))
-        .where(leader.c.tenant_id == principal.tenant_id, leader.c.person_id == principal.sub,
+        .where(leader.c.tenant_id == _TENANT, leader.c.person_id == _CALLER,
                leader.c.role == role, groups.c.kind == kind, groups.c.is_deleted.is_(False))
     )
+
+
+def _visible_people_statement() -> Select[Any]:
+    reports = (
+        select(people.c.id)
+        .where(people.c.tenant_id == _TENANT, people.c.manager_id == _CALLER)
+        .cte("reports", recursive=True)
+    )
+    below = people.alias("below")
+    reports = reports.union(
+        select(below.c.id).join(reports, and_(below.c.manager_id == reports.c.id))
+        .where(below.c.tenant_id == _TENANT)
+    )
+    return select(union(
+        select(_CALLER.label("id")),
+        select(reports.c.id),
+        _led_members("squad", "lead"),
+        _led_members("department", "head"),
+    ).subquery().c.id)
+
+
+# Built once: constructing this statement per request cost ~1.2 ms of CPU (bench/); each request
+# only binds the tenant and the caller.
+_VISIBLE_PEOPLE = _visible_people_statement()
 
 
 def visible_people(principal: Principal) -> Select[Any] | None:
@@ -156,22 +185,7 @@ def visible_people(principal: Principal) -> Select[Any] | None:
         return None
     if not principal.is_person:
         return select(literal(None))
-    reports = (
-        select(people.c.id)
-        .where(people.c.tenant_id == principal.tenant_id, people.c.manager_id == principal.sub)
-        .cte("reports", recursive=True)
-    )
-    below = people.alias("below")
-    reports = reports.union(
-        select(below.c.id).join(reports, and_(below.c.manager_id == reports.c.id))
-        .where(below.c.tenant_id == principal.tenant_id)
-    )
-    return select(union(
-        select(literal(principal.sub).label("id")),
-        select(reports.c.id),
-        _led_members(principal, "squad", "lead"),
-        _led_members(principal, "department", "head"),
-    ).subquery().c.id)
+    return _VISIBLE_PEOPLE.params(visibility_tenant=principal.tenant_id, visibility_sub=principal.sub)
 
 
 async def person_is_visible(conn: AsyncConnection, principal: Principal, person_id: str) -> bool:

@@ -1,0 +1,360 @@
+"""The Data API under load: 1,000,000 PersonGoals over 100 tenants and 10,000 people, served by
+`stride serve` and hit by wrk with 32 connections — list by person, get by id, create, and the tenant
+list's first page against a page 90% deep by cursor — next to two references on the same database and
+data: a bare FastAPI + asyncpg app running Stride's own SQL (the framework floor), and pgbench running
+that SQL directly (the database ceiling). Prints req/s, p50 and p99 and checks the issue's targets.
+
+    .venv/bin/python bench/run.py [--scale small|full] [--workers N] [--duration S]     (or: make bench)
+
+Uses DATABASE_URL's server or the embedded PostgreSQL; the data lives in its own database
+(stride_bench, stride_bench_small), loaded once with COPY and reused while it matches. Every load run is
+bounded by time (wrk -d, pgbench -T, subprocess timeouts); every setup loop by count. Loopback only.
+Writes bench/results/latest.json."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import secrets
+import shutil
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import dataset
+import drivers
+import httpx
+import statements
+from drivers import Request
+
+RESULTS = drivers.BENCH / "results"
+WORK = RESULTS / "work"
+GOALS = "/api/v1/performance/goals"
+CALLER_TENANTS, CALLERS_PER_TENANT, GETS_PER_CALLER, DEEP_TENANTS = 8, 2, 4, 8
+TARGET_RATIO, TARGET_DEEP = 0.70, 1.5
+SCENARIOS = {
+    "list": "list by person (limit 50)", "get": "get by id", "create": "create",
+    "first": "tenant list, first page", "deep": "tenant list, 90% deep by cursor",
+    "list_tx": "list, Stride's whole transaction", "get_tx": "get, Stride's whole transaction",
+}
+
+
+def main() -> None:
+    args = _arguments()
+    drivers.ensure_wrk()
+    drivers.pgbench_path()
+    scale = dataset.SCALES[args.scale]
+    shutil.rmtree(WORK, ignore_errors=True)  # this run's scripts, request lists and server logs
+    WORK.mkdir(parents=True)
+    report: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(), "scale": scale.name,
+                              "workers": args.workers, "duration_s": args.duration, "connections": args.connections,
+                              "wrk_threads": args.threads, "machine": _machine(), "results": []}
+    url = asyncio.run(dataset.ensure_database(dataset.server_url(), scale.database))
+    dsn = dataset.libpq(url)
+    dataset.migrate(url)
+    report["data"] = asyncio.run(dataset.load(url, scale, force=args.reload, log=_say))
+    _say(f"data: {report['data']}")
+    callers = asyncio.run(dataset.pick_callers(url, CALLER_TENANTS, CALLERS_PER_TENANT))
+    pages = asyncio.run(dataset.deep_pages(url, DEEP_TENANTS))
+    sql = asyncio.run(statements.capture())
+    spec = WORK / "statements.json"
+    spec.write_text(json.dumps({k: v.as_json() for k, v in sql.items()}, indent=1, default=str))
+    report["explain"] = _explain(dsn, sql, callers[1], pages[0])
+    run = Runner(args, report)
+    _bench_stride(run, url, callers, pages)
+    report["data"]["removed_created"] = asyncio.run(_remove_created(dsn, callers))
+    _bench_bare(run, dsn, spec, callers, pages)
+    _bench_pgbench(run, dsn, sql, callers, pages)
+    report["ratios"] = _ratios(report["results"])
+    report["finished_at"] = datetime.now(UTC).isoformat()
+    _print_table(report)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, default=str))
+    _say(f"wrote {RESULTS / 'latest.json'}")
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(dataset.SCALES), default="full",
+                        help="full: 1,000,000 goals; small: 10,000 (checks the pipeline quickly)")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes (Stride and bare)")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per measured scenario")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of unmeasured load before each")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads and pgbench -j")
+    parser.add_argument("--log-level", default="warning", help="STRIDE_LOG_LEVEL of the server (info logs "
+                        "one access line per request)")
+    parser.add_argument("--reload", action="store_true", help="reload the data even if it matches")
+    return parser.parse_args()
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _machine() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "loadavg_at_start": os.getloadavg()}
+
+
+class Runner:
+    """Runs one measured scenario at a time and files its figures."""
+
+    def __init__(self, args: argparse.Namespace, report: dict[str, Any]) -> None:
+        self.args, self.report = args, report
+
+    def _file(self, target: str, scenario: str, figures: dict[str, Any], background: float) -> None:
+        figures = {"target": target, "scenario": scenario, **figures, "background_cpu_pct": round(background, 1)}
+        self.report["results"].append(figures)
+        _say(f"  {target:8} {scenario:8} {figures['rps']:9.0f} req/s  p50 {figures['p50_ms']:7.2f} ms  "
+             f"p99 {figures['p99_ms']:7.2f} ms  errors {figures['errors']}  non-2xx {figures['non_2xx']}")
+
+    def wrk(self, target: str, scenario: str, base: str, requests: list[Request]) -> None:
+        path = drivers.write_requests(WORK / f"{target}_{scenario}.tsv", requests)
+        options = {"connections": self.args.connections, "threads": self.args.threads}
+        if self.args.warmup > 0:
+            drivers.wrk(base, path, duration=self.args.warmup, **options)
+        background = drivers.background_cpu()
+        self._file(target, scenario, drivers.wrk(base, path, duration=self.args.duration, **options), background)
+
+    def pgbench(self, scenario: str, dsn: str, scripts: list[Path], defines: dict[str, str],
+                options: str = "-c jit=off") -> None:
+        background = drivers.background_cpu()
+        figures = drivers.pgbench(dsn, scripts, defines, duration=self.args.duration, warmup=max(self.args.warmup, 1),
+                                  clients=self.args.connections, threads=self.args.threads, workdir=WORK,
+                                  options=options)
+        self._file("pgbench", scenario, figures, background)
+
+
+# -------------------------------------------------------------------------------------------- Stride
+def _stride_requests(callers: list[dataset.Caller], pages: list[dataset.DeepPage],
+                     tokens: dict[str, str]) -> dict[str, list[Request]]:
+    body = json.dumps({"title": "Benchmark goal", "description": "Created under load.", "category": "delivery",
+                       "period": "2026-Q2", "status": "in_progress", "progress_pct": 10, "source": "wrk"})
+    return {
+        "list": [Request("GET", f"{GOALS}?person_id={c.person_id}&limit=50", tokens[c.person_id]) for c in callers],
+        "get": [Request("GET", f"{GOALS}/{g}", tokens[c.person_id]) for c in callers
+                for g in c.some_goals(GETS_PER_CALLER)],
+        "first": [Request("GET", f"{GOALS}?limit=50", tokens[p.executive_id]) for p in pages],
+        "deep": [Request("GET", f"{GOALS}?limit=50&cursor={statements.cursor_for(p.after)}", tokens[p.executive_id])
+                 for p in pages],
+        "create": [Request("POST", GOALS, tokens[c.person_id], body) for c in callers],
+    }
+
+
+def _bench_stride(run: Runner, url: str, callers: list[dataset.Caller], pages: list[dataset.DeepPage]) -> None:
+    from stride.auth.tokens import mint
+    from stride.config import Settings
+
+    secret = secrets.token_urlsafe(32)
+    settings = Settings(stride_jwt_secret=secret, stride_jwt_public_key=None, stride_jwks_url=None)
+    people = {c.person_id: c.tenant_id for c in callers} | {p.executive_id: p.tenant_id for p in pages}
+    tokens = {sub: mint(tenant, sub, ttl=7200, settings=settings) for sub, tenant in people.items()}
+    requests = _stride_requests(callers, pages, tokens)
+    _say(f"stride serve --workers {run.args.workers} (STRIDE_LOG_LEVEL={run.args.log_level}) …")
+    server = drivers.start_stride(url, secret, run.args.workers, run.args.log_level, WORK / "stride.log")
+    try:
+        _check_stride(server.base, requests, callers, pages)
+        for scenario in ("list", "get", "first", "deep", "create"):
+            run.wrk("stride", scenario, server.base, requests[scenario])
+    finally:
+        server.stop()
+
+
+def _check_stride(base: str, requests: dict[str, list[Request]], callers: list[dataset.Caller],
+                  pages: list[dataset.DeepPage]) -> None:
+    """One pass over every request before any load: right status, right rows, and the deep cursor is
+    exactly what Stride hands out itself."""
+    with httpx.Client(base_url=base, timeout=10) as client:
+        def call(r: Request, status: int) -> Any:
+            headers = {"Authorization": f"Bearer {r.token}"} | ({"Content-Type": "application/json"} if r.body else {})
+            answer = client.request(r.method, r.path, headers=headers, content=r.body or None)
+            if answer.status_code != status:
+                raise SystemExit(f"{r.method} {r.path}: {answer.status_code} {answer.text[:300]}")
+            return answer.json()
+
+        for r, caller in zip(requests["list"], callers, strict=True):
+            page = call(r, 200)
+            assert len(page["data"]) == min(50, len(caller.goal_ids)), (r.path, len(page["data"]))
+            assert {g["person_id"] for g in page["data"]} == {caller.person_id}
+        for r in requests["get"]:
+            call(r, 200)
+        for first, deep, p in zip(requests["first"], requests["deep"], pages, strict=True):
+            top = call(first, 200)
+            last = top["data"][-1]
+            made = statements.cursor_for((datetime.fromisoformat(last["created_at"]), last["id"]))
+            assert top["next_cursor"] == made, "a hand-made cursor must equal Stride's own"
+            page = call(deep, 200)
+            assert len(page["data"]) == 50 and page["has_more"], p
+            head = page["data"][0]
+            assert (datetime.fromisoformat(head["created_at"]), head["id"]) < p.after, "the page starts after the cursor"
+        call(requests["create"][0], 201)
+
+
+async def _remove_created(dsn: str, callers: list[dataset.Caller]) -> int:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        removed = await dataset.remove_created_goals(conn, sorted({c.tenant_id for c in callers}))
+        await conn.execute("RESET stride.tenant_id")
+        await conn.execute("VACUUM (ANALYZE) person_goals")
+        return removed
+    finally:
+        await conn.close()
+
+
+# ---------------------------------------------------------------------------------------------- bare
+def _bench_bare(run: Runner, dsn: str, spec: Path, callers: list[dataset.Caller],
+                pages: list[dataset.DeepPage]) -> None:
+    def deep_path(p: dataset.DeepPage) -> str:
+        return f"/tenant-goals?tenant={p.tenant_id}&after_created_at={quote(p.after[0].isoformat())}&after_id={p.after[1]}"
+
+    requests = {
+        "list": [Request("GET", f"/goals?tenant={c.tenant_id}&person={c.person_id}") for c in callers],
+        "get": [Request("GET", f"/goals/{g}?tenant={c.tenant_id}&person={c.person_id}") for c in callers
+                for g in c.some_goals(GETS_PER_CALLER)],
+        "first": [Request("GET", f"/tenant-goals?tenant={p.tenant_id}") for p in pages],
+        "deep": [Request("GET", deep_path(p)) for p in pages],
+    }
+    from stride.config import get_settings
+
+    _say(f"bare FastAPI + asyncpg, --workers {run.args.workers} …")
+    server = drivers.start_bare(dsn, spec, run.args.workers, get_settings().stride_pool_size, WORK / "bare.log")
+    try:
+        with httpx.Client(base_url=server.base, timeout=10) as client:
+            for r, caller in zip(requests["list"], callers, strict=True):
+                assert len(client.get(r.path).json()["data"]) == min(50, len(caller.goal_ids)), r.path
+            for r in requests["get"] + requests["first"] + requests["deep"]:
+                assert client.get(r.path).status_code == 200, r.path
+        for scenario in ("list", "get", "first", "deep"):
+            run.wrk("bare", scenario, server.base, requests[scenario])
+    finally:
+        server.stop()
+
+
+# ------------------------------------------------------------------------------------------- pgbench
+def _script(name: str, body: str) -> Path:
+    path = WORK / "pgbench" / f"{name}.sql"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body)
+    return path
+
+
+def _variables(statement: statements.Statement, inputs: dict[str, str], defines: dict[str, str], key: str) -> list[str]:
+    """pgbench variable names for each $n of `statement`; constants become shared defines."""
+    names = []
+    for n, param in enumerate(statement.params, 1):
+        if "input" in param:
+            names.append(inputs[param["input"]])
+        else:
+            names.append(f"c_{key}_{n}")
+            defines[f"c_{key}_{n}"] = str(param["const"])
+    return names
+
+
+def _bench_pgbench(run: Runner, dsn: str, sql: dict[str, statements.Statement], callers: list[dataset.Caller],
+                   pages: list[dataset.DeepPage]) -> None:
+    defines: dict[str, str] = {}
+    scripts: dict[str, list[Path]] = {name: [] for name in ("list", "get", "first", "deep", "list_tx", "get_tx")}
+
+    def text(name: str, inputs: dict[str, str]) -> str:
+        return drivers.to_pgbench(sql[name].sql, _variables(sql[name], inputs, defines, name))
+
+    def transaction(name: str, inputs: dict[str, str]) -> str:  # what one Stride request sends, in order
+        return "BEGIN;\n" + text("set_tenant", inputs) + text("person", inputs) + text(name, inputs) + "COMMIT;\n"
+
+    for k, c in enumerate(callers):
+        defines[f"t{k}"], defines[f"p{k}"] = c.tenant_id, c.person_id
+        inputs = {"tenant": f"t{k}", "person": f"p{k}"}
+        scripts["list"].append(_script(f"list_{k}", text("list", inputs)))
+        scripts["list_tx"].append(_script(f"list_tx_{k}", transaction("list", inputs)))
+        # One goal per caller: each script is a prepared statement per client, planned custom five
+        # times before PostgreSQL settles on a plan, so fewer scripts keep the warm-up short.
+        defines[f"g{k}"] = c.goal_ids[0]
+        scripts["get"].append(_script(f"get_{k}", text("get", {**inputs, "id": f"g{k}"})))
+        scripts["get_tx"].append(_script(f"get_tx_{k}", transaction("get", {**inputs, "id": f"g{k}"})))
+    for d, p in enumerate(pages):
+        defines[f"dt{d}"], defines[f"da{d}"], defines[f"di{d}"] = p.tenant_id, p.after[0].isoformat(), p.after[1]
+        inputs = {"tenant": f"dt{d}", "after_created_at": f"da{d}", "after_id": f"di{d}"}
+        scripts["first"].append(_script(f"first_{d}", text("first_page", inputs)))
+        scripts["deep"].append(_script(f"deep_{d}", text("deep_page", inputs)))
+    from stride.config import get_settings
+
+    _say("pgbench, as the owner (same SQL, same parameters, prepared) …")
+    for scenario in ("list", "get", "first", "deep"):
+        run.pgbench(scenario, dsn, scripts[scenario], defines)
+    role = get_settings().stride_app_db_role
+    _say(f"pgbench, Stride's whole transaction per request as role {role} (row-level security on) …")
+    for scenario in ("list_tx", "get_tx"):
+        run.pgbench(scenario, dsn, scripts[scenario], defines, options=f"-c jit=off -c role={role}")
+
+
+# ------------------------------------------------------------------------------------------ reporting
+def _explain(dsn: str, sql: dict[str, statements.Statement], caller: dataset.Caller,
+             page: dataset.DeepPage) -> dict[str, Any]:
+    from stride.config import get_settings
+
+    role = get_settings().stride_app_db_role
+    person = {"tenant": caller.tenant_id, "person": caller.person_id, "id": caller.goal_ids[0]}
+    tenant = {"tenant": page.tenant_id, "after_created_at": page.after[0], "after_id": page.after[1]}
+    plans = {}
+    for name, inputs in (("list", person), ("get", person), ("first_page", tenant), ("deep_page", tenant)):
+        plan = asyncio.run(statements.explain(dsn, sql[name], inputs, role))
+        plans[name] = {"summary": statements.summarise(plan), "plan": plan}
+    _say(f"\nEXPLAIN (ANALYZE, BUFFERS), as role {role} with the tenant set; caller {caller.access_level} "
+         f"{caller.person_id}, deep page after row {page.depth:,} of {page.total:,}:")
+    for name in ("list", "deep_page", "first_page", "get"):
+        _say(f"  {name}:")
+        for line in plans[name]["summary"]:
+            _say(f"    {line}")
+    _say("")
+    return plans
+
+
+def _figure(results: list[dict[str, Any]], target: str, scenario: str) -> dict[str, Any] | None:
+    return next((r for r in results if r["target"] == target and r["scenario"] == scenario), None)
+
+
+def _ratios(results: list[dict[str, Any]]) -> dict[str, Any]:
+    ratios: dict[str, Any] = {}
+    for scenario in ("list", "get"):
+        stride, bare = _figure(results, "stride", scenario), _figure(results, "bare", scenario)
+        if stride and bare:
+            value = stride["rps"] / bare["rps"]
+            ratios[f"{scenario}_stride_over_bare_rps"] = {"value": round(value, 3), "target": f">= {TARGET_RATIO}",
+                                                          "met": value >= TARGET_RATIO}
+    first, deep = _figure(results, "stride", "first"), _figure(results, "stride", "deep")
+    if first and deep:
+        value = deep["p50_ms"] / first["p50_ms"]
+        ratios["deep_p50_over_first_p50"] = {"value": round(value, 3), "target": f"<= {TARGET_DEEP}",
+                                             "met": value <= TARGET_DEEP}
+    return ratios
+
+
+def _print_table(report: dict[str, Any]) -> None:
+    data = report["data"]
+    _say(f"\nData API benchmark — {data['goals']:,} goals, {data['tenants']} tenants, {data['people']:,} people; "
+         f"{report['connections']} connections, {report['workers']} workers, {report['duration_s']:g} s per row; "
+         f"{report['machine']['cpus']} CPUs shared by load generator, servers and PostgreSQL")
+    _say(f"{'scenario':34} {'target':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'bg cpu':>7}")
+    for scenario, label in SCENARIOS.items():
+        for r in (x for x in report["results"] if x["scenario"] == scenario):
+            failures = r["errors"] + r["non_2xx"]
+            _say(f"{label:34} {r['target']:8} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
+                 f"{failures:7d} {r['background_cpu_pct']:6.0f}%")
+    _say("\ntargets:")
+    for name, ratio in report["ratios"].items():
+        _say(f"  {name:30} {ratio['value']:6.3f}  (target {ratio['target']})  {'MET' if ratio['met'] else 'MISSED'}")
+    _say("(bg cpu = how busy the machine was, from others' work, in the idle second before the row; every row\n"
+         " shares the same CPUs between the load generator, the server and PostgreSQL, so figures are noisy)")
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    main()
+    _say(f"total {time.perf_counter() - started:.0f} s")

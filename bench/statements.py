@@ -1,0 +1,152 @@
+"""Stride's own SQL for the benchmarked reads, captured by running its store functions against a
+recording connection and compiling what they send for asyncpg — so the bare app and pgbench run
+exactly the statements Stride runs, with the same bound parameters — and EXPLAIN summaries of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+# Sentinels: each stands for one input of a statement, and is recognised among the compiled values.
+TENANT, PERSON, GOAL, AFTER_ID = "T_SENTINEL", "usr_SENTINEL", "pgl_SENTINEL", "pgl_AFTERSENTINEL"
+AFTER_AT = datetime(2001, 2, 3, 4, 5, 6, 789000, tzinfo=UTC)
+INPUTS = {TENANT: "tenant", PERSON: "person", GOAL: "id", AFTER_ID: "after_id", AFTER_AT: "after_created_at"}
+
+
+@dataclass(frozen=True)
+class Statement:
+    """SQL with $n placeholders and, per placeholder, either an input name or a constant."""
+
+    sql: str
+    params: list[dict[str, Any]]  # {"input": "tenant"} | {"const": 51}
+
+    def values(self, inputs: dict[str, Any]) -> list[Any]:
+        return [inputs[p["input"]] if "input" in p else p["const"] for p in self.params]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"sql": self.sql, "params": self.params}
+
+
+class _Recorder:
+    """Stands in for an AsyncConnection: keeps each statement, answers with no rows."""
+
+    def __init__(self) -> None:
+        self.statements: list[Any] = []
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Any:
+        self.statements.append(statement)
+        return self
+
+    def first(self) -> None:
+        return None
+
+    def mappings(self) -> _Recorder:
+        return self
+
+    def scalar(self) -> None:
+        return None
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+
+def _compile(statement: Any) -> Statement:
+    from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
+
+    compiled = statement.compile(dialect=asyncpg_dialect.dialect())
+    params = []
+    for name in compiled.positiontup or ():
+        value = compiled.params[name]
+        known = INPUTS.get(value) if isinstance(value, str | datetime) else None
+        params.append({"input": known} if known else {"const": value})
+    return Statement(compiled.string, params)
+
+
+def _principal(level: str) -> Any:
+    from stride.auth.permissions import default_permissions, expand
+    from stride.auth.principal import Principal
+
+    return Principal(TENANT, PERSON, None, expand(default_permissions(level)), level)
+
+
+async def capture() -> dict[str, Statement]:
+    """The statements of a request: the tenant setting and the caller's person row (every request),
+    the list by person and the get (caller: an employee, so the visibility set applies), and the first
+    and a later page of the tenant's list (caller: the executive, who sees every goal)."""
+    from stride.core.context import _SET_TENANT
+    from stride.directory import store as directory
+    from stride.edm import store
+    from stride.edm.query import parse_list_query
+    from stride.edm.registry import BY_NAME
+
+    goals = BY_NAME["PersonGoal"]
+    employee, executive = _principal("employee"), _principal("executive")
+    recorder = _Recorder()
+    await directory.get_person(recorder, TENANT, PERSON)  # type: ignore[arg-type]
+    await store.fetch(recorder, goals, employee, GOAL)  # type: ignore[arg-type]
+    person, get = recorder.statements
+    by_person = parse_list_query(goals, [("person_id", PERSON), ("limit", "50")])
+    first = parse_list_query(goals, [("limit", "50")])
+    deep = parse_list_query(goals, [("limit", "50")])
+    deep.after = [AFTER_AT.isoformat(), AFTER_ID]
+    return {
+        "set_tenant": _compile(_SET_TENANT.bindparams(tenant_id=TENANT)),
+        "person": _compile(person),
+        "list": _compile(store.page_statements(goals, employee, by_person)[0]),
+        "get": _compile(get),
+        "first_page": _compile(store.page_statements(goals, executive, first)[0]),
+        "deep_page": _compile(store.page_statements(goals, executive, deep)[0]),
+    }
+
+
+def cursor_for(after: tuple[datetime, str]) -> str:
+    """The next_cursor Stride hands out for the page that ends at `after`, in the default order."""
+    from stride.edm.query import encode_cursor, parse_list_query
+    from stride.edm.registry import BY_NAME
+
+    query = parse_list_query(BY_NAME["PersonGoal"], [("limit", "50")])
+    return encode_cursor(query, list(after))
+
+
+# ------------------------------------------------------------------------------------------ EXPLAIN
+async def explain(dsn: str, statement: Statement, inputs: dict[str, Any], role: str) -> list[str]:
+    """EXPLAIN (ANALYZE, BUFFERS) as Stride runs it: the app role, the tenant set, row-level security on.
+    Run twice; the second (warm) plan is kept."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        lines: list[str] = []
+        for _ in range(2):
+            async with conn.transaction():
+                await conn.execute(f'SET LOCAL ROLE "{role}"')
+                await conn.execute("SELECT set_config('stride.tenant_id', $1, true)", inputs["tenant"])
+                rows = await conn.fetch("EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, *statement.values(inputs))
+                lines = [r[0] for r in rows]
+        return lines
+    finally:
+        await conn.close()
+
+
+def summarise(plan: list[str]) -> list[str]:
+    """The scans (which index, rows, loops), the top node's buffers, and the timings."""
+    keep: list[str] = []
+    buffers_seen = False
+    for line in plan:
+        text = line.strip().removeprefix("-> ").strip()
+        if "Scan" in text:
+            keep.append(text.split("  (cost=")[0] + _actual(text))
+        elif text.startswith("Buffers:") and not buffers_seen:
+            keep.append("top " + text)
+            buffers_seen = True
+        elif text.startswith(("Planning Time", "Execution Time")):
+            keep.append(text)
+    return keep
+
+
+def _actual(text: str) -> str:
+    if "actual time=" not in text:
+        return ""
+    actual = text.split("actual time=")[1].rstrip(")")
+    return f"  [actual {actual}]"
