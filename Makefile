@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: help install browser run demo serve lint test test-pytest test-pg15 sdk-types bench clean
 
@@ -43,6 +44,9 @@ sdk-types: install ## regenerate sdk/typescript/src/openapi.ts after an API chan
 	cd sdk/typescript && { test -x node_modules/.bin/tsc || npm ci --no-audit --no-fund; }
 	$(BIN)/python -c 'import json, sys; from stride.app import create_app; json.dump(create_app().openapi(), sys.stdout)' \
 		| (cd sdk/typescript && node scripts/generate.mjs -)
+
+bench: install ## Data API benchmark: 1M goals, wrk + pgbench (BENCH_ARGS="--scale small" for a quick check)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) .stride
