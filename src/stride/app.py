@@ -8,18 +8,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from stride import __version__
 from stride.config import get_settings
+from stride.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IdempotencyMiddleware
 from stride.core.middleware import RequestMiddleware
 from stride.core.problems import (
     BadRequest,
@@ -30,14 +30,9 @@ from stride.core.problems import (
     Unprocessable,
 )
 from stride.core.responses import dumps, json_response
-from stride.db.engine import create_engine
+from stride.db.engine import DATABASE_ERRORS, create_engine, is_database_unavailable
 
 log = logging.getLogger("stride")
-
-_DB_DOWN = (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError,
-            asyncpg.QueryCanceledError, asyncpg.TooManyConnectionsError, asyncpg.InterfaceError,
-            sa_exc.TimeoutError, sa_exc.DisconnectionError, sa_exc.OperationalError, sa_exc.InterfaceError)
-
 
 def problem_response(error: StrideError, request: Request) -> Response:
     request_id = getattr(request.state, "request_id", None) or request.scope.get("state", {}).get("request_id")
@@ -65,15 +60,13 @@ def _validation_problem(exc: RequestValidationError) -> StrideError:
     return Unprocessable(detail or "Invalid body.", errors=errors)
 
 
-def _db_cause(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, _DB_DOWN):
-            return True
-        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+def _allowed_methods(request: Request) -> str:
+    """RFC 9110 `Allow` for a 405: the methods of every route on this path (Starlette names only the
+    first route's, and each operation of a Data API collection is a route of its own)."""
+    routes = request.app.router.routes
+    return ", ".join(method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+                     if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                            for route in routes))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -92,15 +85,26 @@ def install_error_handlers(app: FastAPI) -> None:
             error = NotFound("No such path.")
         elif exc.status_code == 405:
             error = MethodNotAllowed(f"{request.method} is not offered on {request.url.path}.",
-                                     headers=dict(exc.headers or {}))
+                                     headers={"Allow": _allowed_methods(request)})
         else:
             error = StrideError(str(exc.detail))
             error.status, error.slug = exc.status_code, "http"
         return problem_response(error, request)
 
+    async def database_error(request: Request, exc: Exception) -> Response:
+        """Outages are answered here, inside the app (request id header, access log, no traceback);
+        any other database error goes on to `unexpected` as the bug it is."""
+        if not is_database_unavailable(exc):
+            raise exc
+        log.warning("database unavailable: %s", exc.__class__.__name__)
+        return problem_response(ServiceUnavailable(), request)
+
+    for family in DATABASE_ERRORS:
+        app.add_exception_handler(family, database_error)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
-        if _db_cause(exc):
+        if is_database_unavailable(exc):
             log.warning("database unavailable: %s", exc.__class__.__name__)
             return problem_response(ServiceUnavailable(), request)
         log.exception("unhandled error")
@@ -120,11 +124,16 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             "detail": {"type": "string"}, "request_id": {"type": ["string", "null"]},
             "errors": {"type": "array", "items": {"type": "object", "properties": {
                 "field": {"type": "string"}, "message": {"type": "string"}}}},
-            "current": {"type": "object"},
+            "current": {"type": "object", "additionalProperties": True},
         },
     }
     for path in schema.get("paths", {}).values():
-        for operation in path.values():
+        for method, operation in path.items():
+            if method == "post":  # §2.6: any POST may carry an idempotency key (malformed: 400)
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+                operation.setdefault("responses", {}).setdefault("400", {
+                    "description": "Problem",
+                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
             for response in operation.get("responses", {}).values():
                 content = response.get("content", {})
                 if "application/json" in content and "HTTPValidationError" in str(content["application/json"]):
@@ -150,17 +159,26 @@ def create_app() -> FastAPI:
     from stride.directory.router import router as directory_router
     from stride.discovery.router import router as discovery_router
     from stride.edm.router import build_router
+    from stride.explorer.router import router as explorer_router
+    from stride.learning.router import router as learning_router
+    from stride.okr.router import router as okr_router
     from stride.platform.router import router as platform_router
+    from stride.reviews.router import router as reviews_router
 
     settings = get_settings()
     app = FastAPI(title="Stride API", version=__version__, lifespan=lifespan, docs_url="/docs",
                   redoc_url=None, openapi_url="/openapi.json")
+    app.add_middleware(IdempotencyMiddleware)  # inner: sees the request id and the body limit
     app.add_middleware(RequestMiddleware)
     install_error_handlers(app)
     app.include_router(build_router())
     app.include_router(platform_router)
     app.include_router(directory_router)
     app.include_router(discovery_router)
+    app.include_router(okr_router)
+    app.include_router(learning_router)
+    app.include_router(reviews_router)
+    app.include_router(explorer_router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:

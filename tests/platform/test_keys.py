@@ -224,8 +224,6 @@ async def test_exchange_body_must_be_json(api) -> None:  # type: ignore[no-untyp
     assert_problem(response, 415)
 
 
-@pytest.mark.xfail(strict=True, reason="core/idempotency.py records the response body of an Idempotency-Key "
-                                       "POST even when it is marked Cache-Control: no-store (lead to fix)")
 async def test_an_idempotency_key_does_not_store_the_secret(api, org, owner_db) -> None:  # type: ignore[no-untyped-def]
     app = await create_app(api, org, ["view:okr"])
     response = await api.post(f"{APPLICATIONS}/{app['id']}/keys",

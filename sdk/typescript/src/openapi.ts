@@ -4751,7 +4751,9 @@ export interface components {
                 field?: string;
                 message?: string;
             }[];
-            current?: Record<string, unknown>;
+            current?: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;
@@ -4884,7 +4886,10 @@ export interface operations {
     "goals-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4901,6 +4906,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PersonGoal"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem */
@@ -5261,7 +5275,10 @@ export interface operations {
     "learning-records-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5278,6 +5295,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningRecord"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem */
@@ -5540,7 +5566,10 @@ export interface operations {
     "objectives-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5557,6 +5586,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Objective"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem */
@@ -5992,7 +6030,10 @@ export interface operations {
     "key-results-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6009,6 +6050,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KeyResult"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem */
@@ -6432,7 +6482,10 @@ export interface operations {
     "cohorts-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6449,6 +6502,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Cohort"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem */
@@ -6819,7 +6881,10 @@ export interface operations {
     "assessments-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6836,6 +6901,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem */
@@ -7131,7 +7205,10 @@ export interface operations {
     "applications-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7542,7 +7619,10 @@ export interface operations {
     "keys-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7711,7 +7791,10 @@ export interface operations {
     "auth-token": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8010,7 +8093,10 @@ export interface operations {
     "people-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8357,7 +8443,10 @@ export interface operations {
     "groups-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8787,7 +8876,10 @@ export interface operations {
     "group-members-add": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8954,7 +9046,10 @@ export interface operations {
                 /** @description Validate only; write nothing. */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9072,7 +9167,10 @@ export interface operations {
     "key-results-check-in": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -9091,6 +9189,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KeyResult"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem */
@@ -9231,7 +9338,10 @@ export interface operations {
     "assessment-responses-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -9250,6 +9360,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssessmentResponse"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem */
@@ -9385,7 +9504,10 @@ export interface operations {
     "templates-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9824,7 +9946,10 @@ export interface operations {
     "cycles-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10313,7 +10438,10 @@ export interface operations {
     "reviews-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10909,7 +11037,10 @@ export interface operations {
     "feedback-requests-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11014,7 +11145,10 @@ export interface operations {
     "feedback-requests-bulk": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11110,7 +11244,10 @@ export interface operations {
     "feedback-submit": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

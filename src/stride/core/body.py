@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import orjson
 from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from stride.core.problems import BadRequest, Unprocessable, UnsupportedMediaType
+from stride.core.problems import BadRequest, NotFound, Unprocessable, UnsupportedMediaType
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -51,6 +52,21 @@ def parse_json_body(body: bytes, content_type: str | None) -> Any:
     return data
 
 
+def check_url(request: Request) -> None:
+    """The URL's own garbage, refused before any of it reaches SQL: a path parameter holding NUL can
+    name nothing (404); a query string that is not UTF-8 once decoded, or holds NUL, is 400."""
+    if any("\x00" in str(value) for value in request.path_params.values()):
+        raise NotFound()
+    raw = request.scope.get("query_string", b"")
+    if raw:
+        try:
+            decoded = unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("The query string is not valid UTF-8.") from None
+        if "\x00" in decoded:
+            raise BadRequest("Query parameters must not contain NUL characters.")
+
+
 def _query_names(dependant: Dependant) -> set[str]:
     names = {p.alias for p in dependant.query_params}
     for sub in dependant.dependencies:
@@ -68,6 +84,7 @@ class StrideRoute(APIRoute):
         known = _query_names(self.dependant)
 
         async def route_handler(request: Request) -> Response:
+            check_url(request)
             if not parses_own_query:
                 unknown = [k for k in request.query_params if k not in known]
                 if unknown:

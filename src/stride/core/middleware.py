@@ -27,10 +27,13 @@ class _TooLarge(Exception):
     pass
 
 
-async def send_problem(send: Send, error: StrideError, request_id: str | None) -> None:
+async def send_problem(send: Send, error: StrideError, request_id: str | None, *,
+                       request_id_header: bool = True) -> None:
+    """A problem+json answer from ASGI middleware. Inside RequestMiddleware pass
+    `request_id_header=False`: its own send adds X-Request-Id."""
     body = orjson.dumps(error.problem(request_id))
     headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
-    if request_id:
+    if request_id and request_id_header:
         headers.append((b"x-request-id", request_id.encode()))
     headers += [(k.lower().encode(), v.encode()) for k, v in error.headers.items()]
     await send({"type": "http.response.start", "status": error.status, "headers": headers})

@@ -69,7 +69,7 @@ def _scalar(f: Field, raw: str, param: str) -> Any:
         if f.kind == "boolean":
             return _flag(param, raw)
         if f.kind == "datetime":
-            return parse_datetime(raw)
+            return parse_datetime(raw, clamp=True)
     except (ValueError, TypeError):
         raise BadRequest(f"Query parameter {param}: {raw!r} is not a valid {f.seed_type}.") from None
     if f.enum and raw not in f.enum:
@@ -149,14 +149,14 @@ def _sort(entity: Entity, raw: str | None, *, ranked: bool) -> list[SortKey]:
     if ranked:
         return [SortKey("_rank", True, False), SortKey("id", True, False)]
     keys: list[SortKey] = []
-    for part in (raw or "-created_at").split(","):
-        name = part.strip().lstrip("-")
+    for part in ("-created_at" if raw is None else raw).split(","):
+        name = part.removeprefix("-")  # exactly the documented pattern: no spaces, one '-'
         f = entity.field_map.get(name)
         if f is None or not f.is_scalar:
             raise BadRequest(f"Cannot sort by {name!r}: sort takes scalar field names, '-' for descending.")
         if any(k.name == name for k in keys):
-            raise BadRequest(f"Sort field {name!r} given twice.")
-        keys.append(SortKey(name, part.strip().startswith("-"), f.nullable))
+            continue  # a repeat cannot change the order: the first mention decides
+        keys.append(SortKey(name, part.startswith("-"), f.nullable))
     if keys[-1].name != "id":
         keys.append(SortKey("id", keys[-1].descending, False))
     return keys

@@ -14,7 +14,7 @@ from stride.core.responses import json_response
 from stride.edm import service
 from stride.edm.query import DEFAULT_LIMIT, MAX_LIMIT, parse_list_query
 from stride.edm.registry import ENTITIES, Entity, Field
-from stride.edm.schemas import MODELS
+from stride.edm.schemas import INT_MAX, MODELS
 
 _PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
@@ -26,10 +26,18 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 def _param_schema(f: Field) -> dict[str, Any]:
     if f.enum:
         return {"type": "string", "enum": list(f.enum)}
-    return {
-        "number": {"type": "number"}, "pct": {"type": "number"}, "integer": {"type": "integer"},
+    schemas: dict[str, dict[str, Any]] = {
+        "number": {"type": "number"}, "pct": {"type": "number"},
+        "integer": {"type": "integer", "minimum": -INT_MAX - 1, "maximum": INT_MAX},
         "boolean": {"type": "boolean"}, "datetime": {"type": "string", "format": "date-time"},
-    }.get(f.kind, {"type": "string"})
+    }
+    return schemas.get(f.kind, {"type": "string"})
+
+
+def _sort_schema(entity: Entity) -> dict[str, Any]:
+    names = [f.name for f in entity.fields if f.is_scalar]
+    return {"type": "array", "minItems": 1,
+            "items": {"type": "string", "enum": [*names, *(f"-{n}" for n in names)]}}
 
 
 def _list_parameters(entity: Entity) -> list[dict[str, Any]]:
@@ -40,7 +48,9 @@ def _list_parameters(entity: Entity) -> list[dict[str, Any]]:
     parameters = [
         query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}, "Page size."),
         query("cursor", {"type": "string"}, "next_cursor of the previous page."),
-        query("sort", {"type": "string"}, "Comma-separated field names, '-' for descending (default -created_at)."),
+        {**query("sort", _sort_schema(entity), "Comma-separated field names, '-' for descending "
+                 "(default -created_at); a repeated field keeps its first direction."),
+         "style": "form", "explode": False},
         query("q", {"type": "string"}, "Case-insensitive search over the text fields, ranked by relevance."),
         query("mine", flag, "Only records the caller owns."),
         query("include_deleted", flag, "Include soft-deleted records (needs manage permission)."),
