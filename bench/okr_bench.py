@@ -1,0 +1,110 @@
+"""OKR check-in benchmark: key-result check-ins (which roll progress up a 5-level objective chain
+in the same transaction) next to a plain key-result PATCH, with wrk on loopback.
+
+    python bench/okr_bench.py [--tenants 8] [--workers 2] [--duration 10]
+
+Check-ins of one tenant serialise on its OKR write lock by design (no lost roll-up), so the script
+reports a spread over several tenants and a single tenant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import httpx
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from dataset import ensure_database, migrate, server_url  # noqa: E402
+from drivers import Request, start_stride, write_requests, wrk  # noqa: E402
+
+WORK = BENCH / "results" / "work"
+DEPTH, KEY_RESULTS = 5, 8
+
+
+async def _setup(base: str, url: str, tenants: int) -> list[tuple[str, list[str]]]:
+    """Per tenant: an executive, a chain of DEPTH objectives and KEY_RESULTS key results on the leaf."""
+    from stride.auth.tokens import get_verifier, mint
+    from stride.config import get_settings
+    from stride.db.engine import resolved_owner_url
+    from stride.directory.bootstrap import create_tenant
+
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    resolved_owner_url.cache_clear()
+    get_verifier.cache_clear()
+
+    out = []
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        for index in range(tenants):
+            tenant = f"okr_bench_{index}_{secrets.token_hex(3)}"
+            person = await create_tenant(tenant, "Bench Exec", f"exec@{tenant}.test")
+            token = mint(tenant, person, ttl=3600)
+            headers = {"Authorization": f"Bearer {token}"}
+            parent = None
+            for level in range(DEPTH):
+                body = {"title": f"Level {level}", "period": "2026-Annual", "weight": 0.5}
+                if parent:
+                    body["parent_objective_id"] = parent
+                parent = (await client.post("/api/v1/okr/objectives", json=body, headers=headers)).json()["id"]
+            ids = []
+            for n in range(KEY_RESULTS):
+                created = await client.post("/api/v1/okr/key-results", headers=headers,
+                                            json={"title": f"KR {n}", "objective_id": parent, "target": 1000})
+                ids.append(created.json()["id"])
+            out.append((token, ids))
+    return out
+
+
+def _requests(setup: list[tuple[str, list[str]]], kind: str) -> list[Request]:
+    requests = []
+    for round_ in range(50):
+        for token, ids in setup:
+            for kr in ids:
+                if kind == "check-in":
+                    requests.append(Request("POST", f"/api/v1/okr/key-results/{kr}/check-ins", token,
+                                            f'{{"value": {round_ * 7 % 1000}, "note": "bench"}}'))
+                else:
+                    requests.append(Request("PATCH", f"/api/v1/okr/key-results/{kr}", token,
+                                            f'{{"title": "KR round {round_}"}}'))
+    return requests
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tenants", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", type=float, default=10)
+    args = parser.parse_args()
+
+    url = asyncio.run(ensure_database(server_url(), "stride_bench_okr"))
+    migrate(url)
+    secret = secrets.token_urlsafe(32)
+    os.environ["STRIDE_JWT_SECRET"] = secret
+    server = start_stride(url, secret, args.workers, "warning", WORK / "okr-server.log")
+    try:
+        setup = asyncio.run(_setup(server.base, url, args.tenants))
+        rows = []
+        for label, tenants in ((f"{args.tenants} tenants", setup), ("1 tenant", setup[:1])):
+            for kind in ("patch", "check-in"):
+                path = write_requests(WORK / f"okr-{kind}.tsv", _requests(tenants, kind))
+                result = wrk(server.base, path, duration=args.duration, connections=32, threads=2)
+                rows.append((label, kind, result))
+        print(f"\nKey-result writes, {args.workers} workers, 32 connections, {args.duration:.0f} s each, "
+              f"objective chain {DEPTH} levels deep")
+        print(f"{'spread':<12} {'request':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+        for label, kind, r in rows:
+            print(f"{label:<12} {kind:<10} {r['rps']:>8.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
+                  f"{r['non_2xx']:>8}")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
