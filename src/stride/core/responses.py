@@ -16,3 +16,12 @@ def dumps(data: Any) -> bytes:
 
 def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(dumps(data), status_code=status_code, headers=headers, media_type="application/json")
+
+
+PROBLEM_RESPONSE = {"description": "Problem",
+                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the problem+json answers an operation can give, in the order given."""
+    return {code: PROBLEM_RESPONSE for code in dict.fromkeys(codes)}

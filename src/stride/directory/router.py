@@ -12,7 +12,7 @@ from stride.auth.tokens import Claims
 from stride.core.body import StrideRoute
 from stride.core.context import bearer_claims, open_context
 from stride.core.problems import BadRequest
-from stride.core.responses import json_response
+from stride.core.responses import json_response, problem_responses
 from stride.directory import service
 from stride.directory.schemas import (
     CURSOR,
@@ -39,11 +39,10 @@ from stride.directory.schemas import (
 
 PEOPLE, GROUPS = "/api/v1/directory/people", "/api/v1/directory/groups"
 TAGS: list[str | Any] = ["directory"]
-_PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"description": "Problem", **_PROBLEM} for code in sorted({400, 401, 403, 404, *codes})}
+    return problem_responses(*sorted({400, 401, 403, 404, *codes}))
 
 
 def _plain_query(request: Request) -> None:

@@ -10,17 +10,15 @@ from pydantic import BaseModel
 from stride.auth.tokens import Claims
 from stride.core.body import StrideRoute
 from stride.core.context import bearer_claims, open_context
-from stride.core.responses import json_response
+from stride.core.responses import json_response, problem_responses
 from stride.edm import service
 from stride.edm.query import DEFAULT_LIMIT, MAX_LIMIT, parse_list_query
 from stride.edm.registry import ENTITIES, Entity, Field
 from stride.edm.schemas import INT_MAX, MODELS
 
-_PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"description": "Problem", **_PROBLEM} for code in (401, 403, 404, *codes)}
+    return problem_responses(401, 403, 404, *codes)
 
 
 def _param_schema(f: Field) -> dict[str, Any]:

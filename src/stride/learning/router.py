@@ -5,20 +5,18 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from stride.auth.tokens import Claims
 from stride.core.body import StrideRoute
 from stride.core.context import bearer_claims, open_context
-from stride.core.responses import json_response
+from stride.core.responses import json_response, problem_responses
 from stride.edm.registry import ASSESSMENT
 from stride.learning import service
 from stride.learning.schemas import AssessmentResponse, AssessmentResponsePage, ResponseCreate
 
 router = APIRouter(route_class=StrideRoute)
-_PROBLEM = {"description": "Problem", "content": {"application/problem+json": {
-    "schema": {"$ref": "#/components/schemas/Problem"}}}}
 _PATH = f"{ASSESSMENT.path}/{{id}}/responses"
 
 
 @router.post(_PATH, operation_id="assessment-responses-create", tags=["learning"], status_code=201,
              response_model=AssessmentResponse, summary="Respond to an open assessment (once per person)",
-             responses={code: _PROBLEM for code in (401, 403, 404, 409, 413, 415, 422)})
+             responses=problem_responses(401, 403, 404, 409, 413, 415, 422))
 async def create_response(request: Request, id: str, body: ResponseCreate,
                           claims: Claims = Depends(bearer_claims)) -> Response:
     answers = [a.model_dump() for a in body.answers]
@@ -29,7 +27,7 @@ async def create_response(request: Request, id: str, body: ResponseCreate,
 
 @router.get(_PATH, operation_id="assessment-responses-list", tags=["learning"],
             response_model=AssessmentResponsePage, summary="List responses (your own, or all with update:learning)",
-            responses={code: _PROBLEM for code in (400, 401, 403, 404)})
+            responses=problem_responses(400, 401, 403, 404))
 async def list_responses(request: Request, id: str, cursor: str | None = None,
                          limit: int = Query(50, ge=1, le=200), claims: Claims = Depends(bearer_claims)) -> Response:
     async with open_context(request, claims) as ctx:

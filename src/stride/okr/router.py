@@ -5,20 +5,18 @@ from fastapi import APIRouter, Depends, Request, Response
 from stride.auth.tokens import Claims
 from stride.core.body import StrideRoute
 from stride.core.context import bearer_claims, open_context
-from stride.core.responses import json_response
+from stride.core.responses import json_response, problem_responses
 from stride.edm import service
 from stride.edm.registry import KEY_RESULT
 from stride.edm.schemas import MODELS
 from stride.okr.schemas import CheckIn
 
 router = APIRouter(route_class=StrideRoute)
-_PROBLEM = {"description": "Problem", "content": {"application/problem+json": {
-    "schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 @router.post(f"{KEY_RESULT.path}/{{id}}/check-ins", operation_id="key-results-check-in", tags=["okr"],
              status_code=201, response_model=MODELS[KEY_RESULT.name].record,
-             responses={code: _PROBLEM for code in (401, 403, 404, 409, 413, 415, 422)},
+             responses=problem_responses(401, 403, 404, 409, 413, 415, 422),
              summary="Record a check-in: a new current value with a note")
 async def check_in(request: Request, id: str, body: CheckIn, claims: Claims = Depends(bearer_claims)) -> Response:
     update = MODELS[KEY_RESULT.name].update.model_validate({"current": body.value})

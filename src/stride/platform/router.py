@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from stride.auth.tokens import Claims
 from stride.core.body import StrideRoute
 from stride.core.context import bearer_claims, open_context
-from stride.core.responses import json_response
+from stride.core.responses import json_response, problem_responses
 from stride.platform import service
 from stride.platform.schemas import (
     ApiKeyCreated,
@@ -33,14 +33,12 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 api_key_bearer = HTTPBearer(scheme_name="ApiKey", auto_error=False,
                             description="An application's API key `sk_…` (POST /api/v1/auth/token only).")
 
-_PROBLEM = {"description": "Problem",
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     """Every status an operation may answer besides its success: unknown query parameters (400),
     token (401), permission (403), a database outage (503), plus the operation's own."""
-    return {code: _PROBLEM for code in sorted({400, 401, 403, 503, *codes})}
+    return problem_responses(*sorted({400, 401, 403, 503, *codes}))
 
 
 _BODY = (413, 415, 422)
@@ -122,7 +120,7 @@ async def revoke_key(request: Request, id: str, key_id: str, claims: Claims = De
              description="Send the key as `Authorization: Bearer sk_…` or as the body `{\"api_key\": \"sk_…\"}`. "
                          "Unknown or revoked keys, and keys of deleted applications, answer 401. "
                          "Available in HS256 mode only (400 otherwise).",
-             responses={code: _PROBLEM for code in (400, 401, 413, 415, 422, 503)})
+             responses=problem_responses(400, 401, 413, 415, 422, 503))
 async def exchange_token(request: Request, body: TokenRequest | None = None,
                          credentials: HTTPAuthorizationCredentials | None = Security(api_key_bearer)) -> Response:
     api_key = service.choose_api_key(credentials.credentials if credentials else None,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from stride.auth.tokens import Claims
 from stride.core.body import StrideRoute
 from stride.core.context import bearer_claims, open_context
-from stride.core.responses import json_response
+from stride.core.responses import json_response, problem_responses
 from stride.reviews import feedback_service, review_service, service
 from stride.reviews.feedback_schemas import (
     BulkResult,
@@ -43,15 +43,13 @@ from stride.reviews.schemas import (
 )
 
 PREFIX = "/api/performance"
-_PROBLEM = {"description": "Problem",
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 _BODY = (413, 415, 422)
 
 
 def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     """Every status an operation may answer besides its success: unknown query parameters (400),
     token (401), permission (403), invisible or missing (404), a database outage (503), plus its own."""
-    return {code: _PROBLEM for code in sorted({400, 401, 403, 404, 503, *codes})}
+    return problem_responses(*sorted({400, 401, 403, 404, 503, *codes}))
 
 
 router = APIRouter(prefix=PREFIX, route_class=StrideRoute, tags=["performance"])
