@@ -28,7 +28,7 @@ router = APIRouter(route_class=StrideRoute, include_in_schema=False)
 STATIC = Path(__file__).resolve().parent / "static"
 MEDIA_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
                ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
-ASSETS = frozenset({"explorer.css", "explorer.js"})
+ASSETS = frozenset({"explorer.css", "util.js", "snippets.js", "console.js", "explorer.js"})
 DEMO_TENANT = "demo"
 DEMO_TOKEN_TTL = 8 * 3600
 LEVELS = ("executive", "head", "manager", "lead", "employee")
