@@ -70,20 +70,6 @@ def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool
     return False
 
 
-# Known bugs outside the core, skipped here so the rest of each operation stays covered; each has a
-# strict xfail test in tests/core/test_known_bugs.py that starts passing once it is fixed.
-# - okr/progress.period_bounds: a period in year 0000 (or one ending after 9999) raises ValueError → 500.
-def _impossible_period(body: Any) -> bool:
-    period = body.get("period") if isinstance(body, dict) else None
-    return isinstance(period, str) and (period.startswith("0000-") or period in ("9999-Q4", "9999-H2",
-                                                                               "9999-Annual"))
-
-
-@schemathesis.hook
-def filter_case(context: Any, case: Any) -> bool:
-    return not _impossible_period(case.body)
-
-
 _VALID_KEY = re.compile(r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$")
 
 

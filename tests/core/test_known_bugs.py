@@ -1,6 +1,5 @@
-"""Bugs found by the fuzzing of tests/test_schemathesis.py outside the core, pinned as strict xfails:
-each starts passing once fixed, which fails this file and says to drop the matching workaround in
-tests/core/schemathesis_hooks.py."""
+"""Regression tests for bugs the fuzzing of tests/test_schemathesis.py found outside the core (each was
+first pinned here as a strict xfail, then fixed)."""
 
 from __future__ import annotations
 
