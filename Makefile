@@ -45,7 +45,7 @@ sdk-types: install ## regenerate sdk/typescript/src/openapi.ts after an API chan
 	$(BIN)/python -c 'import json, sys; from stride.app import create_app; json.dump(create_app().openapi(), sys.stdout)' \
 		| (cd sdk/typescript && node scripts/generate.mjs -)
 
-bench: install ## Data API benchmark: 1M goals, wrk + pgbench (BENCH_ARGS="--scale small" for a quick check)
+bench: install ## run the benchmarks
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean: ## remove the virtualenv and local data

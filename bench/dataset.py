@@ -5,6 +5,7 @@ migrated, then bulk-loaded with COPY — tenants, a 100-person organisation each
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import time
@@ -295,6 +296,90 @@ async def _bulk_load(conn: asyncpg.Connection, scale: Scale, log: Any) -> None:
                        "loaded_at timestamptz DEFAULT now())")
     await conn.execute("INSERT INTO bench_meta (generator, tenants, people, goals) VALUES ($1, $2, $3, $4)",
                        GENERATOR, scale.tenants, scale.people, scale.goals)
+
+
+
+# ------------------------------------------------------------------------------------------ the OKRs
+OKR_SOURCE = "bench-okr"
+OBJECTIVE_COLUMNS = ("tenant_id", "id", "created_at", "updated_at", "created_by", "updated_by", "source",
+                     "period", "title", "description", "category", "owner_id", "parent_objective_id",
+                     "key_result_ids", "status", "weight")
+KEY_RESULT_COLUMNS = ("tenant_id", "id", "created_at", "updated_at", "created_by", "updated_by", "source",
+                      "objective_id", "title", "metric_type", "baseline", "target", "unit", "direction", "owner_id")
+KEY_RESULTS_PER_TEAM = 3
+
+
+@dataclass(frozen=True)
+class OkrTenant:
+    tenant_id: str
+    executive_id: str
+    key_result_ids: tuple[str, ...]
+
+
+def okr_rows(tenant_id: str, people: list[Any], period: str, rng: random.Random,
+             now: datetime) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """A three-level chain: the company objective (the executive's), one per department head under it,
+    one per manager under those, and KEY_RESULTS_PER_TEAM key results on each manager's objective."""
+    by_level: dict[str, list[Any]] = {}
+    for p in people:
+        by_level.setdefault(p["access_level"], []).append(p)
+    executive = by_level["executive"][0]["id"]
+    heads = by_level["head"]
+    objectives: list[tuple[Any, ...]] = []
+    key_results: list[tuple[Any, ...]] = []
+    moment = now - timedelta(days=30)
+
+    def objective(owner: str, parent: str | None, title: str, krs: list[str]) -> str:
+        oid = _ulid_at("obj", moment + timedelta(seconds=len(objectives)), rng)
+        objectives.append((tenant_id, oid, moment, moment, executive, executive, OKR_SOURCE, period, title,
+                           f"{title}: the outcome we commit to for {period}.", rng.choice(CATEGORIES), owner,
+                           parent, json.dumps(krs), "active", round(rng.uniform(0.2, 1.0), 2)))
+        return oid
+
+    company = objective(executive, None, "Grow a healthy, profitable business", [])
+    department = {}
+    for head in heads:
+        department[head["id"]] = objective(head["id"], company, f"{rng.choice(VERBS)} {rng.choice(TOPICS)}", [])
+    for manager in by_level["manager"]:
+        kr_ids = [_ulid_at("krs", moment + timedelta(seconds=len(key_results) + k), rng)
+                  for k in range(KEY_RESULTS_PER_TEAM)]
+        parent = department.get(manager["manager_id"], company)
+        team = objective(manager["id"], parent, f"{rng.choice(VERBS)} {rng.choice(TOPICS)}", kr_ids)
+        for kr in kr_ids:
+            key_results.append((tenant_id, kr, moment, moment, executive, executive, OKR_SOURCE, team,
+                                f"{rng.choice(VERBS)} {rng.choice(TOPICS)} by {rng.randint(10, 90)}%", "number",
+                                0.0, 1000.0, "count", "increase", manager["id"]))
+    return objectives, key_results
+
+
+async def load_okrs(url: str, tenants: int) -> list[OkrTenant]:
+    """Fresh objectives and key results (COPY) for the first `tenants` tenants, every run: check-ins
+    append to a key result's history, so reused rows would make every later run slower."""
+    conn = await asyncpg.connect(libpq(url))
+    rng = random.Random(4242)
+    period = f"{datetime.now(UTC).year}-Annual"
+    out = []
+    try:
+        tenant_ids = [r[0] for r in await conn.fetch("SELECT tenant_id FROM tenants ORDER BY tenant_id")]
+        for tenant_id in tenant_ids:  # every run starts from no OKRs at all
+            await _for_tenant(conn, tenant_id)
+            await conn.execute("DELETE FROM key_results WHERE tenant_id = $1", tenant_id)
+            await conn.execute("DELETE FROM objectives WHERE tenant_id = $1", tenant_id)
+        for tenant_id in tenant_ids[:tenants]:
+            await _for_tenant(conn, tenant_id)
+            people = await conn.fetch("SELECT id, access_level, manager_id FROM people WHERE tenant_id = $1 "
+                                      "ORDER BY created_at, id", tenant_id)
+            objectives, key_results = okr_rows(tenant_id, list(people), period, rng, datetime.now(UTC))
+            async with conn.transaction():
+                await conn.copy_records_to_table("objectives", records=objectives, columns=OBJECTIVE_COLUMNS)
+                await conn.copy_records_to_table("key_results", records=key_results, columns=KEY_RESULT_COLUMNS)
+            out.append(OkrTenant(tenant_id, objectives[0][11], tuple(k[1] for k in key_results)))
+        await conn.execute("RESET stride.tenant_id")
+        for table in ("objectives", "key_results"):
+            await conn.execute(f"VACUUM (ANALYZE) {table}")
+    finally:
+        await conn.close()
+    return out
 
 
 # ------------------------------------------------------------------------------------ the callers

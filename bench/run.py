@@ -35,11 +35,14 @@ from drivers import Request
 RESULTS = drivers.BENCH / "results"
 WORK = RESULTS / "work"
 GOALS = "/api/v1/performance/goals"
-CALLER_TENANTS, CALLERS_PER_TENANT, GETS_PER_CALLER, DEEP_TENANTS = 8, 2, 4, 8
+CALLER_TENANTS, CALLERS_PER_TENANT, GETS_PER_CALLER, DEEP_TENANTS, OKR_TENANTS = 8, 2, 4, 8, 8
+OKR = "/api/v1/okr/key-results"
 TARGET_RATIO, TARGET_DEEP = 0.70, 1.5
 SCENARIOS = {
     "list": "list by person (limit 50)", "get": "get by id", "create": "create",
     "first": "tenant list, first page", "deep": "tenant list, 90% deep by cursor",
+    "okr_checkin": f"OKR check-in, {OKR_TENANTS} tenants", "okr_patch": f"OKR key-result PATCH, {OKR_TENANTS} tenants",
+    "okr_checkin_1t": "OKR check-in, 1 tenant", "okr_patch_1t": "OKR key-result PATCH, 1 tenant",
     "list_tx": "list, Stride's whole transaction", "get_tx": "get, Stride's whole transaction",
 }
 
@@ -61,12 +64,14 @@ def main() -> None:
     _say(f"data: {report['data']}")
     callers = asyncio.run(dataset.pick_callers(url, CALLER_TENANTS, CALLERS_PER_TENANT))
     pages = asyncio.run(dataset.deep_pages(url, DEEP_TENANTS))
+    okrs = asyncio.run(dataset.load_okrs(url, OKR_TENANTS))
+    report["data"]["okr"] = {"tenants": len(okrs), "key_results": sum(len(o.key_result_ids) for o in okrs)}
     sql = asyncio.run(statements.capture())
     spec = WORK / "statements.json"
     spec.write_text(json.dumps({k: v.as_json() for k, v in sql.items()}, indent=1, default=str))
     report["explain"] = _explain(dsn, sql, callers[1], pages[0])
     run = Runner(args, report)
-    _bench_stride(run, url, callers, pages)
+    _bench_stride(run, url, callers, pages, okrs)
     report["data"]["removed_created"] = asyncio.run(_remove_created(dsn, callers))
     _bench_bare(run, dsn, spec, callers, pages)
     _bench_pgbench(run, dsn, sql, callers, pages)
@@ -110,7 +115,7 @@ class Runner:
     def _file(self, target: str, scenario: str, figures: dict[str, Any], background: float) -> None:
         figures = {"target": target, "scenario": scenario, **figures, "background_cpu_pct": round(background, 1)}
         self.report["results"].append(figures)
-        _say(f"  {target:8} {scenario:8} {figures['rps']:9.0f} req/s  p50 {figures['p50_ms']:7.2f} ms  "
+        _say(f"  {target:8} {scenario:14} {figures['rps']:9.0f} req/s  p50 {figures['p50_ms']:7.2f} ms  "
              f"p99 {figures['p99_ms']:7.2f} ms  errors {figures['errors']}  non-2xx {figures['non_2xx']}")
 
     def wrk(self, target: str, scenario: str, base: str, requests: list[Request]) -> None:
@@ -131,8 +136,26 @@ class Runner:
 
 
 # -------------------------------------------------------------------------------------------- Stride
+def _okr_requests(okrs: list[dataset.OkrTenant], tokens: dict[str, str], kind: str) -> list[Request]:
+    """Rounds over every key result of `okrs`, interleaving tenants so concurrent requests spread."""
+    requests = []
+    for round_ in range(20):
+        for k in range(max(len(o.key_result_ids) for o in okrs)):
+            for o in okrs:
+                if k >= len(o.key_result_ids):
+                    continue
+                kr, token = o.key_result_ids[k], tokens[o.executive_id]
+                if kind == "checkin":
+                    requests.append(Request("POST", f"{OKR}/{kr}/check-ins", token,
+                                            json.dumps({"value": (round_ * 37 + k) % 1000, "note": "wrk"})))
+                else:
+                    requests.append(Request("PATCH", f"{OKR}/{kr}", token,
+                                            json.dumps({"title": f"Key result {k}, round {round_}"})))
+    return requests
+
+
 def _stride_requests(callers: list[dataset.Caller], pages: list[dataset.DeepPage],
-                     tokens: dict[str, str]) -> dict[str, list[Request]]:
+                     tokens: dict[str, str], okrs: list[dataset.OkrTenant]) -> dict[str, list[Request]]:
     body = json.dumps({"title": "Benchmark goal", "description": "Created under load.", "category": "delivery",
                        "period": "2026-Q2", "status": "in_progress", "progress_pct": 10, "source": "wrk"})
     return {
@@ -143,23 +166,30 @@ def _stride_requests(callers: list[dataset.Caller], pages: list[dataset.DeepPage
         "deep": [Request("GET", f"{GOALS}?limit=50&cursor={statements.cursor_for(p.after)}", tokens[p.executive_id])
                  for p in pages],
         "create": [Request("POST", GOALS, tokens[c.person_id], body) for c in callers],
+        "okr_checkin": _okr_requests(okrs, tokens, "checkin"),
+        "okr_patch": _okr_requests(okrs, tokens, "patch"),
+        "okr_checkin_1t": _okr_requests(okrs[:1], tokens, "checkin"),
+        "okr_patch_1t": _okr_requests(okrs[:1], tokens, "patch"),
     }
 
 
-def _bench_stride(run: Runner, url: str, callers: list[dataset.Caller], pages: list[dataset.DeepPage]) -> None:
+def _bench_stride(run: Runner, url: str, callers: list[dataset.Caller], pages: list[dataset.DeepPage],
+                  okrs: list[dataset.OkrTenant]) -> None:
     from stride.auth.tokens import mint
     from stride.config import Settings
 
     secret = secrets.token_urlsafe(32)
     settings = Settings(stride_jwt_secret=secret, stride_jwt_public_key=None, stride_jwks_url=None)
-    people = {c.person_id: c.tenant_id for c in callers} | {p.executive_id: p.tenant_id for p in pages}
+    people = {c.person_id: c.tenant_id for c in callers} | {p.executive_id: p.tenant_id for p in pages} \
+        | {o.executive_id: o.tenant_id for o in okrs}
     tokens = {sub: mint(tenant, sub, ttl=7200, settings=settings) for sub, tenant in people.items()}
-    requests = _stride_requests(callers, pages, tokens)
+    requests = _stride_requests(callers, pages, tokens, okrs)
     _say(f"stride serve --workers {run.args.workers} (STRIDE_LOG_LEVEL={run.args.log_level}) …")
     server = drivers.start_stride(url, secret, run.args.workers, run.args.log_level, WORK / "stride.log")
     try:
         _check_stride(server.base, requests, callers, pages)
-        for scenario in ("list", "get", "first", "deep", "create"):
+        for scenario in ("list", "get", "first", "deep", "create", "okr_patch", "okr_checkin", "okr_patch_1t",
+                         "okr_checkin_1t"):
             run.wrk("stride", scenario, server.base, requests[scenario])
     finally:
         server.stop()
@@ -193,6 +223,9 @@ def _check_stride(base: str, requests: dict[str, list[Request]], callers: list[d
             head = page["data"][0]
             assert (datetime.fromisoformat(head["created_at"]), head["id"]) < p.after, "the page starts after the cursor"
         call(requests["create"][0], 201)
+        record = call(requests["okr_checkin"][0], 201)
+        assert record["history"] and record["history"][-1]["note"] == "wrk", record
+        call(requests["okr_patch"][0], 200)
 
 
 async def _remove_created(dsn: str, callers: list[dataset.Caller]) -> int:
@@ -305,13 +338,16 @@ def _explain(dsn: str, sql: dict[str, statements.Statement], caller: dataset.Cal
     plans = {}
     for name, inputs in (("list", person), ("get", person), ("first_page", tenant), ("deep_page", tenant)):
         plan = asyncio.run(statements.explain(dsn, sql[name], inputs, role))
-        plans[name] = {"summary": statements.summarise(plan), "plan": plan}
+        plans[name] = {"summary": statements.summarise(plan), "one_line": statements.one_line(plan), "plan": plan}
     _say(f"\nEXPLAIN (ANALYZE, BUFFERS), as role {role} with the tenant set; caller {caller.access_level} "
          f"{caller.person_id}, deep page after row {page.depth:,} of {page.total:,}:")
     for name in ("list", "deep_page", "first_page", "get"):
         _say(f"  {name}:")
         for line in plans[name]["summary"]:
             _say(f"    {line}")
+    _say("EXPLAIN (ANALYZE) in one line:")
+    for name in ("list", "deep_page"):
+        _say(f"  {name:10} {plans[name]['one_line']}")
     _say("")
     return plans
 
@@ -341,11 +377,11 @@ def _print_table(report: dict[str, Any]) -> None:
     _say(f"\nData API benchmark — {data['goals']:,} goals, {data['tenants']} tenants, {data['people']:,} people; "
          f"{report['connections']} connections, {report['workers']} workers, {report['duration_s']:g} s per row; "
          f"{report['machine']['cpus']} CPUs shared by load generator, servers and PostgreSQL")
-    _say(f"{'scenario':34} {'target':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'bg cpu':>7}")
+    _say(f"{'scenario':36} {'target':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'bg cpu':>7}")
     for scenario, label in SCENARIOS.items():
         for r in (x for x in report["results"] if x["scenario"] == scenario):
             failures = r["errors"] + r["non_2xx"]
-            _say(f"{label:34} {r['target']:8} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
+            _say(f"{label:36} {r['target']:8} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
                  f"{failures:7d} {r['background_cpu_pct']:6.0f}%")
     _say("\ntargets:")
     for name, ratio in report["ratios"].items():

@@ -150,3 +150,15 @@ def _actual(text: str) -> str:
         return ""
     actual = text.split("actual time=")[1].rstrip(")")
     return f"  [actual {actual}]"
+
+
+def one_line(plan: list[str]) -> str:
+    """The person_goals scan (index, rows), the top node's shared buffers, planning and execution time."""
+    scan = next((line.strip().removeprefix("-> ").strip() for line in plan
+                 if "Scan" in line and " on person_goals" in line), "no scan of person_goals")
+    rows = scan.split("rows=")[-1].split()[0].rstrip(")") if "actual" in scan and "rows=" in scan else "?"
+    buffers = next((line.split("Buffers:")[1].strip() for line in plan if "Buffers:" in line), "")
+    times = {line.strip().split(":")[0]: line.split(":")[1].strip() for line in plan
+             if line.strip().startswith(("Planning Time", "Execution Time"))}
+    return (f"{scan.split('  (cost=')[0]} → {rows} rows; {buffers}; planning {times.get('Planning Time', '?')}, "
+            f"execution {times.get('Execution Time', '?')}")
