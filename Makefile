@@ -42,7 +42,7 @@ test-pg15: install ## the test suite against a throwaway Debian PostgreSQL 15
 
 sdk-types: install ## regenerate sdk/typescript/src/openapi.ts after an API change (no server needed)
 	cd sdk/typescript && { test -x node_modules/.bin/tsc || npm ci --no-audit --no-fund; }
-	$(BIN)/python -c 'import json, sys; from stride.app import create_app; json.dump(create_app().openapi(), sys.stdout)' \
+	$(BIN)/python -c 'import json, sys; from stride_server.app import create_app; json.dump(create_app().openapi(), sys.stdout)' \
 		| (cd sdk/typescript && node scripts/generate.mjs -)
 
 bench: install ## run the benchmarks

@@ -69,8 +69,8 @@ def server_url() -> str:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     os.environ.setdefault("STRIDE_DATA_DIR", str(ROOT / ".stride"))
-    from stride.config import get_settings
-    from stride.db.embedded import embedded_url
+    from stride_server.config import get_settings
+    from stride_server.db.embedded import embedded_url
 
     get_settings.cache_clear()
     return embedded_url(get_settings().data_dir)
@@ -98,8 +98,8 @@ async def ensure_database(server: str, database: str) -> str:
 
 
 def migrate(url: str) -> None:
-    from stride.db.engine import with_driver
-    from stride.db.migrate import upgrade
+    from stride_server.db.engine import with_driver
+    from stride_server.db.migrate import upgrade
 
     upgrade(with_driver(url, "asyncpg"))
 

@@ -116,7 +116,7 @@ def _start(name: str, command: list[str], env: dict[str, str], log: Path, port: 
 def start_stride(database_url: str, secret: str, workers: int, log_level: str, log: Path) -> Server:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "STRIDE_JWT_SECRET": secret, "STRIDE_LOG_LEVEL": log_level}
-    command = [sys.executable, "-m", "stride.cli", "serve", "--host", HOST, "--port", str(port),
+    command = [sys.executable, "-m", "stride_server.cli", "serve", "--host", HOST, "--port", str(port),
                "--workers", str(workers)]
     return _start("stride serve", command, env, log, port)
 

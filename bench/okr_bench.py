@@ -30,10 +30,10 @@ DEPTH, KEY_RESULTS = 5, 8
 
 async def _setup(base: str, url: str, tenants: int) -> list[tuple[str, list[str]]]:
     """Per tenant: an executive, a chain of DEPTH objectives and KEY_RESULTS key results on the leaf."""
-    from stride.auth.tokens import get_verifier, mint
-    from stride.config import get_settings
-    from stride.db.engine import resolved_owner_url
-    from stride.directory.bootstrap import create_tenant
+    from stride_server.auth.tokens import get_verifier, mint
+    from stride_server.config import get_settings
+    from stride_server.db.engine import resolved_owner_url
+    from stride_server.directory.bootstrap import create_tenant
 
     os.environ["DATABASE_URL"] = url
     get_settings.cache_clear()

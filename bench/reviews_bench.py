@@ -37,7 +37,7 @@ KPIS = 5
 
 
 def _new_id(prefix: str) -> str:
-    from stride.core.ids import new_id
+    from stride_server.core.ids import new_id
 
     return new_id(prefix)
 
@@ -52,8 +52,8 @@ def _server_url() -> str:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     os.environ.setdefault("STRIDE_DATA_DIR", str(ROOT / ".stride"))
-    from stride.config import get_settings
-    from stride.db.embedded import embedded_url
+    from stride_server.config import get_settings
+    from stride_server.db.embedded import embedded_url
 
     get_settings.cache_clear()
     return embedded_url(get_settings().data_dir)
@@ -219,7 +219,7 @@ async def timed(label: str, repeat: int, call: Callable[[int], Awaitable[httpx.R
 
 
 async def run(base: str, org: Org, data: dict[str, Any], repeat: int) -> None:
-    from stride.auth.tokens import mint
+    from stride_server.auth.tokens import mint
 
     def headers(person: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {mint(org.tenant, person)}"}
@@ -272,7 +272,7 @@ def start_server(database_url: str, secret: str) -> tuple[subprocess.Popen[bytes
         s.bind((HOST, 0))
         port = int(s.getsockname()[1])
     env = {**os.environ, "DATABASE_URL": database_url, "STRIDE_JWT_SECRET": secret, "STRIDE_LOG_LEVEL": "warning"}
-    process = subprocess.Popen([sys.executable, "-m", "stride.cli", "serve", "--host", HOST, "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "stride_server.cli", "serve", "--host", HOST, "--port", str(port)],
                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     base = f"http://{HOST}:{port}"
     deadline = time.monotonic() + 60
@@ -309,9 +309,9 @@ def main() -> None:
     os.environ.update(DATABASE_URL=url, STRIDE_JWT_SECRET=secret)
     process = None
     try:
-        from stride.config import get_settings
-        from stride.db.engine import resolved_owner_url
-        from stride.db.migrate import upgrade
+        from stride_server.config import get_settings
+        from stride_server.db.engine import resolved_owner_url
+        from stride_server.db.migrate import upgrade
 
         get_settings.cache_clear()
         resolved_owner_url.cache_clear()

@@ -175,8 +175,8 @@ def _stride_requests(callers: list[dataset.Caller], pages: list[dataset.DeepPage
 
 def _bench_stride(run: Runner, url: str, callers: list[dataset.Caller], pages: list[dataset.DeepPage],
                   okrs: list[dataset.OkrTenant]) -> None:
-    from stride.auth.tokens import mint
-    from stride.config import Settings
+    from stride_server.auth.tokens import mint
+    from stride_server.config import Settings
 
     secret = secrets.token_urlsafe(32)
     settings = Settings(stride_jwt_secret=secret, stride_jwt_public_key=None, stride_jwks_url=None)
@@ -254,7 +254,7 @@ def _bench_bare(run: Runner, dsn: str, spec: Path, callers: list[dataset.Caller]
         "first": [Request("GET", f"/tenant-goals?tenant={p.tenant_id}") for p in pages],
         "deep": [Request("GET", deep_path(p)) for p in pages],
     }
-    from stride.config import get_settings
+    from stride_server.config import get_settings
 
     _say(f"bare FastAPI + asyncpg, --workers {run.args.workers} …")
     server = drivers.start_bare(dsn, spec, run.args.workers, get_settings().stride_pool_size, WORK / "bare.log")
@@ -316,7 +316,7 @@ def _bench_pgbench(run: Runner, dsn: str, sql: dict[str, statements.Statement], 
         inputs = {"tenant": f"dt{d}", "after_created_at": f"da{d}", "after_id": f"di{d}"}
         scripts["first"].append(_script(f"first_{d}", text("first_page", inputs)))
         scripts["deep"].append(_script(f"deep_{d}", text("deep_page", inputs)))
-    from stride.config import get_settings
+    from stride_server.config import get_settings
 
     _say("pgbench, as the owner (same SQL, same parameters, prepared) …")
     for scenario in ("list", "get", "first", "deep"):
@@ -330,7 +330,7 @@ def _bench_pgbench(run: Runner, dsn: str, sql: dict[str, statements.Statement], 
 # ------------------------------------------------------------------------------------------ reporting
 def _explain(dsn: str, sql: dict[str, statements.Statement], caller: dataset.Caller,
              page: dataset.DeepPage) -> dict[str, Any]:
-    from stride.config import get_settings
+    from stride_server.config import get_settings
 
     role = get_settings().stride_app_db_role
     person = {"tenant": caller.tenant_id, "person": caller.person_id, "id": caller.goal_ids[0]}

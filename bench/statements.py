@@ -66,8 +66,8 @@ def _compile(statement: Any) -> Statement:
 
 
 def _principal(level: str) -> Any:
-    from stride.auth.permissions import default_permissions, expand
-    from stride.auth.principal import Principal
+    from stride_server.auth.permissions import default_permissions, expand
+    from stride_server.auth.principal import Principal
 
     return Principal(TENANT, PERSON, None, expand(default_permissions(level)), level)
 
@@ -76,11 +76,11 @@ async def capture() -> dict[str, Statement]:
     """The statements of a request: the tenant setting and the caller's person row (every request),
     the list by person and the get (caller: an employee, so the visibility set applies), and the first
     and a later page of the tenant's list (caller: the executive, who sees every goal)."""
-    from stride.core.context import _SET_TENANT
-    from stride.directory import store as directory
-    from stride.edm import store
-    from stride.edm.query import parse_list_query
-    from stride.edm.registry import BY_NAME
+    from stride_server.core.context import _SET_TENANT
+    from stride_server.directory import store as directory
+    from stride_server.edm import store
+    from stride_server.edm.query import parse_list_query
+    from stride_server.edm.registry import BY_NAME
 
     goals = BY_NAME["PersonGoal"]
     employee, executive = _principal("employee"), _principal("executive")
@@ -104,8 +104,8 @@ async def capture() -> dict[str, Statement]:
 
 def cursor_for(after: tuple[datetime, str]) -> str:
     """The next_cursor Stride hands out for the page that ends at `after`, in the default order."""
-    from stride.edm.query import encode_cursor, parse_list_query
-    from stride.edm.registry import BY_NAME
+    from stride_server.edm.query import encode_cursor, parse_list_query
+    from stride_server.edm.registry import BY_NAME
 
     query = parse_list_query(BY_NAME["PersonGoal"], [("limit", "50")])
     return encode_cursor(query, list(after))

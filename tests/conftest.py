@@ -27,8 +27,8 @@ def _server_url() -> str:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     os.environ.setdefault("STRIDE_DATA_DIR", str(ROOT / ".stride"))
-    from stride.config import get_settings
-    from stride.db.embedded import embedded_url
+    from stride_server.config import get_settings
+    from stride_server.db.embedded import embedded_url
 
     get_settings.cache_clear()
     return embedded_url(get_settings().data_dir)
@@ -69,10 +69,10 @@ def database_url() -> Iterator[str]:
     url = _with_database(base, name)
     os.environ["DATABASE_URL"] = url
     os.environ["STRIDE_JWT_SECRET"] = TEST_SECRET
-    from stride.auth.tokens import get_verifier
-    from stride.config import get_settings
-    from stride.db.engine import resolved_owner_url
-    from stride.db.migrate import upgrade
+    from stride_server.auth.tokens import get_verifier
+    from stride_server.config import get_settings
+    from stride_server.db.engine import resolved_owner_url
+    from stride_server.db.migrate import upgrade
 
     get_settings.cache_clear()
     resolved_owner_url.cache_clear()
@@ -95,7 +95,7 @@ def start_server(env: dict[str, str], *, workers: int = 1) -> tuple[subprocess.P
     port = _free_port()
     log = open(ROOT / ".stride" / f"server-{port}.log", "wb") if (ROOT / ".stride").exists() else subprocess.DEVNULL
     process = subprocess.Popen(
-        [sys.executable, "-m", "stride.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        [sys.executable, "-m", "stride_server.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"

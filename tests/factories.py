@@ -19,7 +19,7 @@ from typing import Any
 
 import asyncpg
 
-from stride.core.ids import new_id
+from stride_server.core.ids import new_id
 
 PEOPLE = (  # name, access level, manager
     ("exec", "executive", None),
@@ -47,7 +47,7 @@ class Org:
     groups: dict[str, str] = field(default_factory=dict)  # name -> group id
 
     def token(self, name: str, **kwargs: Any) -> str:
-        from stride.auth.tokens import mint
+        from stride_server.auth.tokens import mint
 
         return mint(self.tenant_id, self.people[name], **kwargs)
 
@@ -55,7 +55,7 @@ class Org:
         return {"Authorization": f"Bearer {self.token(name, **kwargs)}"}
 
     def app_headers(self, app_id: str, permissions: list[str]) -> dict[str, str]:
-        from stride.auth.tokens import mint
+        from stride_server.auth.tokens import mint
 
         token = mint(self.tenant_id, app_id, app_id=app_id, permissions=permissions)
         return {"Authorization": f"Bearer {token}"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from stride.edm.registry import ENTITIES
+from stride_server.edm.registry import ENTITIES
 
 SEED_FIELD = re.compile(r"^[a-z_]+$")
 

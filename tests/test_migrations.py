@@ -1,4 +1,4 @@
-"""The migrations build exactly the schema the code declares (stride.db.tables, read from the
+"""The migrations build exactly the schema the code declares (stride_server.db.tables, read from the
 registry), and applying them again is a no-op."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from stride.db.engine import with_driver
-from stride.db.migrate import upgrade
-from stride.db.tables import metadata
+from stride_server.db.engine import with_driver
+from stride_server.db.migrate import upgrade
+from stride_server.db.tables import metadata
 
 
 def _diff(connection) -> list:  # type: ignore[no-untyped-def,type-arg]

@@ -95,7 +95,7 @@ def postgres() -> Iterator[Postgres]:
 
 
 def _stride(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "stride.cli", *args], env={**os.environ, **env}, cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "stride_server.cli", *args], env={**os.environ, **env}, cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout

@@ -183,7 +183,7 @@ async def test_unauthenticated_request_is_401_and_stores_nothing(api, org, owner
 
 
 def _token_for(tenant_id: str, sub: str) -> str:
-    from stride.auth.tokens import mint
+    from stride_server.auth.tokens import mint
 
     return mint(tenant_id, sub)
 
@@ -221,8 +221,8 @@ def _bare_app(outcomes: list[Any]) -> Any:
     from starlette.responses import Response
     from starlette.routing import Route
 
-    from stride.core.idempotency import IdempotencyMiddleware
-    from stride.db.engine import create_engine
+    from stride_server.core.idempotency import IdempotencyMiddleware
+    from stride_server.db.engine import create_engine
 
     calls: list[bytes] = []
 

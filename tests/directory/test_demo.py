@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from stride.edm.registry import ENTITIES
+from stride_server.edm.registry import ENTITIES
 from tests.conftest import ROOT, TEST_SECRET
 
 LEVELS = {"employee", "lead", "manager", "head", "executive"}
@@ -14,7 +14,7 @@ LEVELS = {"employee", "lead", "manager", "head", "executive"}
 
 def run_demo(database_url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url, "STRIDE_JWT_SECRET": TEST_SECRET}
-    return subprocess.run([sys.executable, "-m", "stride.cli", "demo"], env=env, cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "stride_server.cli", "demo"], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=300)
 
 

@@ -178,7 +178,7 @@ async def test_import_stays_in_the_callers_tenant(api, org, other_org) -> None: 
 
 def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url, "STRIDE_JWT_SECRET": TEST_SECRET}
-    return subprocess.run([sys.executable, "-m", "stride.cli", *args], env=env, cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "stride_server.cli", *args], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
 
 

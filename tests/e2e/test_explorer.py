@@ -44,9 +44,9 @@ def test_explorer_page_and_assets_are_served_and_demo_helpers_are_404_outside_em
 
 async def test_demo_token_helpers_work_only_in_embedded_mode_and_only_for_the_demo_tenant(  # type: ignore[no-untyped-def]
         api, org, other_org, monkeypatch) -> None:
-    from stride.app import create_app
-    from stride.db.engine import create_engine
-    from stride.explorer import router as explorer
+    from stride_server.app import create_app
+    from stride_server.db.engine import create_engine
+    from stride_server.explorer import router as explorer
 
     assert explorer.DEMO_TENANT == "demo"
     # Stand this test's organisation in for the `demo` tenant, and pretend DATABASE_URL is unset.

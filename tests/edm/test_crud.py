@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from stride.edm.registry import ENTITIES
+from stride_server.edm.registry import ENTITIES
 
 ULID_ID = re.compile(r"^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$")
 

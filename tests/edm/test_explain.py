@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
-from stride.auth.permissions import default_permissions, expand
-from stride.auth.principal import Principal
-from stride.core.context import tenant_transaction
-from stride.db.engine import create_engine
-from stride.edm.query import encode_cursor, parse_list_query
-from stride.edm.registry import PERSON_GOAL
-from stride.edm.store import page_statements
+from stride_server.auth.permissions import default_permissions, expand
+from stride_server.auth.principal import Principal
+from stride_server.core.context import tenant_transaction
+from stride_server.db.engine import create_engine
+from stride_server.edm.query import encode_cursor, parse_list_query
+from stride_server.edm.registry import PERSON_GOAL
+from stride_server.edm.store import page_statements
 from tests.factories import in_tenant
 
 ROWS = 100_000

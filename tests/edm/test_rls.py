@@ -7,8 +7,8 @@ import random
 
 from sqlalchemy import text
 
-from stride.core.context import tenant_transaction
-from stride.db.engine import create_engine
+from stride_server.core.context import tenant_transaction
+from stride_server.db.engine import create_engine
 
 OBJECTIVES = "/api/v1/okr/objectives"
 

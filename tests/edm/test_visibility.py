@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from stride.edm.registry import ENTITIES
+from stride_server.edm.registry import ENTITIES
 from tests.factories import create_application
 
 GOALS, RECORDS = "/api/v1/performance/goals", "/api/v1/performance/learning-records"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stride.learning.scoring import passed, score, validate_answers
+from stride_server.learning.scoring import passed, score, validate_answers
 
 QUESTIONS = [
     {"id": "q1", "text": "Capital of France?", "type": "single_choice", "options": ["Paris", "Lyon"],

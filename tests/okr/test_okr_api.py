@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stride.okr.progress import objective_progress
+from stride_server.okr.progress import objective_progress
 from tests.factories import build_org
 
 OBJECTIVES, KEY_RESULTS = "/api/v1/okr/objectives", "/api/v1/okr/key-results"

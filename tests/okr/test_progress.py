@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stride.okr.progress import (
+from stride_server.okr.progress import (
     elapsed_share,
     health,
     key_result_progress,

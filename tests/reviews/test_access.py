@@ -160,9 +160,9 @@ async def test_operation_ids_are_stable_and_errors_are_problems(api) -> None:  #
 async def test_every_review_table_is_under_forced_row_level_security(api, owner_db, org, other_org) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import text
 
-    from stride.core.context import tenant_transaction
-    from stride.db.engine import create_engine
-    from stride.db.tables import REVIEW_TABLES
+    from stride_server.core.context import tenant_transaction
+    from stride_server.db.engine import create_engine
+    from stride_server.db.tables import REVIEW_TABLES
 
     async with owner_db.acquire() as conn:
         rows = await conn.fetch(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stride.reviews.rules import RATINGS, aggregate_kpis, evaluate_kpis, most_common
+from stride_server.reviews.rules import RATINGS, aggregate_kpis, evaluate_kpis, most_common
 from tests.reviews.support import (
     BASE,
     complete_review,

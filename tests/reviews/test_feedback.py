@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from stride.core.ids import new_id
+from stride_server.core.ids import new_id
 from tests.factories import in_tenant
 from tests.reviews.support import BASE, make_cycle, set_min_responses
 

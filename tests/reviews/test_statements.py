@@ -27,8 +27,8 @@ QUARTERS = [("Q1", "2026-01-01", "2026-03-31"), ("Q2", "2026-04-01", "2026-06-30
 @pytest.fixture
 async def counted(database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, list[str]]]:
     """The app in-process on its own engine, with every statement it sends recorded."""
-    from stride.app import create_app
-    from stride.db.engine import create_engine
+    from stride_server.app import create_app
+    from stride_server.db.engine import create_engine
 
     app = create_app()
     app.state.engine = engine = create_engine(pool_size=2)

@@ -1,0 +1,203 @@
+"""create_app(): the routers, the middleware and the one error handler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from stride_server import __version__
+from stride_server.config import get_settings
+from stride_server.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IdempotencyMiddleware
+from stride_server.core.middleware import RequestMiddleware
+from stride_server.core.problems import (
+    BadRequest,
+    MethodNotAllowed,
+    NotFound,
+    ServiceUnavailable,
+    StrideError,
+    Unprocessable,
+)
+from stride_server.core.responses import dumps, json_response
+from stride_server.db.engine import DATABASE_ERRORS, create_engine, is_database_unavailable
+
+log = logging.getLogger("stride")
+
+def problem_response(error: StrideError, request: Request) -> Response:
+    request_id = getattr(request.state, "request_id", None) or request.scope.get("state", {}).get("request_id")
+    return Response(dumps(error.problem(request_id)), status_code=error.status, headers=error.headers,
+                    media_type="application/problem+json")
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc[1:]) or str(loc[0])
+
+
+def _validation_problem(exc: RequestValidationError) -> StrideError:
+    errors = []
+    in_body = True
+    for err in exc.errors():
+        loc = tuple(err.get("loc", ()))
+        in_body = in_body and bool(loc) and loc[0] == "body"
+        message = "unknown field" if err.get("type") == "extra_forbidden" else str(err.get("msg", "invalid"))
+        if err.get("type") == "json_invalid":
+            message = f"malformed JSON: {err.get('ctx', {}).get('error', '')}"
+        errors.append({"field": _location(loc), "message": message})
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+    if not in_body:
+        return BadRequest(detail or "Invalid request parameters.", errors=errors)
+    return Unprocessable(detail or "Invalid body.", errors=errors)
+
+
+def _allowed_methods(request: Request) -> str:
+    """RFC 9110 `Allow` for a 405: the methods of every route on this path (Starlette names only the
+    first route's, and each operation of a Data API collection is a route of its own)."""
+    routes = request.app.router.routes
+    return ", ".join(method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+                     if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                            for route in routes))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StrideError)
+    async def stride_error(request: Request, exc: StrideError) -> Response:
+        return problem_response(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return problem_response(_validation_problem(exc), request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        error: StrideError
+        if exc.status_code == 404:
+            error = NotFound("No such path.")
+        elif exc.status_code == 405:
+            error = MethodNotAllowed(f"{request.method} is not offered on {request.url.path}.",
+                                     headers={"Allow": _allowed_methods(request)})
+        else:
+            error = StrideError(str(exc.detail))
+            error.status, error.slug = exc.status_code, "http"
+        return problem_response(error, request)
+
+    async def database_error(request: Request, exc: Exception) -> Response:
+        """Outages are answered here, inside the app (request id header, access log, no traceback);
+        any other database error goes on to `unexpected` as the bug it is."""
+        if not is_database_unavailable(exc):
+            raise exc
+        log.warning("database unavailable: %s", exc.__class__.__name__)
+        return problem_response(ServiceUnavailable(), request)
+
+    for family in DATABASE_ERRORS:
+        app.add_exception_handler(family, database_error)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        if is_database_unavailable(exc):
+            log.warning("database unavailable: %s", exc.__class__.__name__)
+            return problem_response(ServiceUnavailable(), request)
+        log.exception("unhandled error")
+        return problem_response(StrideError("An unexpected error occurred; it has been logged."), request)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title="Stride API", version=__version__, routes=app.routes,
+                         description="People performance: goals, OKRs, reviews with 360 feedback, learning.")
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = {
+        "type": "object", "required": ["type", "title", "status"],
+        "properties": {
+            "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+            "detail": {"type": "string"}, "request_id": {"type": ["string", "null"]},
+            "errors": {"type": "array", "items": {"type": "object", "properties": {
+                "field": {"type": "string"}, "message": {"type": "string"}}}},
+            "current": {"type": "object", "additionalProperties": True},
+        },
+    }
+    for path in schema.get("paths", {}).values():
+        for method, operation in path.items():
+            if method == "post":  # §2.6: any POST may carry an idempotency key (malformed: 400)
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+                operation.setdefault("responses", {}).setdefault("400", {
+                    "description": "Problem",
+                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                if "application/json" in content and "HTTPValidationError" in str(content["application/json"]):
+                    response["content"] = {"application/problem+json": {
+                        "schema": {"$ref": "#/components/schemas/Problem"}}}
+                    response["description"] = "Problem"
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    app.openapi_schema = schema
+    return schema
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.engine = create_engine()
+    try:
+        yield
+    finally:
+        await app.state.engine.dispose()
+
+
+def create_app() -> FastAPI:
+    from stride_server.directory.router import router as directory_router
+    from stride_server.discovery.router import router as discovery_router
+    from stride_server.edm.router import build_router
+    from stride_server.explorer.router import router as explorer_router
+    from stride_server.learning.router import router as learning_router
+    from stride_server.okr.router import router as okr_router
+    from stride_server.platform.router import router as platform_router
+    from stride_server.reviews.router import router as reviews_router
+
+    settings = get_settings()
+    app = FastAPI(title="Stride API", version=__version__, lifespan=lifespan, docs_url="/docs",
+                  redoc_url=None, openapi_url="/openapi.json")
+    app.add_middleware(IdempotencyMiddleware)  # inner: sees the request id and the body limit
+    app.add_middleware(RequestMiddleware)
+    install_error_handlers(app)
+    app.include_router(build_router())
+    app.include_router(platform_router)
+    app.include_router(directory_router)
+    app.include_router(discovery_router)
+    app.include_router(okr_router)
+    app.include_router(learning_router)
+    app.include_router(reviews_router)
+    app.include_router(explorer_router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> Response:
+        return json_response({"status": "ok"})
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> Response:
+        try:
+            async with asyncio.timeout(settings.stride_db_timeout):
+                async with request.app.state.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except Exception:
+            return problem_response(ServiceUnavailable(), request)
+        return json_response({"status": "ready"})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+

@@ -1,0 +1,64 @@
+"""The Principal: who is calling (a directory person or an application), in which tenant, with
+which permissions. Loaded once per request inside the request's tenant transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from stride_server.auth.permissions import default_permissions, expand
+from stride_server.auth.tokens import Claims
+from stride_server.core.problems import Forbidden, Unauthorized
+
+
+@dataclass(frozen=True)
+class Principal:
+    tenant_id: str
+    sub: str
+    app_id: str | None
+    permissions: frozenset[str]
+    access_level: str | None  # None for an application
+
+    @property
+    def is_person(self) -> bool:
+        return self.access_level is not None
+
+    @property
+    def person_id(self) -> str | None:
+        return self.sub if self.is_person else None
+
+    def can(self, action: str, area: str) -> bool:
+        return f"{action}:{area}" in self.permissions
+
+    def require(self, action: str, area: str) -> None:
+        if not self.can(action, area):
+            raise Forbidden(f"This operation needs the {action}:{area} permission.")
+
+    @property
+    def sees_all_personal(self) -> bool:
+        """§1.4 rule 3: executives, `manage:performance`, and applications holding the view permission
+        see every personal record of the tenant (their app scope still applies)."""
+        if not self.is_person:
+            return self.can("view", "performance")
+        return self.access_level == "executive" or self.can("manage", "performance")
+
+
+async def load_principal(conn: AsyncConnection, claims: Claims) -> Principal:
+    from stride_server.directory import store as directory
+    from stride_server.platform import store as platform
+
+    if claims.sub.startswith("app_"):
+        current = None
+        if claims.app_id == claims.sub:
+            current = await platform.active_application_permissions(conn, claims.tenant_id, claims.app_id)
+        if current is None:
+            raise Unauthorized("The token's application does not exist or was deleted.")
+        # A token keeps no more than the application holds now: narrowing an app takes effect at once.
+        granted = expand(claims.permissions or ()) & expand(current)
+        return Principal(claims.tenant_id, claims.sub, claims.app_id, granted, None)
+    person = await directory.get_person(conn, claims.tenant_id, claims.sub)
+    if person is None or person["status"] != "active":
+        raise Unauthorized("The token's subject is not an active person of this tenant.")
+    listed = claims.permissions if claims.permissions is not None else default_permissions(person["access_level"])
+    return Principal(claims.tenant_id, claims.sub, claims.app_id, expand(listed), person["access_level"])

@@ -1,0 +1,126 @@
+"""JWT verification with a fixed algorithm allow-list (HS256, or RS256/ES256 by key or JWKS), and
+minting of HS256 tokens for the CLI, the demo and the API-key exchange."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import jwt
+
+from stride_server.config import Settings, get_settings
+from stride_server.core.problems import ServiceUnavailable, Unauthorized
+
+ASYMMETRIC = ("RS256", "ES256")
+
+
+@dataclass(frozen=True)
+class Claims:
+    sub: str
+    tenant_id: str
+    app_id: str | None
+    permissions: tuple[str, ...] | None
+    raw: dict[str, Any]
+
+
+class Verifier:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.issuer = settings.stride_jwt_issuer
+        self.audience = settings.stride_jwt_audience
+        self.jwks: jwt.PyJWKClient | None = None
+        self.key: Any
+        if settings.stride_jwks_url:
+            self.jwks = jwt.PyJWKClient(settings.stride_jwks_url, cache_keys=True, lifespan=300, timeout=2)
+            self.algorithms = _configured(settings) or list(ASYMMETRIC)
+        elif settings.stride_jwt_public_key:
+            self.key = _read_key(settings.stride_jwt_public_key)
+            self.algorithms = _configured(settings) or list(ASYMMETRIC)
+        else:
+            self.key = settings.jwt_secret()
+            self.algorithms = ["HS256"]
+        if any(a not in ("HS256", *ASYMMETRIC) for a in self.algorithms):
+            raise ValueError(f"unsupported JWT algorithm in {self.algorithms}")
+
+    def verify(self, token: str) -> Claims:
+        try:
+            key = self.jwks.get_signing_key_from_jwt(token).key if self.jwks else self.key
+        except jwt.PyJWKClientConnectionError:
+            raise ServiceUnavailable("The identity provider's key set (JWKS) cannot be reached.") from None
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            raise Unauthorized(f"Invalid token: {exc}") from None
+        try:
+            payload = jwt.decode(
+                token,
+                key,
+                algorithms=self.algorithms,
+                issuer=self.issuer,
+                audience=self.audience,
+                options={"require": ["exp", "iat", "sub"], "verify_aud": bool(self.audience),
+                         "verify_iss": bool(self.issuer)},
+                leeway=5,
+            )
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            raise Unauthorized(f"Invalid token: {exc}") from None
+        return _claims(payload)
+
+
+def _configured(settings: Settings) -> list[str] | None:
+    if not settings.stride_jwt_algorithms:
+        return None
+    return [a.strip() for a in settings.stride_jwt_algorithms.split(",") if a.strip()]
+
+
+def _read_key(value: str) -> str:
+    if value.lstrip().startswith("-----BEGIN"):
+        return value
+    with open(value) as f:  # a path to a PEM file
+        return f.read()
+
+
+def _claims(payload: dict[str, Any]) -> Claims:
+    sub, tenant_id, app_id = payload.get("sub"), payload.get("tenant_id"), payload.get("app_id")
+    permissions = payload.get("permissions")
+    if not isinstance(sub, str) or not sub or not isinstance(tenant_id, str) or not tenant_id:
+        raise Unauthorized("Invalid token: sub and tenant_id are required strings.")
+    if app_id is not None and not isinstance(app_id, str):
+        raise Unauthorized("Invalid token: app_id must be a string.")
+    if permissions is not None and (
+        not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions)
+    ):
+        raise Unauthorized("Invalid token: permissions must be a list of strings.")
+    return Claims(sub, tenant_id, app_id, tuple(permissions) if permissions is not None else None, payload)
+
+
+@lru_cache
+def get_verifier() -> Verifier:
+    return Verifier(get_settings())
+
+
+def mint(
+    tenant_id: str,
+    sub: str,
+    *,
+    permissions: list[str] | None = None,
+    app_id: str | None = None,
+    ttl: int | None = None,
+    settings: Settings | None = None,
+) -> str:
+    """An HS256 token signed with the configured secret (HS256 mode only)."""
+    settings = settings or get_settings()
+    if settings.stride_jwt_public_key or settings.stride_jwks_url:
+        raise RuntimeError("tokens can be minted only in HS256 mode")
+    now = int(time.time())
+    payload: dict[str, Any] = {"sub": sub, "tenant_id": tenant_id, "iat": now,
+                               "exp": now + (ttl or settings.stride_token_ttl)}
+    if app_id:
+        payload["app_id"] = app_id
+    if permissions is not None:
+        payload["permissions"] = permissions
+    if settings.stride_jwt_issuer:
+        payload["iss"] = settings.stride_jwt_issuer
+    if settings.stride_jwt_audience:
+        payload["aud"] = settings.stride_jwt_audience
+    return jwt.encode(payload, settings.jwt_secret(), algorithm="HS256")

@@ -1,0 +1,57 @@
+"""The request context: the caller's Principal and one tenant-scoped transaction for the use case."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from stride_server.auth.principal import Principal, load_principal
+from stride_server.auth.tokens import Claims, get_verifier
+from stride_server.core.problems import Unauthorized
+
+# Transaction-local (`true`): the setting dies with the transaction, so a pooled connection never
+# carries one tenant's context into another's request.
+_SET_TENANT = text("SELECT set_config('stride.tenant_id', :tenant_id, true)")
+
+bearer = HTTPBearer(auto_error=False, description="A Stride JWT (`stride token`, or POST /api/v1/auth/token).")
+
+
+@asynccontextmanager
+async def tenant_transaction(engine: AsyncEngine, tenant_id: str) -> AsyncIterator[AsyncConnection]:
+    async with engine.begin() as conn:
+        await conn.execute(_SET_TENANT, {"tenant_id": tenant_id})
+        yield conn
+
+
+async def bearer_claims(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Claims:
+    """Verify the bearer token on the event loop (HS/RS verification is CPU-only and fast); only a
+    JWKS lookup, which may touch the network, goes to the thread pool."""
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized()
+    verifier = get_verifier()
+    if verifier.jwks is not None:
+        return await run_in_threadpool(verifier.verify, credentials.credentials)
+    return verifier.verify(credentials.credentials)
+
+
+@dataclass
+class Context:
+    principal: Principal
+    conn: AsyncConnection
+    # Use-case details a hook needs beyond the record (e.g. a check-in's note).
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@asynccontextmanager
+async def open_context(request: Request, claims: Claims) -> AsyncIterator[Context]:
+    """One transaction for the whole use case, with the tenant set for row-level security."""
+    async with tenant_transaction(request.app.state.engine, claims.tenant_id) as conn:
+        yield Context(await load_principal(conn, claims), conn)

@@ -1,0 +1,396 @@
+"""SQLAlchemy table definitions. The six Data API tables are read from the entity registry; the
+platform and directory tables are declared here. Every table is keyed `(tenant_id, id)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Computed,
+    Date,
+    Float,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, TIMESTAMP, TSVECTOR
+
+from stride_server.edm.registry import ENTITIES, Entity, Field
+
+metadata = MetaData()
+TSTZ = TIMESTAMP(timezone=True)
+
+_COLUMN_TYPES: dict[str, Any] = {
+    "id": Text, "string": Text, "text": Text, "enum": Text, "datetime": TSTZ, "number": Float,
+    "pct": Float, "integer": Integer, "boolean": Boolean, "json_strings": JSONB, "json_array": JSONB,
+    "json_object": JSONB, "json_questions": JSONB,
+}
+
+
+def _server_default(f: Field) -> Any:
+    if f.default is None:
+        return None
+    if isinstance(f.default, bool):
+        return text("true" if f.default else "false")
+    if isinstance(f.default, tuple):
+        return text("'[]'::jsonb")
+    if isinstance(f.default, (int, float)):
+        return text(str(f.default))
+    return text(f"'{f.default}'")
+
+
+def _column(f: Field) -> Column[Any]:
+    return Column(f.name, _COLUMN_TYPES[f.kind], nullable=f.nullable, server_default=_server_default(f))
+
+
+def _search_expression(entity: Entity) -> str:
+    parts = " || ' ' || ".join(f"coalesce({f.name}, '')" for f in entity.searchable_fields)
+    return f"to_tsvector('simple'::regconfig, {parts})"
+
+
+def _entity_table(entity: Entity) -> Table:
+    columns: list[Any] = [_column(f) for f in entity.fields if f.has_column]
+    columns.append(Column("search", TSVECTOR, Computed(_search_expression(entity), persisted=True)))
+    name = entity.table
+    live = text("NOT is_deleted")
+    indexes: list[Any] = [
+        Index(f"ix_{name}_created", "tenant_id", "created_at", "id", postgresql_where=live),
+        Index(f"ix_{name}_search", "search", postgresql_using="gin"),
+    ]
+    for f in entity.fields:
+        if f.ref and f.is_scalar:
+            indexes.append(Index(f"ix_{name}_{f.name}", "tenant_id", f.name, "created_at", "id",
+                                 postgresql_where=live))
+        elif f.name in ("status", "period", "kind"):
+            indexes.append(Index(f"ix_{name}_{f.name}", "tenant_id", f.name, postgresql_where=live))
+        elif f.kind == "json_strings" and not f.read_only:
+            indexes.append(Index(f"ix_{name}_{f.name}", f.name, postgresql_using="gin",
+                                 postgresql_ops={f.name: "jsonb_path_ops"}))
+    return Table(name, metadata, *columns, PrimaryKeyConstraint("tenant_id", "id"), *indexes)
+
+
+ENTITY_TABLES: dict[str, Table] = {e.name: _entity_table(e) for e in ENTITIES}
+
+
+def _stamps() -> list[Column[Any]]:
+    return [
+        Column("created_at", TSTZ, nullable=False, server_default=func.now()),
+        Column("updated_at", TSTZ, nullable=False, server_default=func.now()),
+    ]
+
+
+tenants = Table(
+    "tenants", metadata,
+    Column("tenant_id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("feedback_min_responses", Integer, nullable=False, server_default=text("1")),
+    *_stamps(),
+)
+
+people = Table(
+    "people", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("access_level", Text, nullable=False),
+    Column("manager_id", Text),
+    Column("job_title", Text),
+    Column("review_template_id", Text),
+    Column("status", Text, nullable=False, server_default=text("'active'")),
+    Column("external_id", Text),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    *_stamps(),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "manager_id"], ["people.tenant_id", "people.id"],
+                         name="fk_people_manager"),
+    Index("ux_people_email", "tenant_id", text("lower(email)"), unique=True),
+    Index("ix_people_manager", "tenant_id", "manager_id"),
+    Index("ix_people_access_level", "tenant_id", "access_level"),
+)
+
+groups = Table(
+    "groups", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("parent_id", Text),
+    Column("is_deleted", Boolean, nullable=False, server_default=text("false")),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    *_stamps(),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index("ix_groups_kind", "tenant_id", "kind"),
+)
+
+group_members = Table(
+    "group_members", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("group_id", Text, nullable=False),
+    Column("person_id", Text, nullable=False),
+    Column("role", Text, nullable=False, server_default=text("'member'")),
+    Column("created_at", TSTZ, nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("tenant_id", "group_id", "person_id"),
+    ForeignKeyConstraint(["tenant_id", "group_id"], ["groups.tenant_id", "groups.id"], ondelete="CASCADE",
+                         name="fk_group_members_group"),
+    ForeignKeyConstraint(["tenant_id", "person_id"], ["people.tenant_id", "people.id"],
+                         name="fk_group_members_person"),
+    Index("ix_group_members_person", "tenant_id", "person_id"),
+)
+
+applications = Table(
+    "applications", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("permissions", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("created_by", Text),
+    Column("is_deleted", Boolean, nullable=False, server_default=text("false")),
+    *_stamps(),
+    PrimaryKeyConstraint("tenant_id", "id"),
+)
+
+api_keys = Table(
+    "api_keys", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("app_id", Text, nullable=False),
+    Column("key_hash", Text, nullable=False),
+    Column("hint", Text, nullable=False),
+    Column("created_at", TSTZ, nullable=False, server_default=func.now()),
+    Column("revoked_at", TSTZ),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "app_id"], ["applications.tenant_id", "applications.id"],
+                         name="fk_api_keys_app"),
+    Index("ix_api_keys_app", "tenant_id", "app_id"),
+)
+
+# The one table read before a tenant is known: the SHA-256 of a key to the tenant that owns it.
+# It holds no secret and no tenant data beyond that mapping (a Citus reference table).
+api_key_lookup = Table(
+    "api_key_lookup", metadata,
+    Column("key_hash", Text, primary_key=True),
+    Column("tenant_id", Text, nullable=False),
+    Column("key_id", Text, nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("caller", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("body_hash", Text, nullable=False),
+    Column("state", Text, nullable=False),  # in_flight | done
+    Column("status_code", Integer),
+    Column("response_headers", JSONB),
+    Column("response_body", LargeBinary),
+    Column("created_at", TSTZ, nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("tenant_id", "caller", "key"),
+    Index("ix_idempotency_created", "created_at"),
+)
+
+# Responses to assessments (CONTRACT §2.4): one per person and assessment.
+assessment_responses = Table(
+    "assessment_responses", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("assessment_id", Text, nullable=False),
+    Column("person_id", Text, nullable=False),
+    Column("answers", JSONB, nullable=False),
+    Column("score", Float),
+    Column("passed", Boolean),
+    Column("learning_record_id", Text),
+    Column("app_id", Text),
+    Column("created_at", TSTZ, nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index("ux_assessment_responses_person", "tenant_id", "assessment_id", "person_id", unique=True),
+    Index("ix_assessment_responses_person", "tenant_id", "person_id"),
+)
+
+# Tables under row-level security (all but the key lookup), and the column naming their tenant.
+TENANT_TABLES: tuple[str, ...] = tuple(t.name for t in metadata.sorted_tables if t.name != "api_key_lookup")
+
+
+# ==================================================================================================
+# Performance reviews (seed 001, CONTRACT §3) — owned by src/stride_server/reviews; created by migration 0002.
+# Feedback responses carry no reviewer, request or time column: anonymity is structural (§3.4).
+# ==================================================================================================
+
+review_templates = Table(
+    "review_templates", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("access_level", Text),
+    Column("is_default", Boolean, nullable=False, server_default=text("false")),
+    *_stamps(),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index("ux_review_templates_default", "tenant_id", unique=True, postgresql_where=text("is_default")),
+    Index("ux_review_templates_access_level", "tenant_id", "access_level", unique=True,
+          postgresql_where=text("access_level IS NOT NULL")),
+)
+
+review_template_items = Table(
+    "review_template_items", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("template_id", Text, nullable=False),
+    Column("area", Text, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("is_mandatory", Boolean, nullable=False, server_default=text("false")),
+    Column("sort_order", Integer, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "template_id"], ["review_templates.tenant_id", "review_templates.id"],
+                         ondelete="CASCADE", name="fk_review_template_items_template"),
+    Index("ix_review_template_items_template", "tenant_id", "template_id", "sort_order"),
+)
+
+review_cycles = Table(
+    "review_cycles", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("due_date", Date),
+    Column("status", Text, nullable=False, server_default=text("'draft'")),
+    *_stamps(),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index("ix_review_cycles_period", "tenant_id", "period_start", "id"),
+    Index("ix_review_cycles_status", "tenant_id", "status", "period_start"),
+)
+
+reviews = Table(
+    "reviews", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("cycle_id", Text, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("reviewer_id", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default=text("'draft'")),
+    Column("strengths", Text),
+    Column("growth_areas", Text),
+    Column("discussion_topics", Text),
+    Column("reviewer_notes", Text),
+    Column("action_items", Text),
+    Column("kpi_pass_count", Integer),
+    Column("kpi_total_count", Integer),
+    Column("kpi_passed", Boolean),
+    Column("completed_at", TSTZ),
+    *_stamps(),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
+                         name="fk_reviews_cycle"),
+    ForeignKeyConstraint(["tenant_id", "user_id"], ["people.tenant_id", "people.id"], name="fk_reviews_user"),
+    ForeignKeyConstraint(["tenant_id", "reviewer_id"], ["people.tenant_id", "people.id"],
+                         name="fk_reviews_reviewer"),
+    # Seed 001: "Returns 409 if a review already exists for the user in this cycle".
+    Index("ux_reviews_cycle_user", "tenant_id", "cycle_id", "user_id", unique=True),
+    Index("ix_reviews_cycle_status", "tenant_id", "cycle_id", "status"),
+    Index("ix_reviews_user", "tenant_id", "user_id", "status"),
+    Index("ix_reviews_reviewer", "tenant_id", "reviewer_id", "status"),
+    Index("ix_reviews_status", "tenant_id", "status"),
+)
+
+# A snapshot of the template's items taken when the review is created: later template edits never
+# change an existing review.
+review_kpi_ratings = Table(
+    "review_kpi_ratings", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("review_id", Text, nullable=False),
+    Column("template_item_id", Text),
+    Column("area", Text, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("is_mandatory", Boolean, nullable=False, server_default=text("false")),
+    Column("rating", Text),
+    Column("notes", Text),
+    Column("sort_order", Integer, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "review_id"], ["reviews.tenant_id", "reviews.id"], ondelete="CASCADE",
+                         name="fk_review_kpi_ratings_review"),
+    Index("ix_review_kpi_ratings_review", "tenant_id", "review_id", "sort_order"),
+)
+
+review_goals = Table(
+    "review_goals", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("review_id", Text, nullable=False),
+    Column("goal", Text, nullable=False),
+    Column("success_measures", Text),
+    Column("support_needed", Text),
+    Column("status", Text),
+    Column("sort_order", Integer, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "review_id"], ["reviews.tenant_id", "reviews.id"], ondelete="CASCADE",
+                         name="fk_review_goals_review"),
+    Index("ix_review_goals_review", "tenant_id", "review_id", "sort_order"),
+)
+
+# No updated_at: the time a request turned `submitted` would date its (anonymous) response.
+feedback_requests = Table(
+    "feedback_requests", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("cycle_id", Text, nullable=False),
+    Column("subject_id", Text, nullable=False),
+    Column("reviewer_id", Text, nullable=False),
+    Column("due_date", Date),
+    Column("status", Text, nullable=False, server_default=text("'pending'")),
+    Column("created_at", TSTZ, nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
+                         name="fk_feedback_requests_cycle"),
+    ForeignKeyConstraint(["tenant_id", "subject_id"], ["people.tenant_id", "people.id"],
+                         name="fk_feedback_requests_subject"),
+    ForeignKeyConstraint(["tenant_id", "reviewer_id"], ["people.tenant_id", "people.id"],
+                         name="fk_feedback_requests_reviewer"),
+    Index("ux_feedback_requests_pair", "tenant_id", "cycle_id", "subject_id", "reviewer_id", unique=True),
+    Index("ix_feedback_requests_reviewer", "tenant_id", "reviewer_id", "status"),
+    Index("ix_feedback_requests_subject", "tenant_id", "subject_id", "cycle_id"),
+)
+
+# Deliberately without reviewer_id, request_id or any timestamp; ids are random (uuid4), not
+# time-ordered, so neither a column nor the id's order can link a response to its author.
+feedback_responses = Table(
+    "feedback_responses", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("cycle_id", Text, nullable=False),
+    Column("subject_id", Text, nullable=False),
+    Column("organisation_rating", Text),
+    Column("organisation_comment", Text),
+    Column("performance_rating", Text),
+    Column("performance_comment", Text),
+    Column("communication_rating", Text),
+    Column("communication_comment", Text),
+    Column("development_rating", Text),
+    Column("development_comment", Text),
+    Column("automation_rating", Text),
+    Column("automation_comment", Text),
+    Column("overall_comment", Text),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
+                         name="fk_feedback_responses_cycle"),
+    ForeignKeyConstraint(["tenant_id", "subject_id"], ["people.tenant_id", "people.id"],
+                         name="fk_feedback_responses_subject"),
+    Index("ix_feedback_responses_subject", "tenant_id", "subject_id", "cycle_id"),
+)
+
+REVIEW_TABLES: tuple[str, ...] = (
+    "review_templates", "review_template_items", "review_cycles", "reviews", "review_kpi_ratings",
+    "review_goals", "feedback_requests", "feedback_responses",
+)

@@ -1,0 +1,281 @@
+"""The rules of the directory (§4): permissions (reads need view:directory, writes manage:directory),
+unique emails, reporting lines without cycles, group trees and memberships. Each function runs
+inside the caller's one tenant transaction (the Context)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+
+from stride_server.core.context import Context
+from stride_server.core.ids import is_id, new_id
+from stride_server.core.problems import Conflict, NotFound, PreconditionFailed, field_error
+from stride_server.directory import importer, store
+from stride_server.directory.schemas import (
+    decode_cursor,
+    encode_cursor,
+    fingerprint,
+    format_from_media_type,
+    parse,
+)
+from stride_server.edm.service import REFERENCE_CHECKERS
+from stride_server.learning import service as learning
+
+PERSON_WRITABLE = ("name", "email", "access_level", "manager_id", "job_title", "review_template_id", "status",
+                   "external_id")
+GROUP_WRITABLE = ("kind", "name", "parent_id")
+
+
+def _page(rows: list[dict[str, Any]], limit: int, print_: str, key: str) -> dict[str, Any]:
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(print_, rows[-1][key]) if has_more and rows else None
+    return {"data": rows, "next_cursor": next_cursor, "has_more": has_more}
+
+
+def _sent(body: BaseModel, writable: tuple[str, ...]) -> dict[str, Any]:
+    """Only the writable keys the client sent: an explicit null and an omission stay different."""
+    dumped = body.model_dump()
+    return {k: dumped[k] for k in body.model_fields_set if k in writable}
+
+
+def _check_version(before: dict[str, Any], if_match: str | None, body_version: int | None, what: str) -> None:
+    if if_match is not None and if_match.strip() != "*":
+        if if_match.strip().removeprefix("W/").strip('"') != str(before["version"]):
+            raise PreconditionFailed(f"If-Match {if_match} does not match the current version "
+                                     f"\"{before['version']}\".")
+    if body_version is not None and body_version != before["version"]:
+        raise Conflict(f"version {body_version} is stale; the {what} is at version {before['version']}.",
+                       slug="version-conflict", current=before)
+
+
+@asynccontextmanager
+async def _unique_email() -> AsyncIterator[None]:
+    """The unique index is the last word on emails (a concurrent writer may win the race)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if "ux_people_email" in str(exc.orig):
+            raise Conflict("Another person of this tenant already has this email.", slug="duplicate-email",
+                           errors=[{"field": "email", "message": "already in use"}]) from None
+        raise
+
+
+# ------------------------------------------------------------------------------------------ people
+async def list_people(ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int) -> dict[str, Any]:
+    ctx.principal.require("view", "directory")
+    print_ = fingerprint("people", filters)
+    after = decode_cursor(cursor, print_)
+    rows = await store.list_people(ctx.conn, ctx.principal.tenant_id, filters, after, limit)
+    return _page(rows, limit, print_, "id")
+
+
+async def _person(ctx: Context, person_id: str, *, for_update: bool = False) -> dict[str, Any]:
+    record = None
+    if is_id(person_id, "usr"):
+        record = await store.fetch_person(ctx.conn, ctx.principal.tenant_id, person_id, for_update=for_update)
+    if record is None:
+        raise NotFound(f"No person {person_id}.")
+    return record
+
+
+async def get_person(ctx: Context, person_id: str) -> dict[str, Any]:
+    ctx.principal.require("view", "directory")
+    return await _person(ctx, person_id)
+
+
+async def _check_email_free(ctx: Context, email: str, person_id: str | None) -> None:
+    owner = await store.email_owner(ctx.conn, ctx.principal.tenant_id, email)
+    if owner is not None and owner != person_id:
+        raise Conflict(f"Another person of this tenant already has the email {email}.", slug="duplicate-email",
+                       errors=[{"field": "email", "message": "already in use"}])
+
+
+async def _check_manager(ctx: Context, person_id: str | None, manager_id: str) -> None:
+    """§4: the manager is an active person, and the reporting tree stays a tree."""
+    tenant = ctx.principal.tenant_id
+    if not is_id(manager_id, "usr") or not await store.active_people_exist(ctx.conn, tenant, [manager_id]):
+        raise field_error("manager_id", f"{manager_id} is not an active person of this tenant")
+    if person_id is None:
+        return  # a new person has no reports yet
+    await store.lock_reporting_tree(ctx.conn, tenant)
+    if person_id in await store.management_chain(ctx.conn, tenant, manager_id):
+        raise field_error("manager_id", f"{manager_id} reports to {person_id}: this would create a reporting cycle")
+
+
+async def _check_template(ctx: Context, template_id: str) -> None:
+    # The reviews domain registers a "review_template" checker when it is served (edm.service);
+    # until then a template id must at least look like one.
+    checker = REFERENCE_CHECKERS.get("review_template")
+    found = await checker(ctx, [template_id]) if checker else ({template_id} if is_id(template_id, "tpl") else set())
+    if template_id not in found:
+        raise field_error("review_template_id", f"{template_id} is not a review template of this tenant")
+
+
+async def create_person(ctx: Context, body: BaseModel) -> dict[str, Any]:
+    ctx.principal.require("manage", "directory")
+    values = {k: v for k, v in body.model_dump().items() if k in PERSON_WRITABLE}
+    await _check_email_free(ctx, values["email"], None)
+    if values["manager_id"] is not None:
+        await _check_manager(ctx, None, values["manager_id"])
+    if values["review_template_id"] is not None:
+        await _check_template(ctx, values["review_template_id"])
+    values.update(tenant_id=ctx.principal.tenant_id, id=new_id("usr"))
+    async with _unique_email():
+        return await store.insert_person(ctx.conn, values)
+
+
+async def update_person(ctx: Context, person_id: str, body: BaseModel, *, if_match: str | None = None,
+                        ) -> dict[str, Any]:
+    ctx.principal.require("view", "directory")
+    before = await _person(ctx, person_id, for_update=True)
+    ctx.principal.require("manage", "directory")
+    _check_version(before, if_match, getattr(body, "version", None), "person")
+    values = _sent(body, PERSON_WRITABLE)
+    if "email" in values and values["email"].lower() != before["email"].lower():
+        await _check_email_free(ctx, values["email"], person_id)
+    if values.get("manager_id") is not None and values["manager_id"] != before["manager_id"]:
+        await _check_manager(ctx, person_id, values["manager_id"])
+    if values.get("review_template_id") is not None and values["review_template_id"] != before["review_template_id"]:
+        await _check_template(ctx, values["review_template_id"])
+    # Deactivating (status inactive) only flips the status: goals, reviews, feedback, memberships
+    # and reporting lines stay, so history reads the same afterwards.
+    async with _unique_email():
+        return await store.update_person(ctx.conn, ctx.principal.tenant_id, person_id, values)
+
+
+# ------------------------------------------------------------------------------------------ groups
+async def list_groups(ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int) -> dict[str, Any]:
+    ctx.principal.require("view", "directory")
+    print_ = fingerprint("groups", filters)
+    after = decode_cursor(cursor, print_)
+    rows = await store.list_groups(ctx.conn, ctx.principal.tenant_id, filters, after, limit)
+    return _page(rows, limit, print_, "id")
+
+
+async def _group(ctx: Context, group_id: str, *, for_update: bool = False) -> dict[str, Any]:
+    record = None
+    if is_id(group_id, "grp"):
+        record = await store.fetch_group(ctx.conn, ctx.principal.tenant_id, group_id, for_update=for_update)
+    if record is None:
+        raise NotFound(f"No group {group_id}.")
+    return record
+
+
+async def get_group(ctx: Context, group_id: str) -> dict[str, Any]:
+    ctx.principal.require("view", "directory")
+    return await _group(ctx, group_id)
+
+
+async def _check_name_free(ctx: Context, kind: str, name: str, group_id: str | None) -> None:
+    tenant = ctx.principal.tenant_id
+    await store.lock_group_names(ctx.conn, tenant, kind)
+    if any(other != group_id for other in await store.groups_named(ctx.conn, tenant, kind, name)):
+        raise Conflict(f"A {kind} named {name!r} already exists.", slug="duplicate-group",
+                       errors=[{"field": "name", "message": "already in use"}])
+
+
+async def _check_parent(ctx: Context, group_id: str | None, parent_id: str) -> None:
+    tenant = ctx.principal.tenant_id
+    if not is_id(parent_id, "grp") or await store.group_kind(ctx.conn, tenant, parent_id) is None:
+        raise field_error("parent_id", f"{parent_id} is not a group of this tenant")
+    if group_id is not None and group_id in await store.group_ancestors(ctx.conn, tenant, parent_id):
+        raise field_error("parent_id", f"{parent_id} is inside {group_id}: this would create a cycle")
+
+
+async def create_group(ctx: Context, body: BaseModel) -> dict[str, Any]:
+    ctx.principal.require("manage", "directory")
+    values = {k: v for k, v in body.model_dump().items() if k in GROUP_WRITABLE}
+    await _check_name_free(ctx, values["kind"], values["name"], None)
+    if values["parent_id"] is not None:
+        await _check_parent(ctx, None, values["parent_id"])
+    values.update(tenant_id=ctx.principal.tenant_id, id=new_id("grp"))
+    return await store.insert_group(ctx.conn, values)
+
+
+async def find_group(ctx: Context, kind: str, name: str) -> dict[str, Any] | None:
+    """The oldest live group of `kind` called `name` (case-insensitively), if any."""
+    ctx.principal.require("view", "directory")
+    ids = await store.groups_named(ctx.conn, ctx.principal.tenant_id, kind, name)
+    return await store.fetch_group(ctx.conn, ctx.principal.tenant_id, ids[0]) if ids else None
+
+
+async def update_group(ctx: Context, group_id: str, body: BaseModel, *, if_match: str | None = None,
+                       ) -> dict[str, Any]:
+    ctx.principal.require("view", "directory")
+    before = await _group(ctx, group_id, for_update=True)
+    ctx.principal.require("manage", "directory")
+    _check_version(before, if_match, getattr(body, "version", None), "group")
+    values = _sent(body, GROUP_WRITABLE)
+    kind, name = values.get("kind", before["kind"]), values.get("name", before["name"])
+    if kind != before["kind"] or name.lower() != before["name"].lower():
+        await _check_name_free(ctx, kind, name, group_id)
+    if values.get("parent_id") is not None and values["parent_id"] != before["parent_id"]:
+        await _check_parent(ctx, group_id, values["parent_id"])
+    return await store.update_group(ctx.conn, ctx.principal.tenant_id, group_id, values)
+
+
+async def delete_group(ctx: Context, group_id: str, *, if_match: str | None = None) -> None:
+    """Soft delete: the group disappears (with the leads' and heads' visibility it granted); its
+    rows, memberships and every record that referenced it stay."""
+    ctx.principal.require("view", "directory")
+    before = await _group(ctx, group_id, for_update=True)
+    ctx.principal.require("manage", "directory")
+    _check_version(before, if_match, None, "group")
+    if await store.has_live_children(ctx.conn, ctx.principal.tenant_id, group_id):
+        raise Conflict("The group has child groups; move or delete them first.", slug="group-has-children")
+    await store.update_group(ctx.conn, ctx.principal.tenant_id, group_id, {"is_deleted": True})
+
+
+# ------------------------------------------------------------------------------------- memberships
+async def list_members(ctx: Context, group_id: str, role: str | None, cursor: str | None,
+                       limit: int) -> dict[str, Any]:
+    ctx.principal.require("view", "directory")
+    await _group(ctx, group_id)
+    print_ = fingerprint("members", {"group_id": group_id, "role": role})
+    after = decode_cursor(cursor, print_)
+    rows = await store.list_members(ctx.conn, ctx.principal.tenant_id, group_id, role, after, limit)
+    return _page(rows, limit, print_, "person_id")
+
+
+async def add_member(ctx: Context, group_id: str, person_id: str, role: str) -> tuple[dict[str, Any], bool]:
+    """Adds the person, or changes the role of an existing member; returns (member, created)."""
+    ctx.principal.require("view", "directory")
+    await _group(ctx, group_id, for_update=True)
+    ctx.principal.require("manage", "directory")
+    tenant = ctx.principal.tenant_id
+    if not is_id(person_id, "usr") or not await store.active_people_exist(ctx.conn, tenant, [person_id]):
+        raise field_error("person_id", f"{person_id} is not an active person of this tenant")
+    existed = await store.fetch_member(ctx.conn, tenant, group_id, person_id) is not None
+    await store.set_member(ctx.conn, tenant, group_id, person_id, role)
+    member = await store.fetch_member(ctx.conn, tenant, group_id, person_id)
+    assert member is not None
+    if not existed:
+        await _membership_changed(ctx, group_id)
+    return member, not existed
+
+
+async def remove_member(ctx: Context, group_id: str, person_id: str) -> None:
+    ctx.principal.require("view", "directory")
+    await _group(ctx, group_id, for_update=True)
+    ctx.principal.require("manage", "directory")
+    if not is_id(person_id, "usr") or not await store.remove_member(ctx.conn, ctx.principal.tenant_id, group_id, person_id):
+        raise NotFound(f"{person_id} is not a member of group {group_id}.")
+    await _membership_changed(ctx, group_id)
+
+
+async def _membership_changed(ctx: Context, group_id: str) -> None:
+    """§2.4: a cohort's completion counts the members of its group, in the same transaction."""
+    await learning.refresh_group_cohorts(ctx, group_id)
+
+
+# ------------------------------------------------------------------------------------------ import
+async def import_directory(ctx: Context, data: bytes, content_type: str | None, *,
+                           dry_run: bool = False) -> dict[str, Any]:
+    ctx.principal.require("manage", "directory")
+    rows = parse(data, format_from_media_type(content_type, data))
+    return await importer.import_rows(ctx.conn, ctx.principal.tenant_id, rows, dry_run=dry_run)

@@ -1,0 +1,380 @@
+"""SQL of the directory: people, groups, memberships, and the visibility set of §1.4 rule 3.
+
+Tenant scoping lives in `_people_of`, `_groups_of` and `_members_of`: every statement on a directory
+table starts from one of them (row-level security is the backstop, not the first line)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Select
+
+from stride_server.auth.principal import Principal
+from stride_server.db.tables import group_members, groups, people, tenants
+
+PERSON_FIELDS = ("id", "name", "email", "access_level", "manager_id", "job_title", "review_template_id",
+                 "status", "external_id", "created_at", "updated_at", "version")
+GROUP_FIELDS = ("id", "kind", "name", "parent_id", "created_at", "updated_at", "version")
+
+
+def _people_of(tenant_id: str) -> ColumnElement[bool]:
+    return people.c.tenant_id == tenant_id
+
+
+def _groups_of(tenant_id: str) -> ColumnElement[bool]:
+    """Live (not deleted) groups of the tenant."""
+    return and_(groups.c.tenant_id == tenant_id, groups.c.is_deleted.is_(False))
+
+
+def _members_of(tenant_id: str) -> ColumnElement[bool]:
+    return group_members.c.tenant_id == tenant_id
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    """A row as a dict with plain `str` keys (column keys are `quoted_name`, which orjson refuses)."""
+    return {str(key): value for key, value in row.items()}
+
+
+def _escape_like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+# ------------------------------------------------------------------------------------------ people
+async def get_person(conn: AsyncConnection, tenant_id: str, person_id: str) -> dict[str, Any] | None:
+    row = (await conn.execute(
+        select(people).where(_people_of(tenant_id), people.c.id == person_id)
+    )).mappings().first()
+    return _plain(row) if row else None
+
+
+async def fetch_person(conn: AsyncConnection, tenant_id: str, person_id: str, *,
+                       for_update: bool = False) -> dict[str, Any] | None:
+    statement = select(*(people.c[n] for n in PERSON_FIELDS)).where(_people_of(tenant_id), people.c.id == person_id)
+    if for_update:
+        statement = statement.with_for_update()
+    row = (await conn.execute(statement)).mappings().first()
+    return _plain(row) if row else None
+
+
+async def list_people(conn: AsyncConnection, tenant_id: str, filters: dict[str, Any], after: str | None,
+                      limit: int) -> list[dict[str, Any]]:
+    """One page in id (creation) order; one row more than `limit` tells whether more follow."""
+    conditions: list[ColumnElement[bool]] = [_people_of(tenant_id)]
+    for name in ("access_level", "manager_id", "status"):
+        if filters.get(name) is not None:
+            conditions.append(people.c[name] == filters[name])
+    if filters.get("email") is not None:
+        conditions.append(func.lower(people.c.email) == filters["email"].lower())
+    if filters.get("q"):
+        pattern = _escape_like(filters["q"])
+        conditions.append(or_(people.c.name.ilike(pattern, escape="\\"), people.c.email.ilike(pattern, escape="\\")))
+    if after is not None:
+        conditions.append(people.c.id > after)
+    statement = (select(*(people.c[n] for n in PERSON_FIELDS)).where(*conditions)
+                 .order_by(people.c.id).limit(limit + 1))
+    return [_plain(r) for r in (await conn.execute(statement)).mappings()]
+
+
+async def email_owner(conn: AsyncConnection, tenant_id: str, email: str) -> str | None:
+    row = await conn.execute(select(people.c.id).where(_people_of(tenant_id),
+                                                       func.lower(people.c.email) == email.lower()))
+    return row.scalar()
+
+
+async def insert_person(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any]:
+    statement = insert(people).values(**values).returning(*(people.c[n] for n in PERSON_FIELDS))
+    return _plain((await conn.execute(statement)).mappings().one())
+
+
+async def update_person(conn: AsyncConnection, tenant_id: str, person_id: str,
+                        values: dict[str, Any]) -> dict[str, Any]:
+    statement = (update(people).where(_people_of(tenant_id), people.c.id == person_id)
+                 .values(**values, version=people.c.version + 1, updated_at=func.now())
+                 .returning(*(people.c[n] for n in PERSON_FIELDS)))
+    return _plain((await conn.execute(statement)).mappings().one())
+
+
+async def management_chain(conn: AsyncConnection, tenant_id: str, person_id: str) -> set[str]:
+    """The person and everyone above them (UNION, not UNION ALL, so a bad chain still ends)."""
+    chain = select(people.c.id, people.c.manager_id).where(_people_of(tenant_id), people.c.id == person_id) \
+        .cte("chain", recursive=True)
+    above = people.alias("above")
+    chain = chain.union(select(above.c.id, above.c.manager_id)
+                        .join(chain, above.c.id == chain.c.manager_id).where(above.c.tenant_id == tenant_id))
+    return {r[0] for r in await conn.execute(select(chain.c.id))}
+
+
+async def active_people_exist(conn: AsyncConnection, tenant_id: str, ids: list[str]) -> set[str]:
+    """Which of `ids` are active people of the tenant."""
+    rows = await conn.execute(
+        select(people.c.id).where(_people_of(tenant_id), people.c.id.in_(ids), people.c.status == "active")
+    )
+    return {r[0] for r in rows}
+
+
+async def tenant_exists(conn: AsyncConnection, tenant_id: str) -> bool:
+    row = await conn.execute(select(tenants.c.tenant_id).where(tenants.c.tenant_id == tenant_id))
+    return row.first() is not None
+
+
+# ------------------------------------------------------------------------------- visibility (§1.4)
+_TENANT = bindparam("visibility_tenant", type_=Text())
+_CALLER = bindparam("visibility_sub", type_=Text())
+
+
+def _led_members(kind: str, role: str) -> Select[Any]:
+    """Members of groups of `kind` in which the caller holds `role` (squad leads, department heads)."""
+    leader, member = group_members.alias(f"leader_{kind}"), group_members.alias(f"member_{kind}")
+    return (
+        select(member.c.person_id)
+        .select_from(leader)
+        .join(groups, and_(groups.c.tenant_id == leader.c.tenant_id, groups.c.id == leader.c.group_id))
+        .join(member, and_(member.c.tenant_id == leader.c.tenant_id, member.c.group_id == leader.c.group_id))
+        .where(leader.c.tenant_id == _TENANT, leader.c.person_id == _CALLER,
+               leader.c.role == role, groups.c.kind == kind, groups.c.is_deleted.is_(False))
+    )
+
+
+def _visible_people_statement() -> Select[Any]:
+    reports = (
+        select(people.c.id)
+        .where(people.c.tenant_id == _TENANT, people.c.manager_id == _CALLER)
+        .cte("reports", recursive=True)
+    )
+    below = people.alias("below")
+    reports = reports.union(
+        select(below.c.id).join(reports, and_(below.c.manager_id == reports.c.id))
+        .where(below.c.tenant_id == _TENANT)
+    )
+    return select(union(
+        select(_CALLER.label("id")),
+        select(reports.c.id),
+        _led_members("squad", "lead"),
+        _led_members("department", "head"),
+    ).subquery().c.id)
+
+
+# Built once: constructing this statement per request cost ~1.2 ms of CPU (bench/); each request
+# only binds the tenant and the caller.
+_VISIBLE_PEOPLE = _visible_people_statement()
+
+
+def visible_people(principal: Principal) -> Select[Any] | None:
+    """Ids of the people whose personal records the caller sees, or None when it sees all (§1.4):
+    themself, everyone below them in the reporting tree, members of squads they lead and of
+    departments they head."""
+    if principal.sees_all_personal:
+        return None
+    if not principal.is_person:
+        return select(literal(None))
+    return _VISIBLE_PEOPLE.params(visibility_tenant=principal.tenant_id, visibility_sub=principal.sub)
+
+
+async def person_is_visible(conn: AsyncConnection, principal: Principal, person_id: str) -> bool:
+    visible = visible_people(principal)
+    if visible is None:
+        return True
+    return bool((await conn.execute(select(literal(person_id).in_(visible)))).scalar())
+
+
+# ------------------------------------------------------------------------------------------ groups
+async def group_kind(conn: AsyncConnection, tenant_id: str, group_id: str) -> str | None:
+    row = await conn.execute(select(groups.c.kind).where(_groups_of(tenant_id), groups.c.id == group_id))
+    return row.scalar()
+
+
+async def fetch_group(conn: AsyncConnection, tenant_id: str, group_id: str, *,
+                      for_update: bool = False) -> dict[str, Any] | None:
+    statement = select(*(groups.c[n] for n in GROUP_FIELDS)).where(_groups_of(tenant_id), groups.c.id == group_id)
+    if for_update:
+        statement = statement.with_for_update()
+    row = (await conn.execute(statement)).mappings().first()
+    return _plain(row) if row else None
+
+
+async def list_groups(conn: AsyncConnection, tenant_id: str, filters: dict[str, Any], after: str | None,
+                      limit: int) -> list[dict[str, Any]]:
+    conditions: list[ColumnElement[bool]] = [_groups_of(tenant_id)]
+    for name in ("kind", "parent_id"):
+        if filters.get(name) is not None:
+            conditions.append(groups.c[name] == filters[name])
+    if filters.get("q"):
+        conditions.append(groups.c.name.ilike(_escape_like(filters["q"]), escape="\\"))
+    if after is not None:
+        conditions.append(groups.c.id > after)
+    statement = (select(*(groups.c[n] for n in GROUP_FIELDS)).where(*conditions)
+                 .order_by(groups.c.id).limit(limit + 1))
+    return [_plain(r) for r in (await conn.execute(statement)).mappings()]
+
+
+async def lock(conn: AsyncConnection, key: str) -> None:
+    """A transaction-scoped advisory lock. Used where a rule spans rows no index guards: group names
+    (deleted groups keep theirs, so no unique index) and the reporting tree (no cycles)."""
+    await conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
+async def lock_reporting_tree(conn: AsyncConnection, tenant_id: str) -> None:
+    await lock(conn, f"stride.reporting-tree:{tenant_id}")
+
+
+async def lock_group_names(conn: AsyncConnection, tenant_id: str, kind: str) -> None:
+    await lock(conn, f"stride.group-names:{tenant_id}:{kind}")
+
+
+async def groups_named(conn: AsyncConnection, tenant_id: str, kind: str, name: str) -> list[str]:
+    """Ids of live groups of `kind` called `name` (case-insensitively), oldest first."""
+    rows = await conn.execute(select(groups.c.id).where(
+        _groups_of(tenant_id), groups.c.kind == kind, func.lower(groups.c.name) == name.lower(),
+    ).order_by(groups.c.created_at, groups.c.id))
+    return [r[0] for r in rows]
+
+
+async def live_groups(conn: AsyncConnection, tenant_id: str, kinds: Iterable[str]) -> list[dict[str, Any]]:
+    rows = await conn.execute(select(groups.c.id, groups.c.kind, groups.c.name).where(
+        _groups_of(tenant_id), groups.c.kind.in_(list(kinds))).order_by(groups.c.created_at, groups.c.id))
+    return [_plain(r) for r in rows.mappings()]
+
+
+async def group_ancestors(conn: AsyncConnection, tenant_id: str, group_id: str) -> set[str]:
+    """The group and every group above it through parent_id."""
+    chain = select(groups.c.id, groups.c.parent_id).where(groups.c.tenant_id == tenant_id, groups.c.id == group_id) \
+        .cte("gchain", recursive=True)
+    above = groups.alias("above")
+    chain = chain.union(select(above.c.id, above.c.parent_id)
+                        .join(chain, above.c.id == chain.c.parent_id).where(above.c.tenant_id == tenant_id))
+    return {r[0] for r in await conn.execute(select(chain.c.id))}
+
+
+async def has_live_children(conn: AsyncConnection, tenant_id: str, group_id: str) -> bool:
+    row = await conn.execute(select(groups.c.id).where(_groups_of(tenant_id), groups.c.parent_id == group_id)
+                             .limit(1))
+    return row.first() is not None
+
+
+async def insert_groups(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await conn.execute(insert(groups), rows)
+
+
+async def insert_group(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any]:
+    statement = insert(groups).values(**values).returning(*(groups.c[n] for n in GROUP_FIELDS))
+    return _plain((await conn.execute(statement)).mappings().one())
+
+
+async def update_group(conn: AsyncConnection, tenant_id: str, group_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    statement = (update(groups).where(_groups_of(tenant_id), groups.c.id == group_id)
+                 .values(**values, version=groups.c.version + 1, updated_at=func.now())
+                 .returning(*(groups.c[n] for n in GROUP_FIELDS)))
+    return _plain((await conn.execute(statement)).mappings().one())
+
+
+# ------------------------------------------------------------------------------------- memberships
+def _member_columns() -> list[Any]:
+    return [group_members.c.group_id, group_members.c.person_id, group_members.c.role, people.c.name,
+            people.c.email, people.c.access_level, people.c.status, group_members.c.created_at]
+
+
+def _members_join() -> Any:
+    return group_members.join(people, and_(people.c.tenant_id == group_members.c.tenant_id,
+                                           people.c.id == group_members.c.person_id))
+
+
+async def list_members(conn: AsyncConnection, tenant_id: str, group_id: str, role: str | None,
+                       after: str | None, limit: int) -> list[dict[str, Any]]:
+    conditions = [_members_of(tenant_id), group_members.c.group_id == group_id]
+    if role is not None:
+        conditions.append(group_members.c.role == role)
+    if after is not None:
+        conditions.append(group_members.c.person_id > after)
+    statement = (select(*_member_columns()).select_from(_members_join()).where(*conditions)
+                 .order_by(group_members.c.person_id).limit(limit + 1))
+    return [_plain(r) for r in (await conn.execute(statement)).mappings()]
+
+
+async def fetch_member(conn: AsyncConnection, tenant_id: str, group_id: str, person_id: str) -> dict[str, Any] | None:
+    statement = select(*_member_columns()).select_from(_members_join()).where(
+        _members_of(tenant_id), group_members.c.group_id == group_id, group_members.c.person_id == person_id)
+    row = (await conn.execute(statement)).mappings().first()
+    return _plain(row) if row else None
+
+
+async def set_member(conn: AsyncConnection, tenant_id: str, group_id: str, person_id: str, role: str) -> None:
+    statement = pg_insert(group_members).values(tenant_id=tenant_id, group_id=group_id, person_id=person_id,
+                                                role=role)
+    await conn.execute(statement.on_conflict_do_update(
+        index_elements=["tenant_id", "group_id", "person_id"], set_={"role": role}))
+
+
+async def remove_member(conn: AsyncConnection, tenant_id: str, group_id: str, person_id: str) -> bool:
+    result = await conn.execute(delete(group_members).where(
+        _members_of(tenant_id), group_members.c.group_id == group_id, group_members.c.person_id == person_id))
+    return bool(result.rowcount)
+
+
+# ------------------------------------------------------------------------------- bulk (the import)
+async def people_snapshot(conn: AsyncConnection, tenant_id: str) -> list[dict[str, Any]]:
+    """Every person of the tenant with the columns an import may change."""
+    columns = ("id", "name", "email", "access_level", "manager_id", "job_title", "status", "external_id")
+    rows = await conn.execute(select(*(people.c[n] for n in columns)).where(_people_of(tenant_id)))
+    return [_plain(r) for r in rows.mappings()]
+
+
+async def insert_people(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await conn.execute(insert(people), rows)
+
+
+async def update_people(conn: AsyncConnection, tenant_id: str, rows: list[dict[str, Any]], *,
+                        bump: bool = True) -> None:
+    """Executemany: each row is `{"person_id": …, <column>: …}` with the same columns in every row."""
+    if not rows:
+        return
+    columns = [k for k in rows[0] if k != "person_id"]
+    values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns}
+    if bump:
+        values.update(version=people.c.version + 1, updated_at=func.now())
+    statement = update(people).where(_people_of(tenant_id), people.c.id == bindparam("person_id")).values(**values)
+    await conn.execute(statement, [{"person_id": r["person_id"], **{f"v_{c}": r[c] for c in columns}}
+                                   for r in rows])
+
+
+async def memberships_of_kinds(conn: AsyncConnection, tenant_id: str, person_ids: list[str],
+                               kinds: Iterable[str]) -> list[dict[str, Any]]:
+    if not person_ids:
+        return []
+    statement = (select(group_members.c.person_id, group_members.c.group_id, group_members.c.role, groups.c.kind)
+                 .select_from(group_members.join(groups, and_(groups.c.tenant_id == group_members.c.tenant_id,
+                                                              groups.c.id == group_members.c.group_id)))
+                 .where(_members_of(tenant_id), _groups_of(tenant_id), groups.c.kind.in_(list(kinds)),
+                        group_members.c.person_id.in_(person_ids)))
+    return [_plain(r) for r in (await conn.execute(statement)).mappings()]
+
+
+async def add_memberships(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await conn.execute(pg_insert(group_members).on_conflict_do_nothing(), rows)
+
+
+async def remove_memberships(conn: AsyncConnection, tenant_id: str, pairs: list[tuple[str, str]]) -> None:
+    """Delete (group_id, person_id) memberships."""
+    if pairs:
+        await conn.execute(delete(group_members).where(
+            _members_of(tenant_id), tuple_(group_members.c.group_id, group_members.c.person_id).in_(pairs)))

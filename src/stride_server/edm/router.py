@@ -1,0 +1,136 @@
+"""HTTP routes of the Data API, generated from the registry: list, get, create, update and delete
+for each entity where its seed offers them (anything else answers 405)."""
+
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+from pydantic import BaseModel
+
+from stride_server.auth.tokens import Claims
+from stride_server.core.body import StrideRoute
+from stride_server.core.context import bearer_claims, open_context
+from stride_server.core.responses import json_response, problem_responses
+from stride_server.edm import service
+from stride_server.edm.query import DEFAULT_LIMIT, MAX_LIMIT, parse_list_query
+from stride_server.edm.registry import ENTITIES, Entity, Field
+from stride_server.edm.schemas import INT_MAX, MODELS
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return problem_responses(401, 403, 404, *codes)
+
+
+def _param_schema(f: Field) -> dict[str, Any]:
+    if f.enum:
+        return {"type": "string", "enum": list(f.enum)}
+    schemas: dict[str, dict[str, Any]] = {
+        "number": {"type": "number"}, "pct": {"type": "number"},
+        "integer": {"type": "integer", "minimum": -INT_MAX - 1, "maximum": INT_MAX},
+        "boolean": {"type": "boolean"}, "datetime": {"type": "string", "format": "date-time"},
+    }
+    return schemas.get(f.kind, {"type": "string"})
+
+
+def _sort_schema(entity: Entity) -> dict[str, Any]:
+    names = [f.name for f in entity.fields if f.is_scalar]
+    return {"type": "array", "minItems": 1,
+            "items": {"type": "string", "enum": [*names, *(f"-{n}" for n in names)]}}
+
+
+def _list_parameters(entity: Entity) -> list[dict[str, Any]]:
+    def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+        return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+    flag = {"type": "boolean"}
+    parameters = [
+        query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}, "Page size."),
+        query("cursor", {"type": "string"}, "next_cursor of the previous page."),
+        {**query("sort", _sort_schema(entity), "Comma-separated field names, '-' for descending "
+                 "(default -created_at); a repeated field keeps its first direction."),
+         "style": "form", "explode": False},
+        query("q", {"type": "string"}, "Case-insensitive search over the text fields, ranked by relevance."),
+        query("mine", flag, "Only records the caller owns."),
+        query("include_deleted", flag, "Include soft-deleted records (needs manage permission)."),
+        query("count", flag, "Add the total number of matching records."),
+    ]
+    for f in entity.fields:
+        if f.filterable and f.is_scalar:
+            parameters.append(query(f.name, _param_schema(f),
+                                    f"Equality filter (a,b = any of); also {f.name}[op] with op in "
+                                    "ne gt gte lt lte in contains is_null."))
+    return parameters
+
+
+def _etag(record: dict[str, Any]) -> dict[str, str]:
+    return {"ETag": f'"{record["version"]}"'}
+
+
+def _add_routes(router: APIRouter, entity: Entity) -> None:
+    models = MODELS[entity.name]
+    path, slug, tag = entity.path, entity.slug, entity.domain
+    create_model: type[BaseModel] = models.create
+    update_model: type[BaseModel] = models.update
+
+    if "list" in entity.operations:
+        async def list_records(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
+            query = parse_list_query(entity, request.query_params.multi_items())
+            async with open_context(request, claims) as ctx:
+                return json_response(await service.list_records(ctx, entity, query))
+
+        router.add_api_route(path, list_records, methods=["GET"], operation_id=f"{slug}-list", tags=[tag],
+                             summary=f"List {entity.name} records", response_model=models.page,
+                             responses=_errors(400), openapi_extra={"parameters": _list_parameters(entity)})
+
+    if "get" in entity.operations:
+        async def get_record(request: Request, id: str, include_deleted: bool = False,
+                             claims: Claims = Depends(bearer_claims)) -> Response:
+            async with open_context(request, claims) as ctx:
+                record = await service.get_record(ctx, entity, id, include_deleted=include_deleted)
+            return json_response(record, headers=_etag(record))
+
+        router.add_api_route(f"{path}/{{id}}", get_record, methods=["GET"], operation_id=f"{slug}-get",
+                             tags=[tag], summary=f"Get a {entity.name}", response_model=models.record,
+                             responses=_errors(400))
+
+    if "create" in entity.operations:
+        async def create_record(request: Request, body: create_model,  # type: ignore[valid-type]
+                                claims: Claims = Depends(bearer_claims)) -> Response:
+            async with open_context(request, claims) as ctx:
+                record = await service.create_record(ctx, entity, body)
+            return json_response(record, 201, {"Location": f"{path}/{record['id']}", **_etag(record)})
+
+        router.add_api_route(path, create_record, methods=["POST"], operation_id=f"{slug}-create", tags=[tag],
+                             summary=f"Create a {entity.name}", status_code=201, response_model=models.record,
+                             responses=_errors(409, 413, 415, 422))
+
+    if "update" in entity.operations:
+        async def update_record(request: Request, id: str, body: update_model,  # type: ignore[valid-type]
+                                if_match: str | None = Header(None), claims: Claims = Depends(bearer_claims),
+                                ) -> Response:
+            async with open_context(request, claims) as ctx:
+                record = await service.update_record(ctx, entity, id, body, if_match=if_match)
+            return json_response(record, headers=_etag(record))
+
+        router.add_api_route(f"{path}/{{id}}", update_record, methods=["PATCH"], operation_id=f"{slug}-update",
+                             tags=[tag], summary=f"Update a {entity.name} (partial)", response_model=models.record,
+                             responses=_errors(409, 412, 413, 415, 422))
+
+    if "delete" in entity.operations:
+        async def delete_record(request: Request, id: str, if_match: str | None = Header(None),
+                                claims: Claims = Depends(bearer_claims)) -> Response:
+            async with open_context(request, claims) as ctx:
+                await service.delete_record(ctx, entity, id, if_match=if_match)
+            return Response(status_code=204)
+
+        router.add_api_route(f"{path}/{{id}}", delete_record, methods=["DELETE"], operation_id=f"{slug}-delete",
+                             tags=[tag], summary=f"Delete a {entity.name} (soft)", status_code=204,
+                             responses=_errors(412))
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(route_class=StrideRoute)
+    for entity in ENTITIES:
+        _add_routes(router, entity)
+    return router
+

@@ -1,0 +1,238 @@
+"""The rules of the Data API, generic over the registry: permissions (§2.1), the envelope (§2.2),
+references (§2.3) and lists (§2.5). Entity-specific behaviour arrives through registry hooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func
+
+from stride_server.core.context import Context
+from stride_server.core.ids import new_id
+from stride_server.core.problems import Conflict, NotFound, PreconditionFailed, Unprocessable, field_error
+from stride_server.directory import store as directory
+from stride_server.edm import store
+from stride_server.edm.query import ListQuery, encode_cursor
+from stride_server.edm.registry import BY_NAME, Entity, Field
+
+# Reference kinds other than entities register a checker: (ctx, ids) -> the ids that exist.
+REFERENCE_CHECKERS: dict[str, Any] = {}
+
+
+def _require_view(ctx: Context, entity: Entity) -> None:
+    ctx.principal.require("view", entity.area)
+
+
+async def list_records(ctx: Context, entity: Entity, query: ListQuery) -> dict[str, Any]:
+    _require_view(ctx, entity)
+    if query.include_deleted:
+        ctx.principal.require("manage", entity.area)
+    rows, has_more, total = await store.fetch_page(ctx.conn, entity, ctx.principal, query)
+    next_cursor = None
+    if has_more and rows:
+        last = rows[-1]
+        next_cursor = encode_cursor(query, [last[k.name] for k in query.sort])
+    page: dict[str, Any] = {
+        "data": [present(ctx, entity, r) for r in rows], "next_cursor": next_cursor, "has_more": has_more,
+    }
+    if total is not None:
+        page["total"] = total
+    return page
+
+
+async def get_record(ctx: Context, entity: Entity, record_id: str, *, include_deleted: bool = False) -> dict[str, Any]:
+    _require_view(ctx, entity)
+    if include_deleted:
+        ctx.principal.require("manage", entity.area)
+    record = await store.fetch(ctx.conn, entity, ctx.principal, record_id, include_deleted=include_deleted)
+    if record is None:
+        raise NotFound(f"No {entity.name} {record_id}.")
+    return present(ctx, entity, record)
+
+
+def present(ctx: Context, entity: Entity, record: dict[str, Any]) -> dict[str, Any]:
+    record.pop("_rank", None)
+    if entity.hooks.present:
+        return entity.hooks.present(ctx.principal, record)  # type: ignore[no-any-return]
+    return record
+
+
+def _is_self(ctx: Context, entity: Entity, person_id: Any) -> bool:
+    return entity.personal and ctx.principal.is_person and person_id == ctx.principal.sub
+
+
+def _require_write(ctx: Context, entity: Entity, person_id: Any) -> None:
+    """§2.1: update:{area}; self-service on one's own personal records needs view:performance alone."""
+    if _is_self(ctx, entity, person_id):
+        ctx.principal.require("view", entity.area)
+    else:
+        ctx.principal.require("update", entity.area)
+
+
+def _sent(entity: Entity, body: BaseModel) -> dict[str, Any]:
+    """Only the writable keys the client sent (`model_fields_set`): an explicit null and an omission
+    differ, and read-only keys are ignored (§2.2)."""
+    dumped = body.model_dump()
+    writable = {f.name for f in entity.writable_fields}
+    return {k: dumped[k] for k in body.model_fields_set if k in writable}
+
+
+async def create_record(ctx: Context, entity: Entity, body: BaseModel) -> dict[str, Any]:
+    principal = ctx.principal
+    values = _sent(entity, body)
+    for f in entity.writable_fields:  # person references default to the caller (§2.3)
+        if f.ref == "person" and f.name in ("person_id", "owner_id") and values.get(f.name) is None:
+            if principal.is_person:
+                values[f.name] = principal.sub
+            elif f.required:
+                raise field_error(f.name, "is required when the caller is an application")
+    for f in entity.writable_fields:
+        if f.required and values.get(f.name) is None:
+            raise field_error(f.name, "is required")
+    _require_write(ctx, entity, values.get("person_id"))
+    await _lock(ctx, entity)
+    await _check_references(ctx, entity, values, before=None)
+    merged = _merged(entity, None, values)
+    if entity.hooks.validate:
+        await entity.hooks.validate(ctx, merged, None)
+    now = func.now()
+    values.update(id=new_id(entity.prefix), tenant_id=principal.tenant_id, app_id=principal.app_id,
+                  created_at=now, updated_at=now, created_by=principal.sub, updated_by=principal.sub)
+    if entity.hooks.before_write:
+        await entity.hooks.before_write(ctx, values, merged, None)
+    record = await store.insert_record(ctx.conn, entity, values)
+    record = await _after_write(ctx, entity, record, None)
+    return present(ctx, entity, record)
+
+
+def _merged(entity: Entity, before: dict[str, Any] | None, values: dict[str, Any]) -> dict[str, Any]:
+    """The record as it will be after the write, with registry defaults for what is unset."""
+    base = dict(before) if before else {f.name: _default(f) for f in entity.fields}
+    base.update(values)
+    return base
+
+
+def _default(f: Field) -> Any:
+    return list(f.default) if isinstance(f.default, tuple) else f.default
+
+
+def _check_version(before: dict[str, Any], if_match: str | None, body_version: int | None,
+                   ctx: Context, entity: Entity) -> None:
+    if if_match is not None and if_match.strip() != "*":
+        expected = if_match.strip().removeprefix("W/").strip('"')
+        if expected != str(before["version"]):
+            raise PreconditionFailed(f"If-Match {if_match} does not match the current version "
+                                     f"\"{before['version']}\".")
+    if body_version is not None and body_version != before["version"]:
+        raise Conflict(f"version {body_version} is stale; the record is at version {before['version']}.",
+                       slug="version-conflict", current=present(ctx, entity, dict(before)))
+
+
+async def _after_write(ctx: Context, entity: Entity, record: dict[str, Any],
+                       before: dict[str, Any] | None) -> dict[str, Any]:
+    """Propagate a write (roll-ups, counts); a hook that recomputed the record itself returns it anew."""
+    if entity.hooks.after_write:
+        refreshed = await entity.hooks.after_write(ctx, record, before)
+        if refreshed is not None:
+            return dict(refreshed)
+    return record
+
+
+async def _lock(ctx: Context, entity: Entity) -> None:
+    if entity.hooks.lock:
+        await entity.hooks.lock(ctx)
+
+
+async def _locked(ctx: Context, entity: Entity, record_id: str) -> dict[str, Any]:
+    await _lock(ctx, entity)
+    before = await store.fetch(ctx.conn, entity, ctx.principal, record_id, for_update=True)
+    if before is None:
+        raise NotFound(f"No {entity.name} {record_id}.")
+    return before
+
+
+async def update_record(
+    ctx: Context, entity: Entity, record_id: str, body: BaseModel, *, if_match: str | None = None,
+) -> dict[str, Any]:
+    _require_view(ctx, entity)
+    before = await _locked(ctx, entity, record_id)
+    values = _sent(entity, body)
+    _require_write(ctx, entity, before.get("person_id"))
+    if entity.personal and "person_id" in values and values["person_id"] != before["person_id"]:
+        _require_write(ctx, entity, values["person_id"])  # moving a record to someone else
+    _check_version(before, if_match, getattr(body, "version", None), ctx, entity)
+    await _check_references(ctx, entity, values, before=before)
+    merged = _merged(entity, before, values)
+    if entity.hooks.validate:
+        await entity.hooks.validate(ctx, merged, before)
+    values["updated_by"] = ctx.principal.sub
+    if entity.hooks.before_write:
+        await entity.hooks.before_write(ctx, values, merged, before)
+    record = await store.update_record(ctx.conn, entity, ctx.principal, record_id, values)
+    record = await _after_write(ctx, entity, record, before)
+    return present(ctx, entity, record)
+
+
+async def delete_record(ctx: Context, entity: Entity, record_id: str, *, if_match: str | None = None) -> None:
+    _require_view(ctx, entity)
+    before = await _locked(ctx, entity, record_id)
+    ctx.principal.require("update", entity.area)
+    owner = before.get(entity.owner_field) if entity.owner_field else None
+    owns = ctx.principal.sub in (owner or []) if entity.owner_is_array else owner == ctx.principal.sub
+    if not (owns or before["created_by"] == ctx.principal.sub):
+        ctx.principal.require("manage", entity.area)
+    _check_version(before, if_match, None, ctx, entity)
+    values = {"is_deleted": True, "deleted_at": func.now(), "deleted_by": ctx.principal.sub,
+              "updated_by": ctx.principal.sub}
+    record = await store.update_record(ctx.conn, entity, ctx.principal, record_id, values)
+    if entity.hooks.after_write:
+        await entity.hooks.after_write(ctx, record, before)
+
+
+async def _check_references(ctx: Context, entity: Entity, values: dict[str, Any],
+                            before: dict[str, Any] | None) -> None:
+    """§2.3: a reference must name a visible, live record of the tenant, a person an active person;
+    anything else is 422, whether it is missing, deleted, of another tenant or invisible."""
+    for f in entity.writable_fields:
+        if not f.ref or values.get(f.name) is None:
+            continue
+        if before is not None and values[f.name] == before.get(f.name):
+            continue  # unchanged references stay valid even if their target has since changed
+        ids = list(values[f.name]) if isinstance(values[f.name], list) else [values[f.name]]
+        if not ids:
+            continue
+        found = await _existing(ctx, f, ids)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            what = {"person": "an active person", "group": "a group"}.get(f.ref, f"a visible {f.ref}")
+            raise Unprocessable(f"{f.name}: {missing[0]} is not {what} of this tenant.",
+                                errors=[{"field": f.name, "message": f"{missing[0]} is not {what}"}])
+        if entity.personal and f.name == "person_id" and not _is_self(ctx, entity, ids[0]):
+            if not await directory.person_is_visible(ctx.conn, ctx.principal, ids[0]):
+                raise field_error(f.name, f"{ids[0]} is not an active person of this tenant")
+
+
+async def _existing(ctx: Context, f: Field, ids: list[str]) -> set[str]:
+    tenant = ctx.principal.tenant_id
+    if f.ref == "person":
+        return await directory.active_people_exist(ctx.conn, tenant, ids)
+    if f.ref == "group":
+        found = set()
+        for group_id in ids:
+            kind = await directory.group_kind(ctx.conn, tenant, group_id)
+            if kind is not None and (f.ref_group_kind is None or kind == f.ref_group_kind):
+                found.add(group_id)
+        return found
+    if f.ref in BY_NAME:
+        return await store.visible_ids(ctx.conn, BY_NAME[f.ref], ctx.principal, ids)
+    checker = REFERENCE_CHECKERS.get(f.ref or "")
+    if checker is None:
+        return set(ids)  # the referenced kind is not served yet: accepted as given
+    return await checker(ctx, ids)  # type: ignore[no-any-return]
+
+
+
+# Entity-specific rules live with their domains and attach themselves to the registry on import.
+import stride_server.learning.hooks  # noqa: E402,F401
+import stride_server.okr.hooks  # noqa: E402,F401

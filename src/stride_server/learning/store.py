@@ -1,0 +1,132 @@
+"""SQL of the learning rules: cohort completion, assessment responses and their counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from stride_server.db.tables import ENTITY_TABLES, assessment_responses
+
+cohorts = ENTITY_TABLES["Cohort"]
+assessments = ENTITY_TABLES["Assessment"]
+
+# A cohort's learners: members of its group when it has one, else the distinct people with a live
+# learning record linked to it. Parameters :tenant and :cohort.
+_LEARNERS = """
+    SELECT m.person_id FROM cohorts c
+    JOIN group_members m ON m.tenant_id = c.tenant_id AND m.group_id = c.group_id
+    WHERE c.tenant_id = :tenant AND c.id = :cohort AND c.group_id IS NOT NULL
+    UNION
+    SELECT r.person_id FROM cohorts c
+    JOIN learning_records r ON r.tenant_id = c.tenant_id AND r.linked_cohort_id = c.id AND NOT r.is_deleted
+    WHERE c.tenant_id = :tenant AND c.id = :cohort AND c.group_id IS NULL
+"""
+
+# completed = learners with a live record linked to the cohort, completed_at set and passed not false.
+_RECOMPUTE_COHORT = text(f"""
+WITH learners AS ({_LEARNERS}),
+done AS (
+    SELECT count(DISTINCT l.person_id) AS n FROM learners l
+    WHERE EXISTS (SELECT 1 FROM learning_records r
+                  WHERE r.tenant_id = :tenant AND r.linked_cohort_id = :cohort AND r.person_id = l.person_id
+                    AND NOT r.is_deleted AND r.completed_at IS NOT NULL AND r.passed IS DISTINCT FROM false)
+)
+UPDATE cohorts SET current_completion_pct = CASE
+    WHEN (SELECT count(*) FROM learners) = 0 THEN 0
+    ELSE round(100.0 * (SELECT n FROM done) / (SELECT count(*) FROM learners), 2) END
+WHERE tenant_id = :tenant AND id = :cohort
+""")  # noqa: S608 (a constant fragment, no input)
+
+_RECOMPUTE_ASSESSMENT = text(f"""
+WITH target AS (
+    SELECT target_cohort_id, target_group_id FROM assessments WHERE tenant_id = :tenant AND id = :assessment
+), expected AS (
+    SELECT CASE
+        WHEN (SELECT target_cohort_id FROM target) IS NOT NULL THEN
+            (SELECT count(*) FROM ({_LEARNERS.replace(':cohort', '(SELECT target_cohort_id FROM target)')}) l)
+        WHEN (SELECT target_group_id FROM target) IS NOT NULL THEN
+            (SELECT count(*) FROM group_members
+             WHERE tenant_id = :tenant AND group_id = (SELECT target_group_id FROM target))
+        END AS n
+), responses AS (
+    SELECT count(*) AS n FROM assessment_responses WHERE tenant_id = :tenant AND assessment_id = :assessment
+)
+UPDATE assessments SET
+    response_count = (SELECT n FROM responses),
+    completion_pct = CASE
+        WHEN (SELECT n FROM expected) IS NULL THEN NULL
+        WHEN (SELECT n FROM expected) = 0 THEN 0
+        ELSE least(100, round(100.0 * (SELECT n FROM responses) / (SELECT n FROM expected), 2)) END
+WHERE tenant_id = :tenant AND id = :assessment
+""")  # noqa: S608 (a constant fragment, no input)
+
+
+async def lock_cohort(conn: AsyncConnection, tenant_id: str, cohort_id: str) -> None:
+    """Lock before recomputing: the recomputation that follows then reads, in a new snapshot, every
+    change committed by the writer that held the lock before (no lost update)."""
+    await conn.execute(select(cohorts.c.id).where(cohorts.c.tenant_id == tenant_id, cohorts.c.id == cohort_id)
+                       .with_for_update())
+
+
+async def recompute_cohort(conn: AsyncConnection, tenant_id: str, cohort_id: str) -> None:
+    await conn.execute(_RECOMPUTE_COHORT, {"tenant": tenant_id, "cohort": cohort_id})
+
+
+async def cohorts_of_group(conn: AsyncConnection, tenant_id: str, group_id: str) -> list[str]:
+    rows = await conn.execute(select(cohorts.c.id).where(
+        cohorts.c.tenant_id == tenant_id, cohorts.c.group_id == group_id).order_by(cohorts.c.id))
+    return [r[0] for r in rows]
+
+
+async def lock_assessment(conn: AsyncConnection, tenant_id: str, assessment_id: str) -> None:
+    await conn.execute(select(assessments.c.id).where(
+        assessments.c.tenant_id == tenant_id, assessments.c.id == assessment_id).with_for_update())
+
+
+async def recompute_assessment(conn: AsyncConnection, tenant_id: str, assessment_id: str) -> None:
+    await conn.execute(_RECOMPUTE_ASSESSMENT, {"tenant": tenant_id, "assessment": assessment_id})
+
+
+async def has_response(conn: AsyncConnection, tenant_id: str, assessment_id: str, person_id: str) -> bool:
+    row = await conn.execute(select(assessment_responses.c.id).where(
+        assessment_responses.c.tenant_id == tenant_id, assessment_responses.c.assessment_id == assessment_id,
+        assessment_responses.c.person_id == person_id))
+    return row.first() is not None
+
+
+async def insert_response(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any]:
+    row = (await conn.execute(insert(assessment_responses).values(values)
+                              .returning(*assessment_responses.c))).mappings().one()
+    return {str(k): v for k, v in row.items()}
+
+
+async def list_responses(conn: AsyncConnection, tenant_id: str, assessment_id: str, person_id: str | None,
+                         app_id: str | None, after: str | None, limit: int) -> list[dict[str, Any]]:
+    """Responses oldest first (ids are ULIDs); only `person_id`'s when given; an app sees its own."""
+    t = assessment_responses
+    statement = select(*t.c).where(t.c.tenant_id == tenant_id, t.c.assessment_id == assessment_id)
+    if person_id is not None:
+        statement = statement.where(t.c.person_id == person_id)
+    if app_id is not None:
+        statement = statement.where(t.c.app_id == app_id)
+    if after is not None:
+        statement = statement.where(t.c.id > after)
+    rows = await conn.execute(statement.order_by(t.c.id).limit(limit + 1))
+    return [{str(k): v for k, v in r.items()} for r in rows.mappings()]
+
+
+async def assessments_targeting(conn: AsyncConnection, tenant_id: str, group_ids: list[str],
+                                cohort_ids: list[str]) -> list[str]:
+    rows = await conn.execute(select(assessments.c.id).where(
+        assessments.c.tenant_id == tenant_id,
+        assessments.c.target_group_id.in_(group_ids) | assessments.c.target_cohort_id.in_(cohort_ids),
+    ).order_by(assessments.c.id))
+    return [r[0] for r in rows]
+
+
+async def cohorts_of_groups(conn: AsyncConnection, tenant_id: str, group_ids: list[str]) -> list[str]:
+    rows = await conn.execute(select(cohorts.c.id).where(
+        cohorts.c.tenant_id == tenant_id, cohorts.c.group_id.in_(group_ids)).order_by(cohorts.c.id))
+    return [r[0] for r in rows]

@@ -1,0 +1,27 @@
+"""POST /api/v1/okr/key-results/{id}/check-ins: a PATCH of `current` that always records history."""
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from stride_server.auth.tokens import Claims
+from stride_server.core.body import StrideRoute
+from stride_server.core.context import bearer_claims, open_context
+from stride_server.core.responses import json_response, problem_responses
+from stride_server.edm import service
+from stride_server.edm.registry import KEY_RESULT
+from stride_server.edm.schemas import MODELS
+from stride_server.okr.schemas import CheckIn
+
+router = APIRouter(route_class=StrideRoute)
+
+
+@router.post(f"{KEY_RESULT.path}/{{id}}/check-ins", operation_id="key-results-check-in", tags=["okr"],
+             status_code=201, response_model=MODELS[KEY_RESULT.name].record,
+             responses=problem_responses(401, 403, 404, 409, 413, 415, 422),
+             summary="Record a check-in: a new current value with a note")
+async def check_in(request: Request, id: str, body: CheckIn, claims: Claims = Depends(bearer_claims)) -> Response:
+    update = MODELS[KEY_RESULT.name].update.model_validate({"current": body.value})
+    async with open_context(request, claims) as ctx:
+        ctx.attributes["check_in"] = {"note": body.note}
+        record = await service.update_record(ctx, KEY_RESULT, id, update)
+    return json_response(record, 201, {"Location": f"{KEY_RESULT.path}/{record['id']}",
+                                       "ETag": f'"{record["version"]}"'})

@@ -1,0 +1,106 @@
+"""SQL of the OKR rules: walking the objective parent chain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, bindparam, not_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from stride_server.db.tables import ENTITY_TABLES
+
+objectives = ENTITY_TABLES["Objective"]
+
+
+async def ancestor_ids(conn: AsyncConnection, tenant_id: str, objective_id: str) -> list[str]:
+    """The objective and every objective above it, nearest first (bounded, so a corrupt chain
+    cannot loop forever)."""
+    chain = (
+        select(objectives.c.id, objectives.c.parent_objective_id)
+        .where(objectives.c.tenant_id == tenant_id, objectives.c.id == objective_id)
+        .cte("chain", recursive=True)
+    )
+    parent = objectives.alias("parent")
+    chain = chain.union(
+        select(parent.c.id, parent.c.parent_objective_id)
+        .join(chain, and_(parent.c.id == chain.c.parent_objective_id))
+        .where(parent.c.tenant_id == tenant_id)
+    )
+    rows = await conn.execute(select(chain.c.id).limit(1000))
+    return [r[0] for r in rows]
+
+
+async def lock_okr_writes(conn: AsyncConnection, tenant_id: str) -> None:
+    """Serialise the tenant's OKR writes for the rest of the transaction. Roll-ups read the rows
+    other writers change; taking this lock before reading anything means every roll-up sees the
+    committed result of the previous writer (no lost update), and one lock taken first cannot
+    deadlock."""
+    await conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended('stride:okr:' || :tenant, 0))"),
+                       {"tenant": tenant_id})
+
+
+async def objective_period(conn: AsyncConnection, tenant_id: str, objective_id: str) -> str | None:
+    row = await conn.execute(select(objectives.c.period).where(
+        objectives.c.tenant_id == tenant_id, objectives.c.id == objective_id))
+    return row.scalar()
+
+
+# One statement per level: the objective's key_result_ids, last_check_in_at and progress_pct from
+# scratch (mean of live key results, else weight-weighted mean of live children, else 0), returning
+# its parent and whether its progress changed (the parents above change only if it did).
+_RECOMPUTE = text("""
+WITH kr AS (
+    SELECT count(*) AS n, avg(progress_pct::numeric) AS mean, max(last_update_at) AS last_at,
+           coalesce(jsonb_agg(id ORDER BY created_at, id), '[]'::jsonb) AS ids
+    FROM key_results WHERE tenant_id = :tenant AND objective_id = :id AND NOT is_deleted
+), child AS (
+    SELECT sum(progress_pct::numeric * weight::numeric) AS weighted, sum(weight::numeric) AS weight
+    FROM objectives WHERE tenant_id = :tenant AND parent_objective_id = :id AND NOT is_deleted
+), before AS (
+    SELECT progress_pct FROM objectives WHERE tenant_id = :tenant AND id = :id
+)
+UPDATE objectives AS o SET
+    key_result_ids = kr.ids,
+    last_check_in_at = kr.last_at,
+    progress_pct = CASE WHEN kr.n > 0 THEN round(kr.mean, 2)
+                        WHEN child.weight > 0 THEN round(child.weighted / child.weight, 2)
+                        ELSE 0 END
+FROM kr, child
+WHERE o.tenant_id = :tenant AND o.id = :id
+RETURNING o.parent_objective_id, o.progress_pct IS DISTINCT FROM (SELECT progress_pct FROM before) AS changed
+""")
+
+
+async def recompute_chain(conn: AsyncConnection, tenant_id: str, objective_id: str | None) -> int:
+    """Recompute an objective and, while its progress changes, every objective above it. Returns the
+    number of levels touched (bounded: a corrupt chain cannot loop)."""
+    levels, seen = 0, set()
+    while objective_id is not None and objective_id not in seen and levels < 100:
+        seen.add(objective_id)
+        row = (await conn.execute(_RECOMPUTE, {"tenant": tenant_id, "id": objective_id})).first()
+        levels += 1
+        if row is None or not row.changed:
+            break
+        objective_id = row.parent_objective_id
+    return levels
+
+
+async def key_results_of(conn: AsyncConnection, tenant_id: str, objective_id: str) -> list[Any]:
+    key_results = ENTITY_TABLES["KeyResult"]
+    rows = await conn.execute(select(key_results.c.id, key_results.c.progress_pct, key_results.c.current).where(
+        key_results.c.tenant_id == tenant_id, key_results.c.objective_id == objective_id,
+        not_(key_results.c.is_deleted)))
+    return list(rows)
+
+
+async def set_statuses(conn: AsyncConnection, tenant_id: str, statuses: dict[str, str]) -> None:
+    """Set key results' health in one statement."""
+    if not statuses:
+        return
+    key_results = ENTITY_TABLES["KeyResult"]
+    await conn.execute(
+        update(key_results)
+        .where(key_results.c.tenant_id == tenant_id, key_results.c.id == bindparam("kr_id"))
+        .values(status=bindparam("new_status")),
+        [{"kr_id": k, "new_status": v} for k, v in statuses.items()],
+    )

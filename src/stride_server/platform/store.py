@@ -1,0 +1,162 @@
+"""SQL of the platform: applications, API keys and their lookup, tenants and their settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
+
+from stride_server.db.tables import api_key_lookup, api_keys, applications, tenants
+
+DEFAULT_FEEDBACK_MIN_RESPONSES = 1  # CONTRACT §3.4, as the seed
+
+_APPLICATION_COLUMNS = tuple(applications.c)
+_KEY_COLUMNS = (api_keys.c.id, api_keys.c.app_id, api_keys.c.hint, api_keys.c.created_at, api_keys.c.revoked_at)
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    """A row as a dict keyed by plain `str` (SQLAlchemy's `quoted_name` keys trip orjson)."""
+    return {str(key): value for key, value in row.items()}
+
+
+def _live_applications(tenant_id: str) -> list[ColumnElement[bool]]:
+    """The one scope of every application statement: the tenant's applications that are not deleted."""
+    return [applications.c.tenant_id == tenant_id, applications.c.is_deleted.is_(False)]
+
+
+# --- applications ---------------------------------------------------------------------------------
+
+async def active_application_permissions(conn: AsyncConnection, tenant_id: str, app_id: str) -> list[str] | None:
+    """The permissions a live application holds now, or None when it does not exist or was deleted."""
+    row = await conn.execute(select(applications.c.permissions).where(applications.c.id == app_id,
+                                                                      *_live_applications(tenant_id)))
+    found = row.first()
+    return list(found[0]) if found else None
+
+
+async def get_application(conn: AsyncConnection, tenant_id: str, app_id: str, *,
+                          for_update: bool = False) -> dict[str, Any] | None:
+    statement = select(*_APPLICATION_COLUMNS).where(applications.c.id == app_id, *_live_applications(tenant_id))
+    if for_update:
+        statement = statement.with_for_update()
+    row = (await conn.execute(statement)).mappings().first()
+    return _plain(row) if row else None
+
+
+async def list_applications(conn: AsyncConnection, tenant_id: str) -> list[dict[str, Any]]:
+    rows = await conn.execute(select(*_APPLICATION_COLUMNS).where(*_live_applications(tenant_id))
+                              .order_by(applications.c.created_at, applications.c.id))
+    return [_plain(r) for r in rows.mappings()]
+
+
+async def insert_application(conn: AsyncConnection, tenant_id: str, app_id: str, name: str,
+                             permissions: list[str], created_by: str) -> dict[str, Any]:
+    row = (await conn.execute(
+        insert(applications)
+        .values(tenant_id=tenant_id, id=app_id, name=name, permissions=permissions, created_by=created_by)
+        .returning(*_APPLICATION_COLUMNS)
+    )).mappings().one()
+    return _plain(row)
+
+
+async def update_application(conn: AsyncConnection, tenant_id: str, app_id: str,
+                             changes: dict[str, Any]) -> dict[str, Any] | None:
+    row = (await conn.execute(
+        update(applications).where(applications.c.id == app_id, *_live_applications(tenant_id))
+        .values(**changes, updated_at=func.now()).returning(*_APPLICATION_COLUMNS)
+    )).mappings().first()
+    return _plain(row) if row else None
+
+
+async def delete_application(conn: AsyncConnection, tenant_id: str, app_id: str) -> bool:
+    """Soft delete: the row stays (records keep their app_id), tokens of it stop working."""
+    row = await conn.execute(
+        update(applications).where(applications.c.id == app_id, *_live_applications(tenant_id))
+        .values(is_deleted=True, updated_at=func.now()).returning(applications.c.id)
+    )
+    return row.first() is not None
+
+
+# --- API keys -------------------------------------------------------------------------------------
+
+async def insert_key(conn: AsyncConnection, tenant_id: str, key_id: str, app_id: str, key_hash: str,
+                     hint: str) -> dict[str, Any]:
+    """The key and its lookup row, in the caller's transaction: both exist or neither."""
+    row = (await conn.execute(
+        insert(api_keys).values(tenant_id=tenant_id, id=key_id, app_id=app_id, key_hash=key_hash, hint=hint)
+        .returning(*_KEY_COLUMNS)
+    )).mappings().one()
+    await conn.execute(insert(api_key_lookup).values(key_hash=key_hash, tenant_id=tenant_id, key_id=key_id))
+    return _plain(row)
+
+
+async def list_keys(conn: AsyncConnection, tenant_id: str, app_id: str) -> list[dict[str, Any]]:
+    rows = await conn.execute(
+        select(*_KEY_COLUMNS).where(api_keys.c.tenant_id == tenant_id, api_keys.c.app_id == app_id)
+        .order_by(api_keys.c.created_at, api_keys.c.id)
+    )
+    return [_plain(r) for r in rows.mappings()]
+
+
+async def key_exists(conn: AsyncConnection, tenant_id: str, app_id: str, key_id: str) -> bool:
+    row = await conn.execute(select(api_keys.c.id).where(
+        api_keys.c.tenant_id == tenant_id, api_keys.c.app_id == app_id, api_keys.c.id == key_id))
+    return row.first() is not None
+
+
+async def revoke_keys(conn: AsyncConnection, tenant_id: str, app_id: str, key_id: str | None = None) -> int:
+    """Revoke one key of an application (or all of them) and drop their lookup rows, so a revoked
+    key no longer even resolves to its tenant. Already revoked keys keep their first revoked_at."""
+    conditions = [api_keys.c.tenant_id == tenant_id, api_keys.c.app_id == app_id, api_keys.c.revoked_at.is_(None)]
+    if key_id is not None:
+        conditions.append(api_keys.c.id == key_id)
+    hashes = [r[0] for r in await conn.execute(
+        update(api_keys).where(*conditions).values(revoked_at=func.now()).returning(api_keys.c.key_hash))]
+    if hashes:
+        await conn.execute(delete(api_key_lookup).where(api_key_lookup.c.key_hash.in_(hashes),
+                                                        api_key_lookup.c.tenant_id == tenant_id))
+    return len(hashes)
+
+
+async def resolve_key(conn: AsyncConnection, key_hash: str) -> tuple[str, str] | None:
+    """(tenant_id, key_id) of a key hash. Runs before any tenant is known: the lookup table is the
+    one table outside row-level security."""
+    row = (await conn.execute(
+        select(api_key_lookup.c.tenant_id, api_key_lookup.c.key_id).where(api_key_lookup.c.key_hash == key_hash)
+    )).first()
+    return (row[0], row[1]) if row else None
+
+
+async def get_usable_key(conn: AsyncConnection, tenant_id: str, key_id: str) -> dict[str, Any] | None:
+    """A key that is not revoked, with its live application's id and permissions."""
+    row = (await conn.execute(
+        select(api_keys.c.key_hash, api_keys.c.app_id, applications.c.permissions)
+        .select_from(api_keys.join(applications, and_(applications.c.tenant_id == api_keys.c.tenant_id,
+                                                      applications.c.id == api_keys.c.app_id)))
+        .where(api_keys.c.tenant_id == tenant_id, api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None),
+               *_live_applications(tenant_id))
+    )).mappings().first()
+    return _plain(row) if row else None
+
+
+# --- tenant settings ------------------------------------------------------------------------------
+
+async def feedback_min_responses(conn: AsyncConnection, tenant_id: str) -> int:
+    """The tenant's minimum of submitted 360 responses before a summary is shown (default 1)."""
+    value = (await conn.execute(
+        select(tenants.c.feedback_min_responses).where(tenants.c.tenant_id == tenant_id)
+    )).scalar()
+    return int(value) if value is not None else DEFAULT_FEEDBACK_MIN_RESPONSES
+
+
+async def set_feedback_min_responses(conn: AsyncConnection, tenant_id: str, value: int) -> int:
+    """An upsert: a tenant whose row was never created (tokens minted by hand) gets one."""
+    upsert = insert(tenants).values(tenant_id=tenant_id, name=tenant_id, feedback_min_responses=value)
+    statement = upsert.on_conflict_do_update(
+        index_elements=[tenants.c.tenant_id],
+        set_={"feedback_min_responses": value, "updated_at": func.now()},
+    ).returning(tenants.c.feedback_min_responses)
+    return int((await conn.execute(statement)).scalar_one())

@@ -1,0 +1,250 @@
+"""HTTP routes of the Performance reviews API under /api/performance (seed 001, CONTRACT §3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from stride_server.auth.tokens import Claims
+from stride_server.core.body import StrideRoute
+from stride_server.core.context import bearer_claims, open_context
+from stride_server.core.responses import json_response, problem_responses
+from stride_server.reviews import feedback_service, review_service, service
+from stride_server.reviews.feedback_schemas import (
+    BulkResult,
+    FeedbackBulkCreate,
+    FeedbackRequest,
+    FeedbackRequestCreate,
+    FeedbackSubmit,
+    SubmitResult,
+    SummaryInsufficient,
+    SummarySufficient,
+)
+from stride_server.reviews.schemas import (
+    NO_NUL,
+    CurrentGoals,
+    Cycle,
+    CycleCreate,
+    CycleDetail,
+    CycleUpdate,
+    GoalList,
+    History,
+    Pending,
+    PreviousGoalsUpdate,
+    Review,
+    ReviewCreate,
+    ReviewDetail,
+    ReviewStatus,
+    ReviewUpdate,
+    Template,
+    TemplateCreate,
+    TemplateUpdate,
+)
+
+PREFIX = "/api/performance"
+_BODY = (413, 415, 422)
+
+
+def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """Every status an operation may answer besides its success: unknown query parameters (400),
+    token (401), permission (403), invisible or missing (404), a database outage (503), plus its own."""
+    return problem_responses(*sorted({400, 401, 403, 404, 503, *codes}))
+
+
+router = APIRouter(prefix=PREFIX, route_class=StrideRoute, tags=["performance"])
+Id = Path(max_length=64, description="The record's id.")
+
+
+# --------------------------------------------------------------------------------------- templates
+@router.get("/templates", operation_id="templates-list", response_model=list[Template],
+            summary="List review templates", responses=_problems())
+async def list_templates(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await service.list_templates(ctx))
+
+
+@router.post("/templates", operation_id="templates-create", status_code=201, response_model=Template,
+             summary="Create a review template (manage:performance)", responses=_problems(409, *_BODY))
+async def create_template(request: Request, body: TemplateCreate, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        template = await service.create_template(ctx, body)
+    return json_response(template, 201, {"Location": f"{PREFIX}/templates/{template['id']}"})
+
+
+@router.get("/templates/{id}", operation_id="templates-get", response_model=Template,
+            summary="Get a review template", responses=_problems())
+async def get_template(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await service.get_template(ctx, id))
+
+
+@router.put("/templates/{id}", operation_id="templates-update", response_model=Template,
+            summary="Update a review template; `items` replaces its items", responses=_problems(409, *_BODY))
+async def update_template(request: Request, body: TemplateUpdate, id: str = Id,
+                          claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await service.update_template(ctx, id, body))
+
+
+@router.delete("/templates/{id}", operation_id="templates-delete", status_code=204, response_class=Response,
+               summary="Delete a review template no person is assigned", responses=_problems(409))
+async def delete_template(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        await service.delete_template(ctx, id)
+    return Response(status_code=204)
+
+
+# ------------------------------------------------------------------------------------------ cycles
+@router.get("/cycles", operation_id="cycles-list", response_model=list[Cycle], responses=_problems(),
+            summary="List review cycles (non-executives see only open and closed ones)")
+async def list_cycles(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await service.list_cycles(ctx))
+
+
+@router.post("/cycles", operation_id="cycles-create", status_code=201, response_model=Cycle,
+             summary="Create a review cycle (draft)", responses=_problems(*_BODY))
+async def create_cycle(request: Request, body: CycleCreate, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        cycle = await service.create_cycle(ctx, body)
+    return json_response(cycle, 201, {"Location": f"{PREFIX}/cycles/{cycle['id']}"})
+
+
+@router.get("/cycles/{id}", operation_id="cycles-get", response_model=CycleDetail, responses=_problems(),
+            summary="Get a cycle with review progress stats")
+async def get_cycle(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await service.get_cycle(ctx, id))
+
+
+@router.put("/cycles/{id}", operation_id="cycles-update", response_model=Cycle, responses=_problems(*_BODY),
+            summary="Update a cycle: name, dates, status (draft→open, open→closed, closed→open)")
+async def update_cycle(request: Request, body: CycleUpdate, id: str = Id,
+                       claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await service.update_cycle(ctx, id, body))
+
+
+@router.delete("/cycles/{id}", operation_id="cycles-delete", status_code=204, response_class=Response,
+               summary="Delete a draft cycle (400 otherwise)", responses=_problems())
+async def delete_cycle(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        await service.delete_cycle(ctx, id)
+    return Response(status_code=204)
+
+
+# ----------------------------------------------------------------------------------------- reviews
+@router.get("/goals/current", operation_id="goals-current", response_model=CurrentGoals, responses=_problems(),
+            summary="Goals of your most recent completed review")
+async def current_goals(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await review_service.current_goals(ctx))
+
+
+@router.get("/reviews", operation_id="reviews-list", response_model=list[Review], responses=_problems(),
+            summary="List the reviews you can see")
+async def list_reviews(request: Request, cycle_id: str | None = Query(None, max_length=64, pattern=NO_NUL),
+                       status: ReviewStatus | None = None, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await review_service.list_reviews(ctx, cycle_id, status))
+
+
+@router.post("/reviews", operation_id="reviews-create", status_code=201, response_model=ReviewDetail,
+             summary="Create a review in an open cycle (snapshots the user's template KPIs)",
+             responses=_problems(409, *_BODY))
+async def create_review(request: Request, body: ReviewCreate, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        detail = await review_service.create_review(ctx, body)
+    return json_response(detail, 201, {"Location": f"{PREFIX}/reviews/{detail['review']['id']}"})
+
+
+@router.get("/reviews/history/{userId}", operation_id="reviews-history", response_model=History,
+            summary="A person's completed reviews, oldest first", responses=_problems())
+async def history(request: Request, user_id: str = Path(alias="userId", max_length=64),
+                  claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await review_service.history(ctx, user_id))
+
+
+@router.get("/reviews/{id}", operation_id="reviews-get", response_model=ReviewDetail, responses=_problems(),
+            summary="Full review detail with KPI ratings, goals and previous reviews")
+async def get_review(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await review_service.get_review(ctx, id))
+
+
+@router.put("/reviews/{id}", operation_id="reviews-update", response_model=ReviewDetail,
+            summary="Update fields, KPI ratings, goals and status (completion computes KPI pass/fail)",
+            responses=_problems(*_BODY))
+async def update_review(request: Request, body: ReviewUpdate, id: str = Id,
+                        claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await review_service.update_review(ctx, id, body))
+
+
+@router.delete("/reviews/{id}", operation_id="reviews-delete", status_code=204, response_class=Response,
+               summary="Delete a draft review (400 otherwise)", responses=_problems())
+async def delete_review(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        await review_service.delete_review(ctx, id)
+    return Response(status_code=204)
+
+
+@router.put("/reviews/{id}/previous-goals", operation_id="reviews-previous-goals", response_model=GoalList,
+            summary="Mark goals of earlier reviews completed / not completed", responses=_problems(*_BODY))
+async def previous_goals(request: Request, body: PreviousGoalsUpdate, id: str = Id,
+                         claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await review_service.set_previous_goals(ctx, id, body))
+
+
+# ---------------------------------------------------------------------------------------- feedback
+@router.get("/feedback/requests", operation_id="feedback-requests-list", response_model=list[FeedbackRequest],
+            summary="Your pending feedback requests", responses=_problems())
+async def feedback_requests(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await feedback_service.pending_requests(ctx))
+
+
+@router.post("/feedback/requests", operation_id="feedback-requests-create", status_code=201,
+             response_model=FeedbackRequest, summary="Ask one person for feedback on another",
+             responses=_problems(409, *_BODY))
+async def create_feedback_request(request: Request, body: FeedbackRequestCreate,
+                                  claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await feedback_service.create_request(ctx, body), 201)
+
+
+@router.post("/feedback/requests/bulk", operation_id="feedback-requests-bulk", response_model=BulkResult,
+             summary="Ask the subject's peers for feedback (selected by access level)",
+             responses=_problems(*_BODY))
+async def bulk_feedback_requests(request: Request, body: FeedbackBulkCreate,
+                                 claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await feedback_service.create_bulk_requests(ctx, body))
+
+
+@router.post("/feedback/submit", operation_id="feedback-submit", status_code=201, response_model=SubmitResult,
+             summary="Submit feedback for a request assigned to you (once)", responses=_problems(409, *_BODY))
+async def submit_feedback(request: Request, body: FeedbackSubmit, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await feedback_service.submit(ctx, body), 201)
+
+
+@router.get("/feedback/summary/{userId}", operation_id="feedback-summary",
+            response_model=SummarySufficient | SummaryInsufficient, responses=_problems(),
+            summary="Anonymized feedback about a person (managers and above)")
+async def feedback_summary(request: Request, user_id: str = Path(alias="userId", max_length=64),
+                           cycle_id: str | None = Query(None, max_length=64, pattern=NO_NUL),
+                           claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await feedback_service.summary(ctx, user_id, cycle_id))
+
+
+# ----------------------------------------------------------------------------------------- pending
+@router.get("/pending", operation_id="pending-get", response_model=Pending, responses=_problems(),
+            summary="Your pending actions")
+async def pending(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
+    async with open_context(request, claims) as ctx:
+        return json_response(await service.pending(ctx))
