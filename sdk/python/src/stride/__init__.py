@@ -1,0 +1,83 @@
+"""The Stride Python SDK: `stride.Client` and `stride.AsyncClient` over the Data API and the
+Performance reviews API, with typed models, auto-paginating lists, typed errors and retries."""
+
+from stride._client import AsyncClient, Client
+from stride._generated import (
+    Assessment,
+    AssessmentResponse,
+    Cohort,
+    Cycle,
+    CycleDetail,
+    FeedbackRequest,
+    KeyResult,
+    LearningRecord,
+    Objective,
+    PersonGoal,
+    Review,
+    ReviewDetail,
+    Template,
+)
+from stride._request import parse_retry_after
+from stride._types import Filter, FilterOperator, RequestOptions
+from stride._version import __version__
+from stride.errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    MethodNotAllowedError,
+    NetworkError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    PreconditionFailedError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServiceUnavailableError,
+    StrideError,
+    UnsupportedMediaTypeError,
+    ValidationError,
+)
+from stride.pagination import AsyncPage, AsyncPageRequest, Page
+
+__all__ = [
+    "Assessment",
+    "AssessmentResponse",
+    "AsyncClient",
+    "AsyncPage",
+    "AsyncPageRequest",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "Cohort",
+    "ConflictError",
+    "Cycle",
+    "CycleDetail",
+    "FeedbackRequest",
+    "Filter",
+    "FilterOperator",
+    "InternalServerError",
+    "KeyResult",
+    "LearningRecord",
+    "MethodNotAllowedError",
+    "NetworkError",
+    "NotFoundError",
+    "Objective",
+    "Page",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "PersonGoal",
+    "PreconditionFailedError",
+    "RateLimitError",
+    "RequestOptions",
+    "RequestTimeoutError",
+    "Review",
+    "ReviewDetail",
+    "ServiceUnavailableError",
+    "StrideError",
+    "Template",
+    "UnsupportedMediaTypeError",
+    "ValidationError",
+    "__version__",
+    "parse_retry_after",
+]
