@@ -10,13 +10,14 @@ BENCH_ARGS ?=
 help: ## list the verbs
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(BIN)/stride: pyproject.toml
+$(BIN)/stride: pyproject.toml sdk/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e sdk/python
 	@touch $(BIN)/stride
 
-install: $(BIN)/stride ## create .venv and install Stride with its dev tools
+install: $(BIN)/stride ## create .venv and install Stride, its Python SDK and the dev tools
 
 run: install ## seed the demo tenant on the embedded PostgreSQL and serve on :8000
 	$(BIN)/stride demo
@@ -25,9 +26,10 @@ run: install ## seed the demo tenant on the embedded PostgreSQL and serve on :80
 serve: install ## serve on :8000 (no demo refresh)
 	$(BIN)/stride serve --port 8000
 
-lint: install ## ruff and mypy
-	$(BIN)/ruff check src tests bench
+lint: install ## ruff and mypy (the Python SDK in strict mode)
+	$(BIN)/ruff check src tests bench sdk/python
 	$(BIN)/mypy src
+	cd sdk/python && $(CURDIR)/$(BIN)/mypy src scripts
 
 browser: ## make sure Debian's Chromium is at /usr/bin/chromium (the explorer's browser test)
 	scripts/ensure-chromium.sh
@@ -40,10 +42,12 @@ test: install lint test-pytest ## install everything, lint, and run the whole te
 test-pg15: install ## the test suite against a throwaway Debian PostgreSQL 15
 	scripts/pg15.sh $(BIN)/pytest $(PYTEST_ARGS)
 
-sdk-types: install ## regenerate sdk/typescript/src/openapi.ts after an API change (no server needed)
+sdk-types: install ## regenerate both SDKs' types from the OpenAPI document after an API change (no server needed)
 	cd sdk/typescript && { test -x node_modules/.bin/tsc || npm ci --no-audit --no-fund; }
-	$(BIN)/python -c 'import json, sys; from stride_server.app import create_app; json.dump(create_app().openapi(), sys.stdout)' \
-		| (cd sdk/typescript && node scripts/generate.mjs -)
+	spec=$$(mktemp) && trap 'rm -f "$$spec"' EXIT && \
+	$(BIN)/python -c 'import json, sys; from stride_server.app import create_app; json.dump(create_app().openapi(), sys.stdout)' >"$$spec" && \
+	(cd sdk/typescript && node scripts/generate.mjs -) <"$$spec" && \
+	$(BIN)/python sdk/python/scripts/generate.py - <"$$spec"
 
 bench: install ## run the benchmarks
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
