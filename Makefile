@@ -26,10 +26,10 @@ run: install ## seed the demo tenant on the embedded PostgreSQL and serve on :80
 serve: install ## serve on :8000 (no demo refresh)
 	$(BIN)/stride serve --port 8000
 
-lint: install ## ruff and mypy (the Python SDK in strict mode)
+lint: install ## ruff and mypy (the Python SDK strict, with its type-check-only usage file)
 	$(BIN)/ruff check src tests bench sdk/python
 	$(BIN)/mypy src
-	cd sdk/python && $(CURDIR)/$(BIN)/mypy src scripts
+	cd sdk/python && $(CURDIR)/$(BIN)/mypy src scripts tests
 
 browser: ## make sure Debian's Chromium is at /usr/bin/chromium (the explorer's browser test)
 	scripts/ensure-chromium.sh

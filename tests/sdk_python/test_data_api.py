@@ -55,7 +55,7 @@ def test_create_ignores_the_read_only_fields_the_seeds_example_sends(client: str
     seed_example = {"id": "rec_01HXEXAMPLE", "tenant_id": "example tenant_id", "created_at": "2026-01-01T00:00:00Z",
                     "updated_at": "2026-01-01T00:00:00Z", "app_id": "example app_id",
                     "created_by": "rec_01HXEXAMPLE"}
-    goal = client.performance.goals.create(title="Seed example goal", **seed_example)  # type: ignore[call-arg]
+    goal = client.performance.goals.create(title="Seed example goal", **seed_example)
     assert goal.id.startswith("pgl_") and goal.tenant_id == org.tenant_id
     assert goal.app_id is None and goal.created_by == org.people["exec"]
 

@@ -10,8 +10,9 @@ so that the SDK's models follow the API instead of being written by hand and dri
 What it writes, for every component schema:
 - a response model (pydantic, extra fields allowed, enums open to values a newer server adds) for the
   schemas an operation answers with;
-- a request TypedDict for the schemas an operation accepts (read-only fields left out: the server
-  ignores them), suffixed `Param` when the same schema is also a response;
+- a request TypedDict for the schemas an operation accepts (read-only fields included, as the seeds'
+  examples send them and the server ignores them), suffixed `Param` when the same schema is also a
+  response;
 - a `<OperationId>Params` TypedDict of the query parameters of every operation that has some, where a
   Data API filter field (`field[op]=value`, CONTRACT §2.5) takes a value, several values or operators.
 """
@@ -212,7 +213,7 @@ class Generator:
         required = set(schema.get("required", []))
         fields = []
         for field, prop in schema.get("properties", {}).items():
-            if prop.get("readOnly") or (update and field == CONCURRENCY_FIELD):
+            if update and field == CONCURRENCY_FIELD and not prop.get("readOnly"):
                 continue
             annotation = self.type_of(prop, request=True)
             fields.append((field, f"Required[{annotation}]" if field in required else annotation,

@@ -293,6 +293,34 @@ class Assessment(StrideModel):
 
 
 class AssessmentCreate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned ULID with type prefix (e.g. per_…)."""
+    tenant_id: Any
+    """Read-only, ignored when sent. Tenant scope — auto-stamped from the caller's JWT."""
+    app_id: Any
+    """Read-only, ignored when sent. App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp; updated on every patch."""
+    created_by: Any
+    """Read-only, ignored when sent. Person id from the caller's JWT (sub)."""
+    updated_by: Any
+    """Read-only, ignored when sent. Person id from the last writer's JWT (sub)."""
+    is_deleted: Any
+    """Read-only, ignored when sent. Soft-delete flag. Excluded from default list queries."""
+    deleted_at: Any
+    """Read-only, ignored when sent. Stamped when soft-deleted; null otherwise."""
+    deleted_by: Any
+    """Read-only, ignored when sent. Person id who soft-deleted; null otherwise."""
+    schema_version: Any
+    """Read-only, ignored when sent. Document schema version. Bumped on incompatible writes."""
+    version: Any
+    """Read-only, ignored when sent. Optimistic-lock version counter, incremented on each write."""
+    response_count: Any
+    """Read-only, ignored when sent. Number of responses received."""
+    completion_pct: Any
+    """Read-only, ignored when sent. Percentage of expected responses received."""
     source: str
     """Provenance tag — defaults to 'edm'."""
     source_type: Literal["frontend", "backend", "server", "system", "api"]
@@ -373,6 +401,32 @@ class AssessmentResponsePage(StrideModel):
 
 
 class AssessmentUpdate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned ULID with type prefix (e.g. per_…)."""
+    tenant_id: Any
+    """Read-only, ignored when sent. Tenant scope — auto-stamped from the caller's JWT."""
+    app_id: Any
+    """Read-only, ignored when sent. App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp; updated on every patch."""
+    created_by: Any
+    """Read-only, ignored when sent. Person id from the caller's JWT (sub)."""
+    updated_by: Any
+    """Read-only, ignored when sent. Person id from the last writer's JWT (sub)."""
+    is_deleted: Any
+    """Read-only, ignored when sent. Soft-delete flag. Excluded from default list queries."""
+    deleted_at: Any
+    """Read-only, ignored when sent. Stamped when soft-deleted; null otherwise."""
+    deleted_by: Any
+    """Read-only, ignored when sent. Person id who soft-deleted; null otherwise."""
+    schema_version: Any
+    """Read-only, ignored when sent. Document schema version. Bumped on incompatible writes."""
+    response_count: Any
+    """Read-only, ignored when sent. Number of responses received."""
+    completion_pct: Any
+    """Read-only, ignored when sent. Percentage of expected responses received."""
     source: str
     """Provenance tag — defaults to 'edm'."""
     source_type: Literal["frontend", "backend", "server", "system", "api"]
@@ -495,6 +549,32 @@ class Cohort(StrideModel):
 
 
 class CohortCreate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned ULID with type prefix (e.g. per_…)."""
+    tenant_id: Any
+    """Read-only, ignored when sent. Tenant scope — auto-stamped from the caller's JWT."""
+    app_id: Any
+    """Read-only, ignored when sent. App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp; updated on every patch."""
+    created_by: Any
+    """Read-only, ignored when sent. Person id from the caller's JWT (sub)."""
+    updated_by: Any
+    """Read-only, ignored when sent. Person id from the last writer's JWT (sub)."""
+    is_deleted: Any
+    """Read-only, ignored when sent. Soft-delete flag. Excluded from default list queries."""
+    deleted_at: Any
+    """Read-only, ignored when sent. Stamped when soft-deleted; null otherwise."""
+    deleted_by: Any
+    """Read-only, ignored when sent. Person id who soft-deleted; null otherwise."""
+    schema_version: Any
+    """Read-only, ignored when sent. Document schema version. Bumped on incompatible writes."""
+    version: Any
+    """Read-only, ignored when sent. Optimistic-lock version counter, incremented on each write."""
+    current_completion_pct: Any
+    """Read-only, ignored when sent. Computed current completion percentage across enrolled learners."""
     source: str
     """Provenance tag — defaults to 'edm'."""
     source_type: Literal["frontend", "backend", "server", "system", "api"]
@@ -534,6 +614,30 @@ class CohortPage(StrideModel):
 
 
 class CohortUpdate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned ULID with type prefix (e.g. per_…)."""
+    tenant_id: Any
+    """Read-only, ignored when sent. Tenant scope — auto-stamped from the caller's JWT."""
+    app_id: Any
+    """Read-only, ignored when sent. App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp; updated on every patch."""
+    created_by: Any
+    """Read-only, ignored when sent. Person id from the caller's JWT (sub)."""
+    updated_by: Any
+    """Read-only, ignored when sent. Person id from the last writer's JWT (sub)."""
+    is_deleted: Any
+    """Read-only, ignored when sent. Soft-delete flag. Excluded from default list queries."""
+    deleted_at: Any
+    """Read-only, ignored when sent. Stamped when soft-deleted; null otherwise."""
+    deleted_by: Any
+    """Read-only, ignored when sent. Person id who soft-deleted; null otherwise."""
+    schema_version: Any
+    """Read-only, ignored when sent. Document schema version. Bumped on incompatible writes."""
+    current_completion_pct: Any
+    """Read-only, ignored when sent. Computed current completion percentage across enrolled learners."""
     source: str
     """Provenance tag — defaults to 'edm'."""
     source_type: Literal["frontend", "backend", "server", "system", "api"]
@@ -707,11 +811,19 @@ class Group(StrideModel):
 
 
 class GroupCreate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned id."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp."""
     kind: Required[Literal["squad", "department", "team", "cohort"]]
     name: Required[str]
     """Unique among the tenant's live groups of the same kind."""
     parent_id: str | None
     """A live group; no cycles."""
+    version: Any
+    """Read-only, ignored when sent. Starts at 1."""
 
 
 class GroupPage(StrideModel):
@@ -721,6 +833,12 @@ class GroupPage(StrideModel):
 
 
 class GroupUpdate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned id."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp."""
     kind: Literal["squad", "department", "team", "cohort"]
     name: str
     parent_id: str | None
@@ -824,6 +942,38 @@ class KeyResult(StrideModel):
 
 
 class KeyResultCreate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned ULID with type prefix (e.g. per_…)."""
+    tenant_id: Any
+    """Read-only, ignored when sent. Tenant scope — auto-stamped from the caller's JWT."""
+    app_id: Any
+    """Read-only, ignored when sent. App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp; updated on every patch."""
+    created_by: Any
+    """Read-only, ignored when sent. Person id from the caller's JWT (sub)."""
+    updated_by: Any
+    """Read-only, ignored when sent. Person id from the last writer's JWT (sub)."""
+    is_deleted: Any
+    """Read-only, ignored when sent. Soft-delete flag. Excluded from default list queries."""
+    deleted_at: Any
+    """Read-only, ignored when sent. Stamped when soft-deleted; null otherwise."""
+    deleted_by: Any
+    """Read-only, ignored when sent. Person id who soft-deleted; null otherwise."""
+    schema_version: Any
+    """Read-only, ignored when sent. Document schema version. Bumped on incompatible writes."""
+    version: Any
+    """Read-only, ignored when sent. Optimistic-lock version counter, incremented on each write."""
+    progress_pct: Any
+    """Read-only, ignored when sent. Computed progress percentage (0–100) based on baseline, current, and target."""
+    status: Any
+    """Read-only, ignored when sent. Current health status of this KeyResult."""
+    last_update_at: Any
+    """Read-only, ignored when sent. ISO 8601 timestamp when the current metric value was last updated."""
+    history: Any
+    """Read-only, ignored when sent. Ordered log of metric value snapshots over time."""
     source: str
     """Provenance tag — defaults to 'edm'."""
     source_type: Literal["frontend", "backend", "server", "system", "api"]
@@ -865,6 +1015,36 @@ class KeyResultPage(StrideModel):
 
 
 class KeyResultUpdate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned ULID with type prefix (e.g. per_…)."""
+    tenant_id: Any
+    """Read-only, ignored when sent. Tenant scope — auto-stamped from the caller's JWT."""
+    app_id: Any
+    """Read-only, ignored when sent. App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp; updated on every patch."""
+    created_by: Any
+    """Read-only, ignored when sent. Person id from the caller's JWT (sub)."""
+    updated_by: Any
+    """Read-only, ignored when sent. Person id from the last writer's JWT (sub)."""
+    is_deleted: Any
+    """Read-only, ignored when sent. Soft-delete flag. Excluded from default list queries."""
+    deleted_at: Any
+    """Read-only, ignored when sent. Stamped when soft-deleted; null otherwise."""
+    deleted_by: Any
+    """Read-only, ignored when sent. Person id who soft-deleted; null otherwise."""
+    schema_version: Any
+    """Read-only, ignored when sent. Document schema version. Bumped on incompatible writes."""
+    progress_pct: Any
+    """Read-only, ignored when sent. Computed progress percentage (0–100) based on baseline, current, and target."""
+    status: Any
+    """Read-only, ignored when sent. Current health status of this KeyResult."""
+    last_update_at: Any
+    """Read-only, ignored when sent. ISO 8601 timestamp when the current metric value was last updated."""
+    history: Any
+    """Read-only, ignored when sent. Ordered log of metric value snapshots over time."""
     source: str
     """Provenance tag — defaults to 'edm'."""
     source_type: Literal["frontend", "backend", "server", "system", "api"]
@@ -973,6 +1153,32 @@ class LearningRecord(StrideModel):
 
 
 class LearningRecordCreate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned ULID with type prefix (e.g. per_…)."""
+    tenant_id: Any
+    """Read-only, ignored when sent. Tenant scope — auto-stamped from the caller's JWT."""
+    app_id: Any
+    """Read-only, ignored when sent. App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp; updated on every patch."""
+    created_by: Any
+    """Read-only, ignored when sent. Person id from the caller's JWT (sub)."""
+    updated_by: Any
+    """Read-only, ignored when sent. Person id from the last writer's JWT (sub)."""
+    is_deleted: Any
+    """Read-only, ignored when sent. Soft-delete flag. Excluded from default list queries."""
+    deleted_at: Any
+    """Read-only, ignored when sent. Stamped when soft-deleted; null otherwise."""
+    deleted_by: Any
+    """Read-only, ignored when sent. Person id who soft-deleted; null otherwise."""
+    schema_version: Any
+    """Read-only, ignored when sent. Document schema version. Bumped on incompatible writes."""
+    version: Any
+    """Read-only, ignored when sent. Optimistic-lock version counter, incremented on each write."""
+    is_expired: Any
+    """Read-only, ignored when sent. True when expires_at lies in the past."""
     source: str
     """Provenance tag — defaults to 'edm'."""
     source_type: Literal["frontend", "backend", "server", "system", "api"]
@@ -1095,6 +1301,36 @@ class Objective(StrideModel):
 
 
 class ObjectiveCreate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned ULID with type prefix (e.g. per_…)."""
+    tenant_id: Any
+    """Read-only, ignored when sent. Tenant scope — auto-stamped from the caller's JWT."""
+    app_id: Any
+    """Read-only, ignored when sent. App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp; updated on every patch."""
+    created_by: Any
+    """Read-only, ignored when sent. Person id from the caller's JWT (sub)."""
+    updated_by: Any
+    """Read-only, ignored when sent. Person id from the last writer's JWT (sub)."""
+    is_deleted: Any
+    """Read-only, ignored when sent. Soft-delete flag. Excluded from default list queries."""
+    deleted_at: Any
+    """Read-only, ignored when sent. Stamped when soft-deleted; null otherwise."""
+    deleted_by: Any
+    """Read-only, ignored when sent. Person id who soft-deleted; null otherwise."""
+    schema_version: Any
+    """Read-only, ignored when sent. Document schema version. Bumped on incompatible writes."""
+    version: Any
+    """Read-only, ignored when sent. Optimistic-lock version counter, incremented on each write."""
+    key_result_ids: Any
+    """Read-only, ignored when sent. IDs of KeyResult records that contribute to this Objective. Format: krs-<uuid>."""
+    progress_pct: Any
+    """Read-only, ignored when sent. Aggregate progress percentage (0–100), computed from linked KeyResults."""
+    last_check_in_at: Any
+    """Read-only, ignored when sent. ISO 8601 timestamp of the most recent check-in."""
     source: str
     """Provenance tag — defaults to 'edm'."""
     source_type: Literal["frontend", "backend", "server", "system", "api"]
@@ -1136,6 +1372,34 @@ class ObjectivePage(StrideModel):
 
 
 class ObjectiveUpdate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned ULID with type prefix (e.g. per_…)."""
+    tenant_id: Any
+    """Read-only, ignored when sent. Tenant scope — auto-stamped from the caller's JWT."""
+    app_id: Any
+    """Read-only, ignored when sent. App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp; updated on every patch."""
+    created_by: Any
+    """Read-only, ignored when sent. Person id from the caller's JWT (sub)."""
+    updated_by: Any
+    """Read-only, ignored when sent. Person id from the last writer's JWT (sub)."""
+    is_deleted: Any
+    """Read-only, ignored when sent. Soft-delete flag. Excluded from default list queries."""
+    deleted_at: Any
+    """Read-only, ignored when sent. Stamped when soft-deleted; null otherwise."""
+    deleted_by: Any
+    """Read-only, ignored when sent. Person id who soft-deleted; null otherwise."""
+    schema_version: Any
+    """Read-only, ignored when sent. Document schema version. Bumped on incompatible writes."""
+    key_result_ids: Any
+    """Read-only, ignored when sent. IDs of KeyResult records that contribute to this Objective. Format: krs-<uuid>."""
+    progress_pct: Any
+    """Read-only, ignored when sent. Aggregate progress percentage (0–100), computed from linked KeyResults."""
+    last_check_in_at: Any
+    """Read-only, ignored when sent. ISO 8601 timestamp of the most recent check-in."""
     source: str
     """Provenance tag — defaults to 'edm'."""
     source_type: Literal["frontend", "backend", "server", "system", "api"]
@@ -1192,6 +1456,12 @@ class Person(StrideModel):
 
 
 class PersonCreate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned id."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp."""
     name: Required[str]
     email: Required[str]
     """Unique within the tenant, case-insensitively."""
@@ -1203,6 +1473,8 @@ class PersonCreate(TypedDict, total=False):
     status: Literal["active", "inactive"]
     external_id: str | None
     """The person's id in an HR system."""
+    version: Any
+    """Read-only, ignored when sent. Starts at 1."""
 
 
 class PersonGoal(StrideModel):
@@ -1257,6 +1529,30 @@ class PersonGoal(StrideModel):
 
 
 class PersonGoalCreate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned ULID with type prefix (e.g. per_…)."""
+    tenant_id: Any
+    """Read-only, ignored when sent. Tenant scope — auto-stamped from the caller's JWT."""
+    app_id: Any
+    """Read-only, ignored when sent. App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp; updated on every patch."""
+    created_by: Any
+    """Read-only, ignored when sent. Person id from the caller's JWT (sub)."""
+    updated_by: Any
+    """Read-only, ignored when sent. Person id from the last writer's JWT (sub)."""
+    is_deleted: Any
+    """Read-only, ignored when sent. Soft-delete flag. Excluded from default list queries."""
+    deleted_at: Any
+    """Read-only, ignored when sent. Stamped when soft-deleted; null otherwise."""
+    deleted_by: Any
+    """Read-only, ignored when sent. Person id who soft-deleted; null otherwise."""
+    schema_version: Any
+    """Read-only, ignored when sent. Document schema version. Bumped on incompatible writes."""
+    version: Any
+    """Read-only, ignored when sent. Optimistic-lock version counter, incremented on each write."""
     source: str
     """Provenance tag — defaults to 'edm'."""
     source_type: Literal["frontend", "backend", "server", "system", "api"]
@@ -1292,6 +1588,28 @@ class PersonGoalPage(StrideModel):
 
 
 class PersonGoalUpdate(TypedDict, total=False):
+    id: Any
+    """Read-only, ignored when sent. Server-assigned ULID with type prefix (e.g. per_…)."""
+    tenant_id: Any
+    """Read-only, ignored when sent. Tenant scope — auto-stamped from the caller's JWT."""
+    app_id: Any
+    """Read-only, ignored when sent. App scope. Stamped ONLY when the caller's JWT was minted for a specific Application (integration API keys). Absent for human-user sessions. Filters reads when present."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp; updated on every patch."""
+    created_by: Any
+    """Read-only, ignored when sent. Person id from the caller's JWT (sub)."""
+    updated_by: Any
+    """Read-only, ignored when sent. Person id from the last writer's JWT (sub)."""
+    is_deleted: Any
+    """Read-only, ignored when sent. Soft-delete flag. Excluded from default list queries."""
+    deleted_at: Any
+    """Read-only, ignored when sent. Stamped when soft-deleted; null otherwise."""
+    deleted_by: Any
+    """Read-only, ignored when sent. Person id who soft-deleted; null otherwise."""
+    schema_version: Any
+    """Read-only, ignored when sent. Document schema version. Bumped on incompatible writes."""
     source: str
     """Provenance tag — defaults to 'edm'."""
     source_type: Literal["frontend", "backend", "server", "system", "api"]
@@ -1326,6 +1644,12 @@ class PersonPage(StrideModel):
 
 class PersonUpdate(TypedDict, total=False):
     """Partial: only the keys sent change; `null` clears a nullable field."""
+    id: Any
+    """Read-only, ignored when sent. Server-assigned id."""
+    created_at: Any
+    """Read-only, ignored when sent. Server stamp."""
+    updated_at: Any
+    """Read-only, ignored when sent. Server stamp."""
     name: str
     email: str
     access_level: Literal["employee", "lead", "manager", "head", "executive"]
