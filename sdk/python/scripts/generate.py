@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import keyword
+import os
 import re
 import sys
 import urllib.request
@@ -342,8 +343,6 @@ def typed_dict_lines(name: str, description: str | None, fields: list[tuple[str,
 
 
 def main(argv: list[str] | None = None) -> int:
-    import os
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("source", nargs="?", default=os.environ.get("STRIDE_OPENAPI",
                                                                      "http://127.0.0.1:8000/openapi.json"))
