@@ -3,7 +3,9 @@ which permissions. Loaded once per request inside the request's tenant transacti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -46,18 +48,27 @@ class Principal:
 
 async def load_principal(conn: AsyncConnection, claims: Claims) -> Principal:
     from stride_server.directory import store as directory
-    from stride_server.platform import store as platform
 
     if claims.sub.startswith("app_"):
-        current = None
-        if claims.app_id == claims.sub:
-            current = await platform.active_application_permissions(conn, claims.tenant_id, claims.app_id)
-        if current is None:
-            raise Unauthorized("The token's application does not exist or was deleted.")
-        # A token keeps no more than the application holds now: narrowing an app takes effect at once.
-        granted = expand(claims.permissions or ()) & expand(current)
-        return Principal(claims.tenant_id, claims.sub, claims.app_id, granted, None)
-    person = await directory.get_person(conn, claims.tenant_id, claims.sub)
+        return await application_principal(conn, claims)
+    return person_principal(claims, await directory.get_person(conn, claims.tenant_id, claims.sub))
+
+
+async def application_principal(conn: AsyncConnection, claims: Claims) -> Principal:
+    from stride_server.platform import store as platform
+
+    current = None
+    if claims.app_id == claims.sub:
+        current = await platform.active_application_permissions(conn, claims.tenant_id, claims.app_id)
+    if current is None:
+        raise Unauthorized("The token's application does not exist or was deleted.")
+    # A token keeps no more than the application holds now: narrowing an app takes effect at once.
+    granted = expand(claims.permissions or ()) & expand(current)
+    return Principal(claims.tenant_id, claims.sub, claims.app_id, granted, None)
+
+
+def person_principal(claims: Claims, person: Mapping[str, Any] | None) -> Principal:
+    """The Principal of a person token, from the person's row (None when there is none)."""
     if person is None or person["status"] != "active":
         raise Unauthorized("The token's subject is not an active person of this tenant.")
     listed = claims.permissions if claims.permissions is not None else default_permissions(person["access_level"])

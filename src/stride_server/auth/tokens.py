@@ -14,6 +14,10 @@ from stride_server.config import Settings, get_settings
 from stride_server.core.problems import ServiceUnavailable, Unauthorized
 
 ASYMMETRIC = ("RS256", "ES256")
+LEEWAY = 5
+# Verified tokens are remembered per process for at most this long (and never past their expiry),
+# so a key dropped from a JWKS stops being honoured within a minute; the key is the whole token.
+CACHE_SECONDS, CACHE_SIZE = 60.0, 10_000
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,26 @@ class Verifier:
             self.algorithms = ["HS256"]
         if any(a not in ("HS256", *ASYMMETRIC) for a in self.algorithms):
             raise ValueError(f"unsupported JWT algorithm in {self.algorithms}")
+        self._verified: dict[str, tuple[float, Claims]] = {}
 
     def verify(self, token: str) -> Claims:
+        """The token's claims, or Unauthorized. A token verified in the last minute is not verified
+        again (signature checks are the bulk of a cheap request's CPU)."""
+        now = time.time()
+        cached = self._verified.get(token)
+        if cached is not None:
+            if now < cached[0]:
+                return cached[1]
+            del self._verified[token]
+        claims = self._verify(token)
+        if len(self._verified) >= CACHE_SIZE:
+            self._verified.clear()
+        exp = claims.raw.get("exp")
+        if isinstance(exp, int | float):
+            self._verified[token] = (min(now + CACHE_SECONDS, exp + LEEWAY), claims)
+        return claims
+
+    def _verify(self, token: str) -> Claims:
         try:
             key = self.jwks.get_signing_key_from_jwt(token).key if self.jwks else self.key
         except jwt.PyJWKClientConnectionError:
@@ -60,7 +82,7 @@ class Verifier:
                 audience=self.audience,
                 options={"require": ["exp", "iat", "sub"], "verify_aud": bool(self.audience),
                          "verify_iss": bool(self.issuer)},
-                leeway=5,
+                leeway=LEEWAY,
             )
         except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise Unauthorized(f"Invalid token: {exc}") from None

@@ -174,7 +174,12 @@ def _visible_people_statement() -> Select[Any]:
 
 # Built once: constructing this statement per request cost ~1.2 ms of CPU (bench/); each request
 # only binds the tenant and the caller.
-_VISIBLE_PEOPLE = _visible_people_statement()
+VISIBLE_PEOPLE = _visible_people_statement()
+
+
+def visibility_params(principal: Principal) -> dict[str, Any]:
+    """The values VISIBLE_PEOPLE binds, for statements that embed it unbound."""
+    return {"visibility_tenant": principal.tenant_id, "visibility_sub": principal.sub}
 
 
 def visible_people(principal: Principal) -> Select[Any] | None:
@@ -185,7 +190,7 @@ def visible_people(principal: Principal) -> Select[Any] | None:
         return None
     if not principal.is_person:
         return select(literal(None))
-    return _VISIBLE_PEOPLE.params(visibility_tenant=principal.tenant_id, visibility_sub=principal.sub)
+    return VISIBLE_PEOPLE.params(visibility_params(principal))
 
 
 async def person_is_visible(conn: AsyncConnection, principal: Principal, person_id: str) -> bool:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, and_, false, func, literal, or_, tuple_
+from sqlalchemy import ClauseElement, ColumnElement, and_, false, func, literal, or_, tuple_
 from sqlalchemy.dialects.postgresql import JSONB
 
 from stride_server.core.problems import BadRequest
@@ -193,7 +193,7 @@ def filter_clause(column: Any, f: Field, op: str, value: Any) -> ColumnElement[b
     if op == "is_null":
         return column.is_(None) if value else column.is_not(None)
     if op == "contains":  # any of the given strings is in the array
-        return or_(*(column.contains(literal([v], JSONB)) for v in value)) if value else false()
+        return or_(*(column.contains(_json_array(v)) for v in value)) if value else false()
     operations = {
         "eq": column.__eq__, "ne": lambda v: or_(column != v, column.is_(None)), "gt": column.__gt__,
         "gte": column.__ge__, "lt": column.__lt__, "lte": column.__le__, "in": column.in_,
@@ -201,9 +201,14 @@ def filter_clause(column: Any, f: Field, op: str, value: Any) -> ColumnElement[b
     return operations[op](value)  # type: ignore[no-any-return]
 
 
-def search_condition(search_column: Any, search: str) -> tuple[ColumnElement[bool], Any]:
+def _json_array(value: Any) -> Any:
+    """A one-string JSON array, or a bind parameter that carries one."""
+    return value if isinstance(value, ClauseElement) else literal([value], JSONB)
+
+
+def search_condition(search_column: Any, search: Any) -> tuple[ColumnElement[bool], Any]:
     """`q`: prefix full-text match over the entity's text fields, and its rank."""
-    if not search:
+    if isinstance(search, str) and not search:
         return false(), literal(0.0)
     tsquery = func.to_tsquery(literal("simple").cast(_regconfig()), search)
     return search_column.op("@@")(tsquery), func.ts_rank(search_column, tsquery)
@@ -220,7 +225,8 @@ def keyset_clause(keys: list[SortKey], columns: list[Any], values: list[Any]) ->
     first descending). Uniform non-null keys use a row comparison, which an index range-scans."""
     if all(not k.nullable for k in keys) and len({k.descending for k in keys}) == 1:
         row = tuple_(*columns)
-        bound = tuple_(*[literal(v, c.type) for v, c in zip(values, columns, strict=True)])
+        bound = tuple_(*[v if isinstance(v, ClauseElement) else literal(v, c.type)
+                         for v, c in zip(values, columns, strict=True)])
         return row < bound if keys[0].descending else row > bound
     branches = []
     for i, key in enumerate(keys):

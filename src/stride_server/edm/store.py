@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, not_, select, update
+from sqlalchemy import ColumnElement, Integer, Text, bindparam, false, func, insert, not_, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
 from stride_server.db.tables import ENTITY_TABLES
-from stride_server.directory.store import visible_people
+from stride_server.directory.store import VISIBLE_PEOPLE, visibility_params, visible_people
 from stride_server.edm.query import (
     ListQuery,
     filter_clause,
@@ -59,19 +60,6 @@ def scope(entity: Entity, principal: Principal, *, include_deleted: bool = False
     return conditions
 
 
-async def fetch(
-    conn: AsyncConnection, entity: Entity, principal: Principal, record_id: str, *,
-    include_deleted: bool = False, for_update: bool = False,
-) -> dict[str, Any] | None:
-    table = table_of(entity)
-    statement = select(*_columns(entity)).where(
-        table.c.id == record_id, *scope(entity, principal, include_deleted=include_deleted))
-    if for_update:
-        statement = statement.with_for_update(of=table)
-    row = (await conn.execute(statement)).first()
-    return _record(entity, row) if row else None
-
-
 async def visible_ids(conn: AsyncConnection, entity: Entity, principal: Principal, ids: list[str]) -> set[str]:
     """Which of `ids` name live records the caller sees (reference checks)."""
     table = table_of(entity)
@@ -79,52 +67,183 @@ async def visible_ids(conn: AsyncConnection, entity: Entity, principal: Principa
     return {r[0] for r in rows}
 
 
-def _mine(entity: Entity, principal: Principal) -> ColumnElement[bool]:
+def _mine(entity: Entity) -> ColumnElement[bool]:
+    """`mine=true`: records the caller owns (bound as `me`, and `me_array` for array owners)."""
     table = table_of(entity)
+    me = bindparam("me", type_=Text())
     if entity.owner_field is None:
-        return table.c.created_by == principal.sub
+        return table.c.created_by == me
     column = table.c[entity.owner_field]
     if entity.owner_is_array:
-        from sqlalchemy import literal
-        from sqlalchemy.dialects.postgresql import JSONB
-
-        return column.contains(literal([principal.sub], JSONB)) | (table.c.created_by == principal.sub)
-    return (column == principal.sub) | (table.c.created_by == principal.sub)
+        return column.contains(bindparam("me_array", type_=JSONB)) | (table.c.created_by == me)
+    return (column == me) | (table.c.created_by == me)
 
 
-def page_statements(entity: Entity, principal: Principal, query: ListQuery) -> tuple[Any, Any | None]:
+# ------------------------------------------------------------------------------------ cached reads
+# The hot reads (get, list) are built once per *shape* — which clauses a request needs, never its
+# values — with named bind parameters, and kept: SQLAlchemy then finds the compiled SQL by the
+# statement's memoized cache key instead of rebuilding and re-keying the whole tree per request.
+_TEMPLATES: dict[tuple[Any, ...], Any] = {}
+_TEMPLATE_LIMIT = 4096  # shapes are few in practice; a flood of odd ones only costs a rebuild
+
+
+def _template(key: tuple[Any, ...], build: Any) -> Any:
+    statement = _TEMPLATES.get(key)
+    if statement is None:
+        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
+            _TEMPLATES.clear()
+        statement = _TEMPLATES[key] = build()
+    return statement
+
+
+def _scope_shape(entity: Entity, principal: Principal, include_deleted: bool) -> tuple[Any, ...]:
+    """What of `scope()` a statement needs: an app filter, live rows only, which visibility set."""
+    if not entity.personal or principal.sees_all_personal:
+        visible = "all"
+    else:
+        visible = "tree" if principal.is_person else "none"
+    return (principal.app_id is not None, include_deleted, visible)
+
+
+def _scope_params(principal: Principal) -> dict[str, Any]:
+    return {"tenant_id": principal.tenant_id, "app_id": principal.app_id,
+            **visibility_params(principal)}
+
+
+def _bound_scope(entity: Entity, shape: tuple[Any, ...]) -> list[ColumnElement[bool]]:
+    """`scope()` with bind parameters in place of the caller's values."""
+    table = table_of(entity)
+    has_app, include_deleted, visible = shape
+    conditions: list[ColumnElement[bool]] = [table.c.tenant_id == bindparam("tenant_id", type_=Text())]
+    if has_app:
+        conditions.append(table.c.app_id == bindparam("app_id", type_=Text()))
+    if not include_deleted:
+        conditions.append(not_(table.c.is_deleted))
+    if visible == "tree":
+        conditions.append(table.c.person_id.in_(VISIBLE_PEOPLE))
+    elif visible == "none":
+        conditions.append(false())
+    return conditions
+
+
+async def fetch(
+    conn: AsyncConnection, entity: Entity, principal: Principal, record_id: str, *,
+    include_deleted: bool = False, for_update: bool = False,
+) -> dict[str, Any] | None:
+    shape = _scope_shape(entity, principal, include_deleted)
+
+    def build() -> Any:
+        table = table_of(entity)
+        statement = select(*_columns(entity)).where(table.c.id == bindparam("record_id", type_=Text()),
+                                                    *_bound_scope(entity, shape))
+        return statement.with_for_update(of=table) if for_update else statement
+
+    statement = _template(("get", entity.name, shape, for_update), build)
+    row = (await conn.execute(statement, {**_scope_params(principal), "record_id": record_id})).first()
+    return _record(entity, row) if row else None
+
+
+def _filter_shape(f: Any, op: str, value: Any) -> Any:
+    if op == "is_null":
+        return value
+    if op == "contains":
+        return len(value)
+    return None
+
+
+def _filter_params(index: int, op: str, value: Any) -> dict[str, Any]:
+    if op == "is_null":
+        return {}
+    if op == "contains":
+        return {f"f{index}_{j}": [v] for j, v in enumerate(value)}
+    return {f"f{index}": value}
+
+
+def _bound_filter(entity: Entity, index: int, name: str, op: str, shape: Any) -> ColumnElement[bool]:
+    column, f = field_column(entity, name), entity.field_map[name]
+    if op == "is_null":
+        return filter_clause(column, f, op, shape)
+    if op == "contains":
+        return filter_clause(column, f, op, [bindparam(f"f{index}_{j}", type_=JSONB) for j in range(shape)])
+    if op == "in":
+        return column.in_(bindparam(f"f{index}", expanding=True, type_=column.type))  # type: ignore[no-any-return]
+    return filter_clause(column, f, op, bindparam(f"f{index}", type_=column.type))
+
+
+def _page_shape(entity: Entity, principal: Principal, query: ListQuery) -> tuple[Any, ...]:
+    return (
+        "page", entity.name, _scope_shape(entity, principal, query.include_deleted),
+        tuple((name, op, _filter_shape(entity.field_map[name], op, value)) for name, op, value in query.filters),
+        query.mine, None if query.search is None else bool(query.search),
+        tuple(query.sort), None if query.after is None else tuple(v is None for v in query.after), query.count,
+    )
+
+
+def _page_params(entity: Entity, principal: Principal, query: ListQuery) -> dict[str, Any]:
+    params = {**_scope_params(principal), "limit": query.limit + 1, "me": principal.sub, "q": query.search}
+    if entity.owner_is_array:
+        params["me_array"] = [principal.sub]
+    for index, (_, op, value) in enumerate(query.filters):
+        params.update(_filter_params(index, op, value))
+    if query.after is not None:
+        params.update({f"after{j}": v for j, v in
+                       enumerate(typed_cursor_values(entity, query.sort, query.after))})
+    return params
+
+
+def _build_page(entity: Entity, shape: tuple[Any, ...], query: ListQuery) -> tuple[Any, Any | None]:
     """The page SELECT (limit + 1 rows, after the cursor) and, with count=true, the COUNT."""
     table = table_of(entity)
-    conditions = scope(entity, principal, include_deleted=query.include_deleted)
-    for name, op, value in query.filters:
-        conditions.append(filter_clause(field_column(entity, name), entity.field_map[name], op, value))
-    if query.mine:
-        conditions.append(_mine(entity, principal))
+    _, _, scope_shape, filters, mine, search, _, after_nulls, count_wanted = shape
+    conditions = _bound_scope(entity, scope_shape)
+    for index, (name, op, filter_shape) in enumerate(filters):
+        conditions.append(_bound_filter(entity, index, name, op, filter_shape))
+    if mine:
+        conditions.append(_mine(entity))
     rank = None
-    if query.search is not None:
-        matches, rank = search_condition(table.c.search, query.search)
+    if search is not None:
+        matches, rank = search_condition(table.c.search, bindparam("q", type_=Text()) if search else "")
         conditions.append(matches)
     sort_columns = [rank if key.name == "_rank" else field_column(entity, key.name) for key in query.sort]
-    count = select(func.count()).select_from(table).where(*conditions) if query.count else None
-    if query.after is not None:
-        values = typed_cursor_values(entity, query.sort, query.after)
+    count = select(func.count()).select_from(table).where(*conditions) if count_wanted else None
+    if after_nulls is not None:
+        values = [None if is_null else bindparam(f"after{j}", type_=getattr(column, "type", None))
+                  for j, (is_null, column) in enumerate(zip(after_nulls, sort_columns, strict=True))]
         conditions.append(keyset_clause(query.sort, sort_columns, values))
     columns = _columns(entity)
     if rank is not None:
         columns.append(rank.label("_rank"))
     page = (select(*columns).where(*conditions)
-            .order_by(*order_by(query.sort, sort_columns)).limit(query.limit + 1))
+            .order_by(*order_by(query.sort, sort_columns)).limit(bindparam("limit", type_=Integer())))
     return page, count
+
+
+def _page_templates(entity: Entity, principal: Principal, query: ListQuery) -> tuple[Any, Any | None]:
+    shape = _page_shape(entity, principal, query)
+    return _template(shape, lambda: _build_page(entity, shape, query))  # type: ignore[no-any-return]
+
+
+def page_statements(entity: Entity, principal: Principal, query: ListQuery) -> tuple[Any, Any | None]:
+    """The page and count statements with this request's values bound (for EXPLAIN and bench/)."""
+    page, count = _page_templates(entity, principal, query)
+    params = _page_params(entity, principal, query)
+
+    def bound(statement: Any) -> Any:
+        names = {b.key for b in statement._get_embedded_bindparams()} if statement is not None else set()
+        return statement.params({k: v for k, v in params.items() if k in names}) if statement is not None else None
+
+    return bound(page), bound(count)
 
 
 async def fetch_page(
     conn: AsyncConnection, entity: Entity, principal: Principal, query: ListQuery,
 ) -> tuple[list[dict[str, Any]], bool, int | None]:
-    page, count = page_statements(entity, principal, query)
-    total = (await conn.execute(count)).scalar_one() if count is not None else None
+    page, count = _page_templates(entity, principal, query)
+    params = _page_params(entity, principal, query)
+    total = (await conn.execute(count, params)).scalar_one() if count is not None else None
     ranked = query.search is not None
     rows = []
-    for row in await conn.execute(page):
+    for row in await conn.execute(page, params):
         record = _record(entity, row)
         if ranked:
             record["_rank"] = row[-1]
