@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -22,6 +23,7 @@ from stride_server.core.problems import Unauthorized
 _SET_TENANT = text("SELECT set_config('stride.tenant_id', :tenant_id, true)")
 # The same setting and, for a person's token, the person's row, in one round trip (migration 0004).
 _ENTER = text("SELECT access_level, status FROM stride_enter(:tenant_id, :person_id)")
+_ENTER_DRIVER = "SELECT access_level, status FROM stride_enter($1, $2)"
 
 bearer = HTTPBearer(auto_error=False, description="A Stride JWT (`stride token`, or POST /api/v1/auth/token).")
 
@@ -34,14 +36,27 @@ async def tenant_transaction(engine: AsyncEngine, tenant_id: str) -> AsyncIterat
 
 
 async def bearer_claims(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Claims:
-    """Verify the bearer token on the event loop (HS/RS verification is CPU-only and fast); only a
-    JWKS lookup, which may touch the network, goes to the thread pool."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthorized()
+    return await verify_token(credentials.credentials)
+
+
+async def request_claims(request: Request) -> Claims:
+    """`bearer_claims` for handlers that read the request themselves (StrideRoute.direct): the same
+    `Authorization: Bearer <token>` split as HTTPBearer's."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized()
+    return await verify_token(token)
+
+
+async def verify_token(token: str) -> Claims:
+    """Verify on the event loop (HS/RS verification is CPU-only and fast); only a JWKS lookup, which
+    may touch the network, goes to the thread pool."""
     verifier = get_verifier()
     if verifier.jwks is not None:
-        return await run_in_threadpool(verifier.verify, credentials.credentials)
-    return verifier.verify(credentials.credentials)
+        return await run_in_threadpool(verifier.verify, token)
+    return verifier.verify(token)
 
 
 @dataclass
@@ -50,6 +65,13 @@ class Context:
     conn: AsyncConnection
     # Use-case details a hook needs beyond the record (e.g. a check-in's note).
     attributes: dict[str, Any] = field(default_factory=dict)
+    # In a read context: the driver connection, on which the transaction runs (see open_read_context).
+    driver: asyncpg.Connection | None = None
+
+    @property
+    def reader(self) -> AsyncConnection | asyncpg.Connection:
+        """The connection for the use case's reads."""
+        return self.driver if self.driver is not None else self.conn
 
 
 @asynccontextmanager
@@ -63,3 +85,26 @@ async def open_context(request: Request, claims: Claims) -> AsyncIterator[Contex
         else:
             principal = person_principal(claims, entered.mappings().first())
         yield Context(principal, conn)
+
+
+@asynccontextmanager
+async def open_read_context(request: Request, claims: Claims) -> AsyncIterator[Context]:
+    """A read-only use case of a person (a Data API get or list): the same transaction, tenant setting
+    and caller as `open_context`, run straight on the pooled driver connection, because per
+    statement SQLAlchemy cost more CPU than the statement. Only `ctx.reader` may be used in it.
+    Application tokens take `open_context` (their caller lookup is SQLAlchemy's)."""
+    if claims.sub.startswith("app_"):
+        async with open_context(request, claims) as ctx:
+            yield ctx
+        return
+    async with request.app.state.engine.connect() as conn:
+        pooled = await conn.get_raw_connection()
+        driver: asyncpg.Connection = pooled.driver_connection
+        try:
+            async with driver.transaction(readonly=True):
+                person = await driver.fetchrow(_ENTER_DRIVER, claims.tenant_id, claims.sub)
+                yield Context(person_principal(claims, person), conn, driver=driver)
+        except BaseException:
+            if driver.is_closed():
+                pooled.invalidate()  # the pool must not hand out a dead connection
+            raise

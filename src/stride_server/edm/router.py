@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from stride_server.auth.tokens import Claims
 from stride_server.core.body import StrideRoute
-from stride_server.core.context import bearer_claims, open_context
+from stride_server.core.context import bearer_claims, open_context, open_read_context, request_claims
 from stride_server.core.responses import json_response, problem_responses
 from stride_server.edm import service
 from stride_server.edm.query import DEFAULT_LIMIT, MAX_LIMIT, parse_list_query
@@ -75,23 +75,33 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
     if "list" in entity.operations:
         async def list_records(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
             query = parse_list_query(entity, request.query_params.multi_items())
-            async with open_context(request, claims) as ctx:
+            async with open_read_context(request, claims) as ctx:
                 return json_response(await service.list_records(ctx, entity, query))
+
+        async def list_direct(request: Request) -> Response:
+            return await list_records(request, await request_claims(request))
 
         router.add_api_route(path, list_records, methods=["GET"], operation_id=f"{slug}-list", tags=[tag],
                              summary=f"List {entity.name} records", response_model=models.page,
                              responses=_errors(400), openapi_extra={"parameters": _list_parameters(entity)})
+        _route(router).direct = list_direct
 
     if "get" in entity.operations:
         async def get_record(request: Request, id: str, include_deleted: bool = False,
                              claims: Claims = Depends(bearer_claims)) -> Response:
-            async with open_context(request, claims) as ctx:
+            async with open_read_context(request, claims) as ctx:
                 record = await service.get_record(ctx, entity, id, include_deleted=include_deleted)
             return json_response(record, headers=_etag(record))
+
+        async def get_direct(request: Request) -> Response | None:
+            if request.scope.get("query_string"):
+                return None  # include_deleted and its validation: the declared endpoint
+            return await get_record(request, request.path_params["id"], claims=await request_claims(request))
 
         router.add_api_route(f"{path}/{{id}}", get_record, methods=["GET"], operation_id=f"{slug}-get",
                              tags=[tag], summary=f"Get a {entity.name}", response_model=models.record,
                              responses=_errors(400))
+        _route(router).direct = get_direct
 
     if "create" in entity.operations:
         async def create_record(request: Request, body: create_model,  # type: ignore[valid-type]
@@ -126,6 +136,12 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
         router.add_api_route(f"{path}/{{id}}", delete_record, methods=["DELETE"], operation_id=f"{slug}-delete",
                              tags=[tag], summary=f"Delete a {entity.name} (soft)", status_code=204,
                              responses=_errors(412))
+
+
+def _route(router: APIRouter) -> StrideRoute:
+    route = router.routes[-1]
+    assert isinstance(route, StrideRoute)
+    return route
 
 
 def build_router() -> APIRouter:

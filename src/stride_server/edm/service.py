@@ -28,7 +28,7 @@ async def list_records(ctx: Context, entity: Entity, query: ListQuery) -> dict[s
     _require_view(ctx, entity)
     if query.include_deleted:
         ctx.principal.require("manage", entity.area)
-    rows, has_more, total = await store.fetch_page(ctx.conn, entity, ctx.principal, query)
+    rows, has_more, total = await store.fetch_page(ctx.reader, entity, ctx.principal, query)
     next_cursor = None
     if has_more and rows:
         last = rows[-1]
@@ -45,7 +45,7 @@ async def get_record(ctx: Context, entity: Entity, record_id: str, *, include_de
     _require_view(ctx, entity)
     if include_deleted:
         ctx.principal.require("manage", entity.area)
-    record = await store.fetch(ctx.conn, entity, ctx.principal, record_id, include_deleted=include_deleted)
+    record = await store.fetch(ctx.reader, entity, ctx.principal, record_id, include_deleted=include_deleted)
     if record is None:
         raise NotFound(f"No {entity.name} {record_id}.")
     return present(ctx, entity, record)

@@ -3,10 +3,13 @@ soft-delete and person visibility are applied to a statement; every read and wri
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from sqlalchemy import ColumnElement, Integer, Text, bindparam, false, func, insert, not_, select, update
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
@@ -21,6 +24,8 @@ from stride_server.edm.query import (
     typed_cursor_values,
 )
 from stride_server.edm.registry import Entity
+
+_ASYNCPG = asyncpg_dialect()
 
 
 def table_of(entity: Entity) -> Any:
@@ -87,6 +92,47 @@ _TEMPLATES: dict[tuple[Any, ...], Any] = {}
 _TEMPLATE_LIMIT = 4096  # shapes are few in practice; a flood of odd ones only costs a rebuild
 
 
+@dataclass(frozen=True)
+class DriverStatement:
+    """A template compiled once for asyncpg: `$n` SQL, the bind names in `$n` order, and the bind
+    processors SQLAlchemy would apply (JSON serialisation)."""
+
+    sql: str
+    names: tuple[str, ...]
+    processors: dict[str, Any]
+    constants: dict[str, Any]  # values fixed in the statement (e.g. the text-search configuration)
+
+    def args(self, params: dict[str, Any]) -> list[Any]:
+        values = [params[n] if n in params else self.constants[n] for n in self.names]
+        processors = self.processors
+        return [processors[n](v) if n in processors else v for n, v in zip(self.names, values, strict=True)]
+
+
+_DRIVER: dict[int, tuple[Any, DriverStatement]] = {}
+
+
+def driver_statement(statement: Any) -> DriverStatement:
+    """The asyncpg form of a cached template (kept with it, so it lives as long as the template)."""
+    found = _DRIVER.get(id(statement))
+    if found is not None and found[0] is statement:
+        return found[1]
+    compiled = statement.compile(dialect=_ASYNCPG)
+    processors = {k: v for k, v in (compiled._bind_processors or {}).items() if v is not None}
+    driver = DriverStatement(compiled.string, tuple(compiled.positiontup or ()), processors, dict(compiled.params))
+    if len(_DRIVER) >= _TEMPLATE_LIMIT:
+        _DRIVER.clear()
+    _DRIVER[id(statement)] = (statement, driver)
+    return driver
+
+
+async def _rows(conn: AsyncConnection | asyncpg.Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
+    """Run a cached template on the driver connection of a read context, or through SQLAlchemy."""
+    if isinstance(conn, asyncpg.Connection):
+        driver = driver_statement(statement)
+        return await conn.fetch(driver.sql, *driver.args(params))  # type: ignore[no-any-return]
+    return list(await conn.execute(statement, params))
+
+
 def _template(key: tuple[Any, ...], build: Any) -> Any:
     statement = _TEMPLATES.get(key)
     if statement is None:
@@ -127,7 +173,7 @@ def _bound_scope(entity: Entity, shape: tuple[Any, ...]) -> list[ColumnElement[b
 
 
 async def fetch(
-    conn: AsyncConnection, entity: Entity, principal: Principal, record_id: str, *,
+    conn: AsyncConnection | asyncpg.Connection, entity: Entity, principal: Principal, record_id: str, *,
     include_deleted: bool = False, for_update: bool = False,
 ) -> dict[str, Any] | None:
     shape = _scope_shape(entity, principal, include_deleted)
@@ -139,14 +185,14 @@ async def fetch(
         return statement.with_for_update(of=table) if for_update else statement
 
     statement = _template(("get", entity.name, shape, for_update), build)
-    row = (await conn.execute(statement, {**_scope_params(principal), "record_id": record_id})).first()
-    return _record(entity, row) if row else None
+    rows = await _rows(conn, statement, {**_scope_params(principal), "record_id": record_id})
+    return _record(entity, rows[0]) if rows else None
 
 
 def _filter_shape(f: Any, op: str, value: Any) -> Any:
     if op == "is_null":
         return value
-    if op == "contains":
+    if op in ("contains", "in"):
         return len(value)
     return None
 
@@ -156,6 +202,8 @@ def _filter_params(index: int, op: str, value: Any) -> dict[str, Any]:
         return {}
     if op == "contains":
         return {f"f{index}_{j}": [v] for j, v in enumerate(value)}
+    if op == "in":
+        return {f"f{index}_{j}": v for j, v in enumerate(value)}
     return {f"f{index}": value}
 
 
@@ -166,7 +214,7 @@ def _bound_filter(entity: Entity, index: int, name: str, op: str, shape: Any) ->
     if op == "contains":
         return filter_clause(column, f, op, [bindparam(f"f{index}_{j}", type_=JSONB) for j in range(shape)])
     if op == "in":
-        return column.in_(bindparam(f"f{index}", expanding=True, type_=column.type))  # type: ignore[no-any-return]
+        return column.in_([bindparam(f"f{index}_{j}", type_=column.type) for j in range(shape)])  # type: ignore[no-any-return]
     return filter_clause(column, f, op, bindparam(f"f{index}", type_=column.type))
 
 
@@ -236,14 +284,14 @@ def page_statements(entity: Entity, principal: Principal, query: ListQuery) -> t
 
 
 async def fetch_page(
-    conn: AsyncConnection, entity: Entity, principal: Principal, query: ListQuery,
+    conn: AsyncConnection | asyncpg.Connection, entity: Entity, principal: Principal, query: ListQuery,
 ) -> tuple[list[dict[str, Any]], bool, int | None]:
     page, count = _page_templates(entity, principal, query)
     params = _page_params(entity, principal, query)
-    total = (await conn.execute(count, params)).scalar_one() if count is not None else None
+    total = (await _rows(conn, count, params))[0][0] if count is not None else None
     ranked = query.search is not None
     rows = []
-    for row in await conn.execute(page, params):
+    for row in await _rows(conn, page, params):
         record = _record(entity, row)
         if ranked:
             record["_rank"] = row[-1]
