@@ -30,7 +30,7 @@ from stride_server.core.problems import (
     Unprocessable,
 )
 from stride_server.core.responses import dumps, json_response
-from stride_server.db.engine import DATABASE_ERRORS, create_engine, is_database_unavailable
+from stride_server.db.engine import DATABASE_ERRORS, create_engine, create_read_pool, is_database_unavailable
 
 log = logging.getLogger("stride")
 
@@ -149,9 +149,14 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = create_engine()
+    app.state.read_pool = await create_read_pool()
     try:
         yield
     finally:
+        try:
+            await asyncio.wait_for(app.state.read_pool.close(), 5)
+        except TimeoutError:
+            app.state.read_pool.terminate()
         await app.state.engine.dispose()
 
 

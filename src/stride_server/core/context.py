@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 from fastapi import Depends, Request
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from stride_server.auth.principal import Principal, application_principal, person_principal
 from stride_server.auth.tokens import Claims, get_verifier
+from stride_server.config import get_settings
 from stride_server.core.problems import Unauthorized
 
 # Transaction-local (`true`): the setting dies with the transaction, so a pooled connection never
@@ -87,24 +88,27 @@ async def open_context(request: Request, claims: Claims) -> AsyncIterator[Contex
         yield Context(principal, conn)
 
 
+class _NoConnection:
+    """Context.conn of a read context: the use case runs on `ctx.reader` alone."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("a read context has no SQLAlchemy connection; use ctx.reader")
+
+
+_NO_CONNECTION = cast(AsyncConnection, _NoConnection())
+
+
 @asynccontextmanager
 async def open_read_context(request: Request, claims: Claims) -> AsyncIterator[Context]:
     """A read-only use case of a person (a Data API get or list): the same transaction, tenant setting
-    and caller as `open_context`, run straight on the pooled driver connection, because per
+    and caller as `open_context`, run on a connection of the driver-level read pool, because per
     statement SQLAlchemy cost more CPU than the statement. Only `ctx.reader` may be used in it.
-    Application tokens take `open_context` (their caller lookup is SQLAlchemy's)."""
-    if claims.sub.startswith("app_"):
+    Application tokens, and apps built without the read pool, take `open_context`."""
+    pool: asyncpg.Pool | None = getattr(request.app.state, "read_pool", None)
+    if pool is None or claims.sub.startswith("app_"):
         async with open_context(request, claims) as ctx:
             yield ctx
         return
-    async with request.app.state.engine.connect() as conn:
-        pooled = await conn.get_raw_connection()
-        driver: asyncpg.Connection = pooled.driver_connection
-        try:
-            async with driver.transaction(readonly=True):
-                person = await driver.fetchrow(_ENTER_DRIVER, claims.tenant_id, claims.sub)
-                yield Context(person_principal(claims, person), conn, driver=driver)
-        except BaseException:
-            if driver.is_closed():
-                pooled.invalidate()  # the pool must not hand out a dead connection
-            raise
+    async with pool.acquire(timeout=get_settings().stride_db_timeout) as driver, driver.transaction(readonly=True):
+        person = await driver.fetchrow(_ENTER_DRIVER, claims.tenant_id, claims.sub)
+        yield Context(person_principal(claims, person), _NO_CONNECTION, driver=driver)

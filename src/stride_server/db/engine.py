@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -74,18 +75,47 @@ def create_engine(settings: Settings | None = None, *, pool_size: int | None = N
         # jsonb prints a large float without an exponent (1e300 comes back as 1000…0); orjson reads such
         # a literal back as the float it was, where json.loads makes an int no JSON encoder can write.
         json_deserializer=orjson.loads,
-        connect_args={
-            "timeout": settings.stride_db_timeout,
-            "command_timeout": 15,
-            "server_settings": {
-                "role": settings.stride_app_db_role,
-                "application_name": "stride",
-                "statement_timeout": "15000",
-                "idle_in_transaction_session_timeout": "30000",
-                "jit": "off",
-            },
-        },
+        connect_args=_connect_args(settings),
     )
+
+
+def _connect_args(settings: Settings) -> dict[str, Any]:
+    return {
+        "timeout": settings.stride_db_timeout,
+        "command_timeout": 15,
+        "server_settings": {
+            "role": settings.stride_app_db_role,
+            "application_name": "stride",
+            "statement_timeout": "15000",
+            "idle_in_transaction_session_timeout": "30000",
+            "jit": "off",
+        },
+    }
+
+
+async def create_read_pool(settings: Settings | None = None) -> asyncpg.Pool:
+    """A driver-level pool for the Data API's reads (core.context.open_read_context): the same role,
+    settings and JSON decoding as the engine's connections, without SQLAlchemy's per-checkout work.
+    It connects lazily (min_size 0), so a database that is down at start-up only costs 503s."""
+    settings = settings or get_settings()
+    return await asyncpg.create_pool(  # type: ignore[no-any-return]
+        _libpq(resolved_owner_url()),
+        min_size=0, max_size=settings.stride_pool_size, max_inactive_connection_lifetime=300,
+        init=_json_codecs, **_connect_args(settings))
+
+
+def _libpq(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme.split("+")[0], *parts[1:]))
+
+
+def _json_text(value: Any) -> str:
+    return value if isinstance(value, str) else orjson.dumps(value).decode()
+
+
+async def _json_codecs(conn: asyncpg.Connection) -> None:
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(name, schema="pg_catalog", encoder=_json_text, decoder=orjson.loads, format="text")
 
 
 def create_owner_engine() -> AsyncEngine:
