@@ -101,7 +101,15 @@ async def create_read_pool(settings: Settings | None = None) -> asyncpg.Pool:
     return await asyncpg.create_pool(  # type: ignore[no-any-return]
         _libpq(resolved_owner_url()),
         min_size=0, max_size=settings.stride_pool_size, max_inactive_connection_lifetime=300,
-        init=_json_codecs, **_connect_args(settings))
+        init=_json_codecs, reset=_reset, **_connect_args(settings))
+
+
+async def _reset(conn: asyncpg.Connection) -> None:
+    """On release. A read connection's transaction is over by then (open_read_context commits or
+    rolls back) and nothing session-level is ever set on it (the tenant is transaction-local), so
+    asyncpg's default reset round trip (RESET ALL, UNLISTEN *, CLOSE ALL…) is skipped."""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
 
 
 def _libpq(url: str) -> str:

@@ -46,7 +46,18 @@ class ListQuery:
     mine: bool = False
     include_deleted: bool = False
     count: bool = False
-    fingerprint: str = ""
+    entity_name: str = ""
+    _fingerprint: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """What a cursor must match: the entity, filters, search and sort (computed when a cursor is
+        read or written, not for every list)."""
+        if self._fingerprint is None:
+            shape = [self.entity_name, sorted(map(repr, self.filters)), self.search,
+                     [(k.name, k.descending) for k in self.sort], self.mine, self.include_deleted]
+            self._fingerprint = hashlib.blake2s(repr(shape).encode(), digest_size=8).hexdigest()
+        return self._fingerprint
 
 
 def _flag(name: str, value: str) -> bool:
@@ -85,7 +96,7 @@ def _integer(value: int | None) -> int:
 
 
 def parse_list_query(entity: Entity, items: list[tuple[str, str]]) -> ListQuery:
-    query = ListQuery()
+    query = ListQuery(entity_name=entity.name)
     seen: dict[str, str] = {}
     for name, raw in items:
         if "\x00" in raw or "\x00" in name:
@@ -115,7 +126,6 @@ def parse_list_query(entity: Entity, items: list[tuple[str, str]]) -> ListQuery:
         else:
             query.search = ""  # only punctuation: matches nothing rather than everything
     query.sort = _sort(entity, seen.get("sort"), ranked=bool(query.search) and "sort" not in seen)
-    query.fingerprint = _fingerprint(entity, query)
     if seen.get("cursor"):
         query.after = decode_cursor(seen["cursor"], query)
     return query
@@ -160,12 +170,6 @@ def _sort(entity: Entity, raw: str | None, *, ranked: bool) -> list[SortKey]:
     if keys[-1].name != "id":
         keys.append(SortKey("id", keys[-1].descending, False))
     return keys
-
-
-def _fingerprint(entity: Entity, query: ListQuery) -> str:
-    shape = [entity.name, sorted(map(repr, query.filters)), query.search, [(k.name, k.descending) for k in query.sort],
-             query.mine, query.include_deleted]
-    return hashlib.blake2s(repr(shape).encode(), digest_size=8).hexdigest()
 
 
 def _plain(value: Any) -> Any:
