@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -109,6 +110,18 @@ async def open_read_context(request: Request, claims: Claims) -> AsyncIterator[C
         async with open_context(request, claims) as ctx:
             yield ctx
         return
-    async with pool.acquire(timeout=get_settings().stride_db_timeout) as driver, driver.transaction(readonly=True):
-        person = await driver.fetchrow(_ENTER_DRIVER, claims.tenant_id, claims.sub)
-        yield Context(person_principal(claims, person), _NO_CONNECTION, driver=driver)
+    # asyncio.timeout rather than acquire(timeout=…), which spawns a task per call.
+    async with asyncio.timeout(get_settings().stride_db_timeout):
+        driver: asyncpg.Connection = await pool.acquire()
+    try:
+        await driver.execute("BEGIN READ ONLY")
+        try:
+            person = await driver.fetchrow(_ENTER_DRIVER, claims.tenant_id, claims.sub)
+            yield Context(person_principal(claims, person), _NO_CONNECTION, driver=driver)
+        except BaseException:
+            if not driver.is_closed():
+                await driver.execute("ROLLBACK")
+            raise
+        await driver.execute("COMMIT")
+    finally:
+        await pool.release(driver)

@@ -23,6 +23,11 @@ LATENCY = Histogram("stride_http_request_seconds", "HTTP request latency", ["met
                     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 
 
+# The labelled children of REQUESTS and LATENCY by (method, route template, status): labels() is a
+# locked lookup per call; the set is bounded by the routes, methods and statuses.
+_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 class _TooLarge(Exception):
     pass
 
@@ -50,15 +55,19 @@ class RequestMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        incoming_raw = length = None
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming_raw = value
+            elif name == b"content-length":
+                length = value
+        incoming = incoming_raw.decode("latin-1") if incoming_raw else ""
         request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else f"req_{ULID()}"
         token = request_id_var.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status_holder = {"status": 500, "started": False}
 
-        length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
             await send_problem(send, PayloadTooLarge("The body is over 1 MiB."), request_id)
             self._record(scope, 413, started, request_id)
@@ -98,8 +107,12 @@ class RequestMiddleware:
         elapsed = time.perf_counter() - started
         route: Any = scope.get("route")
         template = getattr(route, "path", "unmatched")
-        REQUESTS.labels(scope["method"], template, str(status)).inc()
-        LATENCY.labels(scope["method"], template).observe(elapsed)
+        key = (scope["method"], template, status)
+        series = _SERIES.get(key)
+        if series is None:
+            series = _SERIES[key] = (REQUESTS.labels(key[0], template, str(status)), LATENCY.labels(key[0], template))
+        series[0].inc()
+        series[1].observe(elapsed)
         if log.isEnabledFor(logging.INFO):
             log.info("request", extra={"request_id": request_id, "method": scope["method"],
                                        "path": scope["path"], "status": status,
