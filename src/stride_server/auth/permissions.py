@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 ACCESS_LEVELS = ("employee", "lead", "manager", "head", "executive")
 ACTIONS = ("view", "update", "manage")
@@ -32,6 +33,17 @@ def is_valid_permission(value: str) -> bool:
 
 def expand(permissions: Iterable[str]) -> frozenset[str]:
     """Close a permission list under implication: manage:x grants update:x grants view:x."""
+    if isinstance(permissions, tuple):
+        return _expand_tuple(permissions)  # the defaults and token claims: the same few lists, again and again
+    return _expand(permissions)
+
+
+@lru_cache(maxsize=1024)
+def _expand_tuple(permissions: tuple[str, ...]) -> frozenset[str]:
+    return _expand(permissions)
+
+
+def _expand(permissions: Iterable[str]) -> frozenset[str]:
     granted: set[str] = set()
     for permission in permissions:
         action, _, area = permission.partition(":")
