@@ -299,7 +299,7 @@ def _bench_pgbench(run: Runner, dsn: str, sql: dict[str, statements.Statement], 
         return drivers.to_pgbench(sql[name].sql, _variables(sql[name], inputs, defines, name))
 
     def transaction(name: str, inputs: dict[str, str]) -> str:  # what one Stride request sends, in order
-        return "BEGIN;\n" + text("set_tenant", inputs) + text("person", inputs) + text(name, inputs) + "COMMIT;\n"
+        return "BEGIN READ ONLY;\n" + text("enter", inputs) + text(name, inputs) + "COMMIT;\n"
 
     for k, c in enumerate(callers):
         defines[f"t{k}"], defines[f"p{k}"] = c.tenant_id, c.person_id

@@ -37,7 +37,8 @@ class _Recorder:
         self.statements: list[Any] = []
 
     async def execute(self, statement: Any, parameters: Any = None) -> Any:
-        self.statements.append(statement)
+        # Stride's cached templates arrive with their values apart: bind them for compilation.
+        self.statements.append(statement.params(parameters) if parameters else statement)
         return self
 
     def first(self) -> None:
@@ -73,11 +74,10 @@ def _principal(level: str) -> Any:
 
 
 async def capture() -> dict[str, Statement]:
-    """The statements of a request: the tenant setting and the caller's person row (every request),
-    the list by person and the get (caller: an employee, so the visibility set applies), and the first
+    """The statements of a request: the tenant setting with the caller's person row (stride_enter,
+    every request), the list by person and the get (caller: an employee, so the visibility set applies), and the first
     and a later page of the tenant's list (caller: the executive, who sees every goal)."""
-    from stride_server.core.context import _SET_TENANT
-    from stride_server.directory import store as directory
+    from stride_server.core.context import _ENTER
     from stride_server.edm import store
     from stride_server.edm.query import parse_list_query
     from stride_server.edm.registry import BY_NAME
@@ -85,16 +85,14 @@ async def capture() -> dict[str, Statement]:
     goals = BY_NAME["PersonGoal"]
     employee, executive = _principal("employee"), _principal("executive")
     recorder = _Recorder()
-    await directory.get_person(recorder, TENANT, PERSON)  # type: ignore[arg-type]
     await store.fetch(recorder, goals, employee, GOAL)  # type: ignore[arg-type]
-    person, get = recorder.statements
+    (get,) = recorder.statements
     by_person = parse_list_query(goals, [("person_id", PERSON), ("limit", "50")])
     first = parse_list_query(goals, [("limit", "50")])
     deep = parse_list_query(goals, [("limit", "50")])
     deep.after = [AFTER_AT.isoformat(), AFTER_ID]
     return {
-        "set_tenant": _compile(_SET_TENANT.bindparams(tenant_id=TENANT)),
-        "person": _compile(person),
+        "enter": _compile(_ENTER.bindparams(tenant_id=TENANT, person_id=PERSON)),
         "list": _compile(store.page_statements(goals, employee, by_person)[0]),
         "get": _compile(get),
         "first_page": _compile(store.page_statements(goals, executive, first)[0]),
