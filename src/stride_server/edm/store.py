@@ -289,13 +289,18 @@ async def fetch_page(
     page, count = _page_templates(entity, principal, query)
     params = _page_params(entity, principal, query)
     total = (await _rows(conn, count, params))[0][0] if count is not None else None
-    ranked = query.search is not None
-    rows = []
-    for row in await _rows(conn, page, params):
-        record = _record(entity, row)
-        if ranked:
-            record["_rank"] = row[-1]
-        rows.append(record)
+    found = await _rows(conn, page, params)
+    if isinstance(conn, asyncpg.Connection):
+        names = tuple(found[0].keys()) if found else ()  # labelled with the field names (and _rank)
+        rows = [dict(zip(names, r, strict=True)) for r in found]
+    else:
+        ranked = query.search is not None
+        rows = []
+        for row in found:
+            record = _record(entity, row)
+            if ranked:
+                record["_rank"] = row[-1]
+            rows.append(record)
     return rows[: query.limit], len(rows) > query.limit, total
 
 
