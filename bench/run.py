@@ -2,7 +2,9 @@
 `stride serve` and hit by wrk with 32 connections — list by person, get by id, create, and the tenant
 list's first page against a page 90% deep by cursor — next to two references on the same database and
 data: a bare FastAPI + asyncpg app running Stride's own SQL (the framework floor), and pgbench running
-that SQL directly (the database ceiling). Prints req/s, p50 and p99 and checks the issue's targets.
+that SQL directly (the database ceiling). Stride and the bare app are measured side by side in ABBA
+order, so the machine's drift weighs on both alike. Prints req/s, p50 and p99 and checks the issue's
+targets.
 
     .venv/bin/python bench/run.py [--scale small|full] [--workers N] [--duration S]     (or: make bench)
 
@@ -71,9 +73,8 @@ def main() -> None:
     spec.write_text(json.dumps({k: v.as_json() for k, v in sql.items()}, indent=1, default=str))
     report["explain"] = _explain(dsn, sql, callers[1], pages[0])
     run = Runner(args, report)
-    _bench_stride(run, url, callers, pages, okrs)
+    _bench_servers(run, url, dsn, spec, callers, pages, okrs)
     report["data"]["removed_created"] = asyncio.run(_remove_created(dsn, callers))
-    _bench_bare(run, dsn, spec, callers, pages)
     _bench_pgbench(run, dsn, sql, callers, pages)
     report["ratios"] = _ratios(report["results"])
     report["finished_at"] = datetime.now(UTC).isoformat()
@@ -173,8 +174,35 @@ def _stride_requests(callers: list[dataset.Caller], pages: list[dataset.DeepPage
     }
 
 
-def _bench_stride(run: Runner, url: str, callers: list[dataset.Caller], pages: list[dataset.DeepPage],
-                  okrs: list[dataset.OkrTenant]) -> None:
+READS = ("list", "get", "first", "deep")
+WRITES = ("create", "okr_patch", "okr_checkin", "okr_patch_1t", "okr_checkin_1t")
+
+
+def _bench_servers(run: Runner, url: str, dsn: str, spec: Path, callers: list[dataset.Caller],
+                   pages: list[dataset.DeepPage], okrs: list[dataset.OkrTenant]) -> None:
+    """Stride and the bare app serve side by side; each read scenario runs Stride, bare, bare, Stride
+    (ABBA), so a drift in the machine's speed during the run weighs on both alike and the ratios use
+    the means. Then Stride's writes, with the bare app stopped."""
+    stride, stride_requests = _start_stride(run, url, callers, pages, okrs)
+    try:
+        asyncio.run(_remove_created(dsn, callers))  # the check's create: both apps read the loaded data
+        bare, bare_requests = _start_bare(run, dsn, spec, callers, pages)
+        try:
+            served = {"stride": (stride, stride_requests), "bare": (bare, bare_requests)}
+            for scenario in READS:
+                for target in ("stride", "bare", "bare", "stride"):
+                    server, requests = served[target]
+                    run.wrk(target, scenario, server.base, requests[scenario])
+        finally:
+            bare.stop()
+        for scenario in WRITES:
+            run.wrk("stride", scenario, stride.base, stride_requests[scenario])
+    finally:
+        stride.stop()
+
+
+def _start_stride(run: Runner, url: str, callers: list[dataset.Caller], pages: list[dataset.DeepPage],
+                  okrs: list[dataset.OkrTenant]) -> tuple[drivers.Server, dict[str, list[Request]]]:
     from stride_server.auth.tokens import mint
     from stride_server.config import Settings
 
@@ -188,11 +216,10 @@ def _bench_stride(run: Runner, url: str, callers: list[dataset.Caller], pages: l
     server = drivers.start_stride(url, secret, run.args.workers, run.args.log_level, WORK / "stride.log")
     try:
         _check_stride(server.base, requests, callers, pages)
-        for scenario in ("list", "get", "first", "deep", "create", "okr_patch", "okr_checkin", "okr_patch_1t",
-                         "okr_checkin_1t"):
-            run.wrk("stride", scenario, server.base, requests[scenario])
-    finally:
+    except BaseException:
         server.stop()
+        raise
+    return server, requests
 
 
 def _check_stride(base: str, requests: dict[str, list[Request]], callers: list[dataset.Caller],
@@ -242,8 +269,8 @@ async def _remove_created(dsn: str, callers: list[dataset.Caller]) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- bare
-def _bench_bare(run: Runner, dsn: str, spec: Path, callers: list[dataset.Caller],
-                pages: list[dataset.DeepPage]) -> None:
+def _start_bare(run: Runner, dsn: str, spec: Path, callers: list[dataset.Caller],
+                pages: list[dataset.DeepPage]) -> tuple[drivers.Server, dict[str, list[Request]]]:
     def deep_path(p: dataset.DeepPage) -> str:
         return f"/tenant-goals?tenant={p.tenant_id}&after_created_at={quote(p.after[0].isoformat())}&after_id={p.after[1]}"
 
@@ -264,10 +291,10 @@ def _bench_bare(run: Runner, dsn: str, spec: Path, callers: list[dataset.Caller]
                 assert len(client.get(r.path).json()["data"]) == min(50, len(caller.goal_ids)), r.path
             for r in requests["get"] + requests["first"] + requests["deep"]:
                 assert client.get(r.path).status_code == 200, r.path
-        for scenario in ("list", "get", "first", "deep"):
-            run.wrk("bare", scenario, server.base, requests[scenario])
-    finally:
+    except BaseException:
         server.stop()
+        raise
+    return server, requests
 
 
 # ------------------------------------------------------------------------------------------- pgbench
@@ -352,21 +379,23 @@ def _explain(dsn: str, sql: dict[str, statements.Statement], caller: dataset.Cal
     return plans
 
 
-def _figure(results: list[dict[str, Any]], target: str, scenario: str) -> dict[str, Any] | None:
-    return next((r for r in results if r["target"] == target and r["scenario"] == scenario), None)
+def _mean(results: list[dict[str, Any]], target: str, scenario: str, key: str) -> float | None:
+    values = [r[key] for r in results if r["target"] == target and r["scenario"] == scenario]
+    return sum(values) / len(values) if values else None
 
 
 def _ratios(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The issue's targets, from the means of the ABBA rows."""
     ratios: dict[str, Any] = {}
     for scenario in ("list", "get"):
-        stride, bare = _figure(results, "stride", scenario), _figure(results, "bare", scenario)
+        stride, bare = _mean(results, "stride", scenario, "rps"), _mean(results, "bare", scenario, "rps")
         if stride and bare:
-            value = stride["rps"] / bare["rps"]
+            value = stride / bare
             ratios[f"{scenario}_stride_over_bare_rps"] = {"value": round(value, 3), "target": f">= {TARGET_RATIO}",
                                                           "met": value >= TARGET_RATIO}
-    first, deep = _figure(results, "stride", "first"), _figure(results, "stride", "deep")
+    first, deep = _mean(results, "stride", "first", "p50_ms"), _mean(results, "stride", "deep", "p50_ms")
     if first and deep:
-        value = deep["p50_ms"] / first["p50_ms"]
+        value = deep / first
         ratios["deep_p50_over_first_p50"] = {"value": round(value, 3), "target": f"<= {TARGET_DEEP}",
                                              "met": value <= TARGET_DEEP}
     return ratios
@@ -383,6 +412,13 @@ def _print_table(report: dict[str, Any]) -> None:
             failures = r["errors"] + r["non_2xx"]
             _say(f"{label:36} {r['target']:8} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
                  f"{failures:7d} {r['background_cpu_pct']:6.0f}%")
+    _say("\nmeans of the ABBA rows (req/s; p50 ms):")
+    for scenario in READS:
+        stride, bare = (_mean(report["results"], t, scenario, "rps") for t in ("stride", "bare"))
+        p50 = _mean(report["results"], "stride", scenario, "p50_ms")
+        if stride and bare and p50:
+            _say(f"  {SCENARIOS[scenario]:34} stride {stride:7.0f}  bare {bare:7.0f}  stride/bare {stride / bare:5.3f}"
+                 f"  stride p50 {p50:6.2f}")
     _say("\ntargets:")
     for name, ratio in report["ratios"].items():
         _say(f"  {name:30} {ratio['value']:6.3f}  (target {ratio['target']})  {'MET' if ratio['met'] else 'MISSED'}")
