@@ -102,9 +102,11 @@ def test_objectives_and_key_results_crud_check_ins_and_soft_delete(client: strid
 
     tag = marker("tag")
     updated = client.okr.objectives.update(objective.id, tags=["sdk", tag], status="completed")
-    # json-array fields are not declared as parameters in /openapi.json: filter them through extra_query.
-    tagged = client.okr.objectives.list(request_options={"extra_query": {"tags": {"contains": tag}}})
-    assert [o.id for o in tagged] == [objective.id]
+    # json-array fields filter by containment: tags=x, tags=[x, y] (any of), tags={"contains": x}.
+    assert [o.id for o in client.okr.objectives.list(tags=tag)] == [objective.id]
+    assert [o.id for o in client.okr.objectives.list(tags=[marker("none"), tag])] == [objective.id]
+    assert [o.id for o in client.okr.objectives.list(tags={"contains": tag})] == [objective.id]
+    assert list(client.okr.objectives.list(tags=marker("none"))) == []
 
     client.okr.key_results.delete(key_result.id)
     with pytest.raises(stride.NotFoundError):

@@ -4781,53 +4781,53 @@ export interface operations {
                 include_deleted?: boolean;
                 /** @description Add the total number of matching records. */
                 count?: boolean;
-                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null. */
                 id?: string;
-                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null. */
                 tenant_id?: string;
-                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null. */
                 app_id?: string;
-                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null. */
                 created_at?: string;
-                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null. */
                 updated_at?: string;
-                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null. */
                 created_by?: string;
-                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null. */
                 updated_by?: string;
-                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null. */
                 source?: string;
-                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null. */
                 source_type?: "frontend" | "backend" | "server" | "system" | "api";
-                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null. */
                 is_deleted?: boolean;
-                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null. */
                 deleted_at?: string;
-                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null. */
                 deleted_by?: string;
-                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null. */
                 schema_version?: number;
-                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null. */
                 version?: number;
-                /** @description Equality filter (a,b = any of); also person_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also person_id[op] with op in ne gt gte lt lte in is_null. */
                 person_id?: string;
-                /** @description Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in is_null. */
                 title?: string;
-                /** @description Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in is_null. */
                 description?: string;
-                /** @description Equality filter (a,b = any of); also category[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also category[op] with op in ne gt gte lt lte in is_null. */
                 category?: string;
-                /** @description Equality filter (a,b = any of); also period[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also period[op] with op in ne gt gte lt lte in is_null. */
                 period?: string;
-                /** @description Equality filter (a,b = any of); also target_date[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also target_date[op] with op in ne gt gte lt lte in is_null. */
                 target_date?: string;
-                /** @description Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in is_null. */
                 status?: "not_started" | "in_progress" | "at_risk" | "completed" | "cancelled";
-                /** @description Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in is_null. */
                 progress_pct?: number;
-                /** @description Equality filter (a,b = any of); also linked_objective_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also linked_objective_id[op] with op in ne gt gte lt lte in is_null. */
                 linked_objective_id?: string;
-                /** @description Equality filter (a,b = any of); also review_cycle_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also review_cycle_id[op] with op in ne gt gte lt lte in is_null. */
                 review_cycle_id?: string;
             };
             header?: never;
@@ -5168,55 +5168,55 @@ export interface operations {
                 include_deleted?: boolean;
                 /** @description Add the total number of matching records. */
                 count?: boolean;
-                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null. */
                 id?: string;
-                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null. */
                 tenant_id?: string;
-                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null. */
                 app_id?: string;
-                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null. */
                 created_at?: string;
-                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null. */
                 updated_at?: string;
-                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null. */
                 created_by?: string;
-                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null. */
                 updated_by?: string;
-                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null. */
                 source?: string;
-                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null. */
                 source_type?: "frontend" | "backend" | "server" | "system" | "api";
-                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null. */
                 is_deleted?: boolean;
-                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null. */
                 deleted_at?: string;
-                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null. */
                 deleted_by?: string;
-                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null. */
                 schema_version?: number;
-                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null. */
                 version?: number;
-                /** @description Equality filter (a,b = any of); also person_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also person_id[op] with op in ne gt gte lt lte in is_null. */
                 person_id?: string;
-                /** @description Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in is_null. */
                 title?: string;
-                /** @description Equality filter (a,b = any of); also provider[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also provider[op] with op in ne gt gte lt lte in is_null. */
                 provider?: string;
-                /** @description Equality filter (a,b = any of); also completed_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also completed_at[op] with op in ne gt gte lt lte in is_null. */
                 completed_at?: string;
-                /** @description Equality filter (a,b = any of); also expires_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also expires_at[op] with op in ne gt gte lt lte in is_null. */
                 expires_at?: string;
-                /** @description Equality filter (a,b = any of); also score[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also score[op] with op in ne gt gte lt lte in is_null. */
                 score?: number;
-                /** @description Equality filter (a,b = any of); also passed[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also passed[op] with op in ne gt gte lt lte in is_null. */
                 passed?: boolean;
-                /** @description Equality filter (a,b = any of); also certification_ref[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also certification_ref[op] with op in ne gt gte lt lte in is_null. */
                 certification_ref?: string;
-                /** @description Equality filter (a,b = any of); also linked_cohort_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also linked_cohort_id[op] with op in ne gt gte lt lte in is_null. */
                 linked_cohort_id?: string;
-                /** @description Equality filter (a,b = any of); also linked_assessment_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also linked_assessment_id[op] with op in ne gt gte lt lte in is_null. */
                 linked_assessment_id?: string;
-                /** @description Equality filter (a,b = any of); also is_expired[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also is_expired[op] with op in ne gt gte lt lte in is_null. */
                 is_expired?: boolean;
             };
             header?: never;
@@ -5457,58 +5457,64 @@ export interface operations {
                 include_deleted?: boolean;
                 /** @description Add the total number of matching records. */
                 count?: boolean;
-                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null. */
                 id?: string;
-                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null. */
                 tenant_id?: string;
-                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null. */
                 app_id?: string;
-                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null. */
                 created_at?: string;
-                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null. */
                 updated_at?: string;
-                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null. */
                 created_by?: string;
-                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null. */
                 updated_by?: string;
-                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null. */
                 source?: string;
-                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null. */
                 source_type?: "frontend" | "backend" | "server" | "system" | "api";
-                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null. */
                 is_deleted?: boolean;
-                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null. */
                 deleted_at?: string;
-                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null. */
                 deleted_by?: string;
-                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null. */
                 schema_version?: number;
-                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null. */
                 version?: number;
-                /** @description Equality filter (a,b = any of); also period[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also period[op] with op in ne gt gte lt lte in is_null. */
                 period?: string;
-                /** @description Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in is_null. */
                 title?: string;
-                /** @description Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in is_null. */
                 description?: string;
-                /** @description Equality filter (a,b = any of); also category[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also category[op] with op in ne gt gte lt lte in is_null. */
                 category?: string;
-                /** @description Equality filter (a,b = any of); also owner_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also owner_id[op] with op in ne gt gte lt lte in is_null. */
                 owner_id?: string;
-                /** @description Equality filter (a,b = any of); also group_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also group_id[op] with op in ne gt gte lt lte in is_null. */
                 group_id?: string;
-                /** @description Equality filter (a,b = any of); also parent_objective_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also parent_objective_id[op] with op in ne gt gte lt lte in is_null. */
                 parent_objective_id?: string;
-                /** @description Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Records whose key_result_ids holds any of the given strings (a,b = any of); also key_result_ids[op] with op in contains is_null. */
+                key_result_ids?: string;
+                /** @description Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in is_null. */
                 status?: "draft" | "active" | "completed" | "cancelled" | "archived";
-                /** @description Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in is_null. */
                 progress_pct?: number;
-                /** @description Equality filter (a,b = any of); also weight[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also weight[op] with op in ne gt gte lt lte in is_null. */
                 weight?: number;
-                /** @description Equality filter (a,b = any of); also check_in_frequency[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Records whose linked_project_ids holds any of the given strings (a,b = any of); also linked_project_ids[op] with op in contains is_null. */
+                linked_project_ids?: string;
+                /** @description Equality filter (a,b = any of); also check_in_frequency[op] with op in ne gt gte lt lte in is_null. */
                 check_in_frequency?: "weekly" | "biweekly" | "monthly" | "quarterly";
-                /** @description Equality filter (a,b = any of); also last_check_in_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also last_check_in_at[op] with op in ne gt gte lt lte in is_null. */
                 last_check_in_at?: string;
+                /** @description Records whose tags holds any of the given strings (a,b = any of); also tags[op] with op in contains is_null. */
+                tags?: string;
             };
             header?: never;
             path?: never;
@@ -5915,64 +5921,66 @@ export interface operations {
                 include_deleted?: boolean;
                 /** @description Add the total number of matching records. */
                 count?: boolean;
-                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null. */
                 id?: string;
-                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null. */
                 tenant_id?: string;
-                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null. */
                 app_id?: string;
-                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null. */
                 created_at?: string;
-                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null. */
                 updated_at?: string;
-                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null. */
                 created_by?: string;
-                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null. */
                 updated_by?: string;
-                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null. */
                 source?: string;
-                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null. */
                 source_type?: "frontend" | "backend" | "server" | "system" | "api";
-                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null. */
                 is_deleted?: boolean;
-                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null. */
                 deleted_at?: string;
-                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null. */
                 deleted_by?: string;
-                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null. */
                 schema_version?: number;
-                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null. */
                 version?: number;
-                /** @description Equality filter (a,b = any of); also objective_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also objective_id[op] with op in ne gt gte lt lte in is_null. */
                 objective_id?: string;
-                /** @description Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in is_null. */
                 title?: string;
-                /** @description Equality filter (a,b = any of); also metric_type[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also metric_type[op] with op in ne gt gte lt lte in is_null. */
                 metric_type?: "number" | "percentage" | "currency" | "boolean" | "milestone";
-                /** @description Equality filter (a,b = any of); also baseline[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also baseline[op] with op in ne gt gte lt lte in is_null. */
                 baseline?: number;
-                /** @description Equality filter (a,b = any of); also target[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also target[op] with op in ne gt gte lt lte in is_null. */
                 target?: number;
-                /** @description Equality filter (a,b = any of); also current[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also current[op] with op in ne gt gte lt lte in is_null. */
                 current?: number;
-                /** @description Equality filter (a,b = any of); also unit[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also unit[op] with op in ne gt gte lt lte in is_null. */
                 unit?: string;
-                /** @description Equality filter (a,b = any of); also direction[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also direction[op] with op in ne gt gte lt lte in is_null. */
                 direction?: "increase" | "decrease";
-                /** @description Equality filter (a,b = any of); also owner_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also owner_id[op] with op in ne gt gte lt lte in is_null. */
                 owner_id?: string;
-                /** @description Equality filter (a,b = any of); also data_source[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also data_source[op] with op in ne gt gte lt lte in is_null. */
                 data_source?: "manual" | "connector" | "query";
-                /** @description Equality filter (a,b = any of); also connector_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also connector_id[op] with op in ne gt gte lt lte in is_null. */
                 connector_id?: string;
-                /** @description Equality filter (a,b = any of); also query[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also query[op] with op in ne gt gte lt lte in is_null. */
                 query?: string;
-                /** @description Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in is_null. */
                 progress_pct?: number;
-                /** @description Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in is_null. */
                 status?: "not_started" | "on_track" | "at_risk" | "off_track" | "achieved";
-                /** @description Equality filter (a,b = any of); also last_update_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also last_update_at[op] with op in ne gt gte lt lte in is_null. */
                 last_update_at?: string;
+                /** @description Records whose tags holds any of the given strings (a,b = any of); also tags[op] with op in contains is_null. */
+                tags?: string;
             };
             header?: never;
             path?: never;
@@ -6379,52 +6387,58 @@ export interface operations {
                 include_deleted?: boolean;
                 /** @description Add the total number of matching records. */
                 count?: boolean;
-                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null. */
                 id?: string;
-                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null. */
                 tenant_id?: string;
-                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null. */
                 app_id?: string;
-                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null. */
                 created_at?: string;
-                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null. */
                 updated_at?: string;
-                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null. */
                 created_by?: string;
-                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null. */
                 updated_by?: string;
-                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null. */
                 source?: string;
-                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null. */
                 source_type?: "frontend" | "backend" | "server" | "system" | "api";
-                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null. */
                 is_deleted?: boolean;
-                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null. */
                 deleted_at?: string;
-                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null. */
                 deleted_by?: string;
-                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null. */
                 schema_version?: number;
-                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null. */
                 version?: number;
-                /** @description Equality filter (a,b = any of); also group_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also group_id[op] with op in ne gt gte lt lte in is_null. */
                 group_id?: string;
-                /** @description Equality filter (a,b = any of); also program_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also program_id[op] with op in ne gt gte lt lte in is_null. */
                 program_id?: string;
-                /** @description Equality filter (a,b = any of); also name[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also name[op] with op in ne gt gte lt lte in is_null. */
                 name?: string;
-                /** @description Equality filter (a,b = any of); also start_date[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also start_date[op] with op in ne gt gte lt lte in is_null. */
                 start_date?: string;
-                /** @description Equality filter (a,b = any of); also end_date[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also end_date[op] with op in ne gt gte lt lte in is_null. */
                 end_date?: string;
-                /** @description Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in is_null. */
                 status?: "planned" | "active" | "completed" | "cancelled";
-                /** @description Equality filter (a,b = any of); also session_count[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also session_count[op] with op in ne gt gte lt lte in is_null. */
                 session_count?: number;
-                /** @description Equality filter (a,b = any of); also completion_required_pct[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Records whose facilitator_ids holds any of the given strings (a,b = any of); also facilitator_ids[op] with op in contains is_null. */
+                facilitator_ids?: string;
+                /** @description Records whose assigned_assessment_ids holds any of the given strings (a,b = any of); also assigned_assessment_ids[op] with op in contains is_null. */
+                assigned_assessment_ids?: string;
+                /** @description Equality filter (a,b = any of); also completion_required_pct[op] with op in ne gt gte lt lte in is_null. */
                 completion_required_pct?: number;
-                /** @description Equality filter (a,b = any of); also current_completion_pct[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also current_completion_pct[op] with op in ne gt gte lt lte in is_null. */
                 current_completion_pct?: number;
+                /** @description Records whose tags holds any of the given strings (a,b = any of); also tags[op] with op in contains is_null. */
+                tags?: string;
             };
             header?: never;
             path?: never;
@@ -6764,66 +6778,74 @@ export interface operations {
                 include_deleted?: boolean;
                 /** @description Add the total number of matching records. */
                 count?: boolean;
-                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null. */
                 id?: string;
-                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null. */
                 tenant_id?: string;
-                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null. */
                 app_id?: string;
-                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null. */
                 created_at?: string;
-                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null. */
                 updated_at?: string;
-                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null. */
                 created_by?: string;
-                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null. */
                 updated_by?: string;
-                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null. */
                 source?: string;
-                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null. */
                 source_type?: "frontend" | "backend" | "server" | "system" | "api";
-                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null. */
                 is_deleted?: boolean;
-                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null. */
                 deleted_at?: string;
-                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null. */
                 deleted_by?: string;
-                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null. */
                 schema_version?: number;
-                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null. */
                 version?: number;
-                /** @description Equality filter (a,b = any of); also kind[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also kind[op] with op in ne gt gte lt lte in is_null. */
                 kind?: "learning" | "skills" | "survey" | "grc_self_assessment" | "compliance_audit" | "security_assessment" | "customer_health" | "customer_feedback";
-                /** @description Equality filter (a,b = any of); also name[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also name[op] with op in ne gt gte lt lte in is_null. */
                 name?: string;
-                /** @description Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in is_null. */
                 description?: string;
-                /** @description Equality filter (a,b = any of); also responsible_user_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also responsible_user_id[op] with op in ne gt gte lt lte in is_null. */
                 responsible_user_id?: string;
-                /** @description Equality filter (a,b = any of); also target_cohort_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also target_cohort_id[op] with op in ne gt gte lt lte in is_null. */
                 target_cohort_id?: string;
-                /** @description Equality filter (a,b = any of); also target_group_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also target_group_id[op] with op in ne gt gte lt lte in is_null. */
                 target_group_id?: string;
-                /** @description Equality filter (a,b = any of); also target_account_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also target_account_id[op] with op in ne gt gte lt lte in is_null. */
                 target_account_id?: string;
-                /** @description Equality filter (a,b = any of); also question_bank_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Records whose framework_ids holds any of the given strings (a,b = any of); also framework_ids[op] with op in contains is_null. */
+                framework_ids?: string;
+                /** @description Records whose control_ids holds any of the given strings (a,b = any of); also control_ids[op] with op in contains is_null. */
+                control_ids?: string;
+                /** @description Equality filter (a,b = any of); also question_bank_id[op] with op in ne gt gte lt lte in is_null. */
                 question_bank_id?: string;
-                /** @description Equality filter (a,b = any of); also pass_score[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also pass_score[op] with op in ne gt gte lt lte in is_null. */
                 pass_score?: number;
-                /** @description Equality filter (a,b = any of); also frequency[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also frequency[op] with op in ne gt gte lt lte in is_null. */
                 frequency?: "once" | "weekly" | "monthly" | "quarterly" | "annually";
-                /** @description Equality filter (a,b = any of); also due_date[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also due_date[op] with op in ne gt gte lt lte in is_null. */
                 due_date?: string;
-                /** @description Equality filter (a,b = any of); also scheduled_start_at[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also scheduled_start_at[op] with op in ne gt gte lt lte in is_null. */
                 scheduled_start_at?: string;
-                /** @description Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in is_null. */
                 status?: "draft" | "scheduled" | "open" | "closed" | "archived";
-                /** @description Equality filter (a,b = any of); also response_count[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also response_count[op] with op in ne gt gte lt lte in is_null. */
                 response_count?: number;
-                /** @description Equality filter (a,b = any of); also completion_pct[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Equality filter (a,b = any of); also completion_pct[op] with op in ne gt gte lt lte in is_null. */
                 completion_pct?: number;
-                /** @description Equality filter (a,b = any of); also output_document_id[op] with op in ne gt gte lt lte in contains is_null. */
+                /** @description Records whose assessment_tools holds any of the given strings (a,b = any of); also assessment_tools[op] with op in contains is_null. */
+                assessment_tools?: string;
+                /** @description Equality filter (a,b = any of); also output_document_id[op] with op in ne gt gte lt lte in is_null. */
                 output_document_id?: string;
+                /** @description Records whose tags holds any of the given strings (a,b = any of); also tags[op] with op in contains is_null. */
+                tags?: string;
             };
             header?: never;
             path?: never;

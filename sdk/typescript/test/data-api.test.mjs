@@ -235,11 +235,14 @@ describe("okr.objectives and okr.keyResults", () => {
     assert.deepEqual(listed.map((k) => k.id), [keyResult.id]);
     const active = await collect(client.okr.objectives.list({ id: objective.id, status: "active" }));
     assert.equal(active.length, 1);
-    // json-array filters are not declared in /openapi.json: they go through the extra `query` option.
+    // json-array fields filter by containment: {tags: x}, {tags: [x, y]} (any of), {tags: {contains: x}}.
     const tag = marker("tag");
     await client.okr.objectives.update(objective.id, { tags: ["sdk", tag] });
-    const tagged = await collect(client.okr.objectives.list({}, { query: { tags: { contains: tag } } }));
-    assert.deepEqual(tagged.map((o) => o.id), [objective.id]);
+    for (const filter of [tag, [marker("none"), tag], { contains: tag }]) {
+      const tagged = await collect(client.okr.objectives.list({ tags: filter }));
+      assert.deepEqual(tagged.map((o) => o.id), [objective.id]);
+    }
+    assert.deepEqual(await collect(client.okr.objectives.list({ tags: marker("none") })), []);
 
     const updated = await client.okr.objectives.update(objective.id, { status: "completed" });
     assert.deepEqual(updated.tags, ["sdk", tag]);

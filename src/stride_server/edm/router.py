@@ -58,7 +58,11 @@ def _list_parameters(entity: Entity) -> list[dict[str, Any]]:
         if f.filterable and f.is_scalar:
             parameters.append(query(f.name, _param_schema(f),
                                     f"Equality filter (a,b = any of); also {f.name}[op] with op in "
-                                    "ne gt gte lt lte in contains is_null."))
+                                    "ne gt gte lt lte in is_null."))
+        elif f.filterable:  # an array of strings
+            parameters.append(query(f.name, {"type": "string"},
+                                    f"Records whose {f.name} holds any of the given strings (a,b = any of); "
+                                    f"also {f.name}[op] with op in contains is_null."))
     return parameters
 
 

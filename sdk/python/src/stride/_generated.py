@@ -1884,53 +1884,53 @@ class GoalsListParams(TypedDict, total=False):
     count: bool
     """Add the total number of matching records."""
     id: Filter[str]
-    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null."""
     tenant_id: Filter[str]
-    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null."""
     app_id: Filter[str]
-    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null."""
     created_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null."""
     updated_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null."""
     created_by: Filter[str]
-    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null."""
     updated_by: Filter[str]
-    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null."""
     source: Filter[str]
-    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null."""
     source_type: Filter[Literal["frontend", "backend", "server", "system", "api"]]
-    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null."""
     is_deleted: Filter[bool]
-    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null."""
     deleted_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null."""
     deleted_by: Filter[str]
-    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null."""
     schema_version: Filter[int]
-    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null."""
     version: Filter[int]
-    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null."""
     person_id: Filter[str]
-    """Equality filter (a,b = any of); also person_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also person_id[op] with op in ne gt gte lt lte in is_null."""
     title: Filter[str]
-    """Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in is_null."""
     description: Filter[str]
-    """Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in is_null."""
     category: Filter[str]
-    """Equality filter (a,b = any of); also category[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also category[op] with op in ne gt gte lt lte in is_null."""
     period: Filter[str]
-    """Equality filter (a,b = any of); also period[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also period[op] with op in ne gt gte lt lte in is_null."""
     target_date: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also target_date[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also target_date[op] with op in ne gt gte lt lte in is_null."""
     status: Filter[Literal["not_started", "in_progress", "at_risk", "completed", "cancelled"]]
-    """Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in is_null."""
     progress_pct: Filter[float]
-    """Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in is_null."""
     linked_objective_id: Filter[str]
-    """Equality filter (a,b = any of); also linked_objective_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also linked_objective_id[op] with op in ne gt gte lt lte in is_null."""
     review_cycle_id: Filter[str]
-    """Equality filter (a,b = any of); also review_cycle_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also review_cycle_id[op] with op in ne gt gte lt lte in is_null."""
 
 
 class GoalsGetParams(TypedDict, total=False):
@@ -1967,55 +1967,55 @@ class LearningRecordsListParams(TypedDict, total=False):
     count: bool
     """Add the total number of matching records."""
     id: Filter[str]
-    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null."""
     tenant_id: Filter[str]
-    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null."""
     app_id: Filter[str]
-    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null."""
     created_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null."""
     updated_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null."""
     created_by: Filter[str]
-    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null."""
     updated_by: Filter[str]
-    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null."""
     source: Filter[str]
-    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null."""
     source_type: Filter[Literal["frontend", "backend", "server", "system", "api"]]
-    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null."""
     is_deleted: Filter[bool]
-    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null."""
     deleted_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null."""
     deleted_by: Filter[str]
-    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null."""
     schema_version: Filter[int]
-    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null."""
     version: Filter[int]
-    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null."""
     person_id: Filter[str]
-    """Equality filter (a,b = any of); also person_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also person_id[op] with op in ne gt gte lt lte in is_null."""
     title: Filter[str]
-    """Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in is_null."""
     provider: Filter[str]
-    """Equality filter (a,b = any of); also provider[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also provider[op] with op in ne gt gte lt lte in is_null."""
     completed_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also completed_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also completed_at[op] with op in ne gt gte lt lte in is_null."""
     expires_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also expires_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also expires_at[op] with op in ne gt gte lt lte in is_null."""
     score: Filter[float]
-    """Equality filter (a,b = any of); also score[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also score[op] with op in ne gt gte lt lte in is_null."""
     passed: Filter[bool]
-    """Equality filter (a,b = any of); also passed[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also passed[op] with op in ne gt gte lt lte in is_null."""
     certification_ref: Filter[str]
-    """Equality filter (a,b = any of); also certification_ref[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also certification_ref[op] with op in ne gt gte lt lte in is_null."""
     linked_cohort_id: Filter[str]
-    """Equality filter (a,b = any of); also linked_cohort_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also linked_cohort_id[op] with op in ne gt gte lt lte in is_null."""
     linked_assessment_id: Filter[str]
-    """Equality filter (a,b = any of); also linked_assessment_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also linked_assessment_id[op] with op in ne gt gte lt lte in is_null."""
     is_expired: Filter[bool]
-    """Equality filter (a,b = any of); also is_expired[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also is_expired[op] with op in ne gt gte lt lte in is_null."""
 
 
 class LearningRecordsGetParams(TypedDict, total=False):
@@ -2052,57 +2052,63 @@ class ObjectivesListParams(TypedDict, total=False):
     count: bool
     """Add the total number of matching records."""
     id: Filter[str]
-    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null."""
     tenant_id: Filter[str]
-    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null."""
     app_id: Filter[str]
-    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null."""
     created_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null."""
     updated_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null."""
     created_by: Filter[str]
-    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null."""
     updated_by: Filter[str]
-    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null."""
     source: Filter[str]
-    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null."""
     source_type: Filter[Literal["frontend", "backend", "server", "system", "api"]]
-    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null."""
     is_deleted: Filter[bool]
-    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null."""
     deleted_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null."""
     deleted_by: Filter[str]
-    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null."""
     schema_version: Filter[int]
-    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null."""
     version: Filter[int]
-    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null."""
     period: Filter[str]
-    """Equality filter (a,b = any of); also period[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also period[op] with op in ne gt gte lt lte in is_null."""
     title: Filter[str]
-    """Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in is_null."""
     description: Filter[str]
-    """Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in is_null."""
     category: Filter[str]
-    """Equality filter (a,b = any of); also category[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also category[op] with op in ne gt gte lt lte in is_null."""
     owner_id: Filter[str]
-    """Equality filter (a,b = any of); also owner_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also owner_id[op] with op in ne gt gte lt lte in is_null."""
     group_id: Filter[str]
-    """Equality filter (a,b = any of); also group_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also group_id[op] with op in ne gt gte lt lte in is_null."""
     parent_objective_id: Filter[str]
-    """Equality filter (a,b = any of); also parent_objective_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also parent_objective_id[op] with op in ne gt gte lt lte in is_null."""
+    key_result_ids: Filter[str]
+    """Records whose key_result_ids holds any of the given strings (a,b = any of); also key_result_ids[op] with op in contains is_null."""
     status: Filter[Literal["draft", "active", "completed", "cancelled", "archived"]]
-    """Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in is_null."""
     progress_pct: Filter[float]
-    """Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in is_null."""
     weight: Filter[float]
-    """Equality filter (a,b = any of); also weight[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also weight[op] with op in ne gt gte lt lte in is_null."""
+    linked_project_ids: Filter[str]
+    """Records whose linked_project_ids holds any of the given strings (a,b = any of); also linked_project_ids[op] with op in contains is_null."""
     check_in_frequency: Filter[Literal["weekly", "biweekly", "monthly", "quarterly"]]
-    """Equality filter (a,b = any of); also check_in_frequency[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also check_in_frequency[op] with op in ne gt gte lt lte in is_null."""
     last_check_in_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also last_check_in_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also last_check_in_at[op] with op in ne gt gte lt lte in is_null."""
+    tags: Filter[str]
+    """Records whose tags holds any of the given strings (a,b = any of); also tags[op] with op in contains is_null."""
 
 
 class ObjectivesGetParams(TypedDict, total=False):
@@ -2139,63 +2145,65 @@ class KeyResultsListParams(TypedDict, total=False):
     count: bool
     """Add the total number of matching records."""
     id: Filter[str]
-    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null."""
     tenant_id: Filter[str]
-    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null."""
     app_id: Filter[str]
-    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null."""
     created_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null."""
     updated_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null."""
     created_by: Filter[str]
-    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null."""
     updated_by: Filter[str]
-    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null."""
     source: Filter[str]
-    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null."""
     source_type: Filter[Literal["frontend", "backend", "server", "system", "api"]]
-    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null."""
     is_deleted: Filter[bool]
-    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null."""
     deleted_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null."""
     deleted_by: Filter[str]
-    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null."""
     schema_version: Filter[int]
-    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null."""
     version: Filter[int]
-    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null."""
     objective_id: Filter[str]
-    """Equality filter (a,b = any of); also objective_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also objective_id[op] with op in ne gt gte lt lte in is_null."""
     title: Filter[str]
-    """Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also title[op] with op in ne gt gte lt lte in is_null."""
     metric_type: Filter[Literal["number", "percentage", "currency", "boolean", "milestone"]]
-    """Equality filter (a,b = any of); also metric_type[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also metric_type[op] with op in ne gt gte lt lte in is_null."""
     baseline: Filter[float]
-    """Equality filter (a,b = any of); also baseline[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also baseline[op] with op in ne gt gte lt lte in is_null."""
     target: Filter[float]
-    """Equality filter (a,b = any of); also target[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also target[op] with op in ne gt gte lt lte in is_null."""
     current: Filter[float]
-    """Equality filter (a,b = any of); also current[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also current[op] with op in ne gt gte lt lte in is_null."""
     unit: Filter[str]
-    """Equality filter (a,b = any of); also unit[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also unit[op] with op in ne gt gte lt lte in is_null."""
     direction: Filter[Literal["increase", "decrease"]]
-    """Equality filter (a,b = any of); also direction[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also direction[op] with op in ne gt gte lt lte in is_null."""
     owner_id: Filter[str]
-    """Equality filter (a,b = any of); also owner_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also owner_id[op] with op in ne gt gte lt lte in is_null."""
     data_source: Filter[Literal["manual", "connector", "query"]]
-    """Equality filter (a,b = any of); also data_source[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also data_source[op] with op in ne gt gte lt lte in is_null."""
     connector_id: Filter[str]
-    """Equality filter (a,b = any of); also connector_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also connector_id[op] with op in ne gt gte lt lte in is_null."""
     query: Filter[str]
-    """Equality filter (a,b = any of); also query[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also query[op] with op in ne gt gte lt lte in is_null."""
     progress_pct: Filter[float]
-    """Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also progress_pct[op] with op in ne gt gte lt lte in is_null."""
     status: Filter[Literal["not_started", "on_track", "at_risk", "off_track", "achieved"]]
-    """Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in is_null."""
     last_update_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also last_update_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also last_update_at[op] with op in ne gt gte lt lte in is_null."""
+    tags: Filter[str]
+    """Records whose tags holds any of the given strings (a,b = any of); also tags[op] with op in contains is_null."""
 
 
 class KeyResultsGetParams(TypedDict, total=False):
@@ -2231,51 +2239,57 @@ class CohortsListParams(TypedDict, total=False):
     count: bool
     """Add the total number of matching records."""
     id: Filter[str]
-    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null."""
     tenant_id: Filter[str]
-    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null."""
     app_id: Filter[str]
-    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null."""
     created_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null."""
     updated_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null."""
     created_by: Filter[str]
-    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null."""
     updated_by: Filter[str]
-    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null."""
     source: Filter[str]
-    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null."""
     source_type: Filter[Literal["frontend", "backend", "server", "system", "api"]]
-    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null."""
     is_deleted: Filter[bool]
-    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null."""
     deleted_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null."""
     deleted_by: Filter[str]
-    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null."""
     schema_version: Filter[int]
-    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null."""
     version: Filter[int]
-    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null."""
     group_id: Filter[str]
-    """Equality filter (a,b = any of); also group_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also group_id[op] with op in ne gt gte lt lte in is_null."""
     program_id: Filter[str]
-    """Equality filter (a,b = any of); also program_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also program_id[op] with op in ne gt gte lt lte in is_null."""
     name: Filter[str]
-    """Equality filter (a,b = any of); also name[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also name[op] with op in ne gt gte lt lte in is_null."""
     start_date: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also start_date[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also start_date[op] with op in ne gt gte lt lte in is_null."""
     end_date: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also end_date[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also end_date[op] with op in ne gt gte lt lte in is_null."""
     status: Filter[Literal["planned", "active", "completed", "cancelled"]]
-    """Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in is_null."""
     session_count: Filter[int]
-    """Equality filter (a,b = any of); also session_count[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also session_count[op] with op in ne gt gte lt lte in is_null."""
+    facilitator_ids: Filter[str]
+    """Records whose facilitator_ids holds any of the given strings (a,b = any of); also facilitator_ids[op] with op in contains is_null."""
+    assigned_assessment_ids: Filter[str]
+    """Records whose assigned_assessment_ids holds any of the given strings (a,b = any of); also assigned_assessment_ids[op] with op in contains is_null."""
     completion_required_pct: Filter[float]
-    """Equality filter (a,b = any of); also completion_required_pct[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also completion_required_pct[op] with op in ne gt gte lt lte in is_null."""
     current_completion_pct: Filter[float]
-    """Equality filter (a,b = any of); also current_completion_pct[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also current_completion_pct[op] with op in ne gt gte lt lte in is_null."""
+    tags: Filter[str]
+    """Records whose tags holds any of the given strings (a,b = any of); also tags[op] with op in contains is_null."""
 
 
 class CohortsGetParams(TypedDict, total=False):
@@ -2314,68 +2328,76 @@ class AssessmentsListParams(TypedDict, total=False):
     count: bool
     """Add the total number of matching records."""
     id: Filter[str]
-    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also id[op] with op in ne gt gte lt lte in is_null."""
     tenant_id: Filter[str]
-    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also tenant_id[op] with op in ne gt gte lt lte in is_null."""
     app_id: Filter[str]
-    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also app_id[op] with op in ne gt gte lt lte in is_null."""
     created_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_at[op] with op in ne gt gte lt lte in is_null."""
     updated_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_at[op] with op in ne gt gte lt lte in is_null."""
     created_by: Filter[str]
-    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also created_by[op] with op in ne gt gte lt lte in is_null."""
     updated_by: Filter[str]
-    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also updated_by[op] with op in ne gt gte lt lte in is_null."""
     source: Filter[str]
-    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source[op] with op in ne gt gte lt lte in is_null."""
     source_type: Filter[Literal["frontend", "backend", "server", "system", "api"]]
-    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also source_type[op] with op in ne gt gte lt lte in is_null."""
     is_deleted: Filter[bool]
-    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also is_deleted[op] with op in ne gt gte lt lte in is_null."""
     deleted_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_at[op] with op in ne gt gte lt lte in is_null."""
     deleted_by: Filter[str]
-    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also deleted_by[op] with op in ne gt gte lt lte in is_null."""
     schema_version: Filter[int]
-    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also schema_version[op] with op in ne gt gte lt lte in is_null."""
     version: Filter[int]
-    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also version[op] with op in ne gt gte lt lte in is_null."""
     kind: (
         Filter[Literal["learning", "skills", "survey", "grc_self_assessment", "compliance_audit",
         "security_assessment", "customer_health", "customer_feedback"]]
     )
-    """Equality filter (a,b = any of); also kind[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also kind[op] with op in ne gt gte lt lte in is_null."""
     name: Filter[str]
-    """Equality filter (a,b = any of); also name[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also name[op] with op in ne gt gte lt lte in is_null."""
     description: Filter[str]
-    """Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also description[op] with op in ne gt gte lt lte in is_null."""
     responsible_user_id: Filter[str]
-    """Equality filter (a,b = any of); also responsible_user_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also responsible_user_id[op] with op in ne gt gte lt lte in is_null."""
     target_cohort_id: Filter[str]
-    """Equality filter (a,b = any of); also target_cohort_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also target_cohort_id[op] with op in ne gt gte lt lte in is_null."""
     target_group_id: Filter[str]
-    """Equality filter (a,b = any of); also target_group_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also target_group_id[op] with op in ne gt gte lt lte in is_null."""
     target_account_id: Filter[str]
-    """Equality filter (a,b = any of); also target_account_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also target_account_id[op] with op in ne gt gte lt lte in is_null."""
+    framework_ids: Filter[str]
+    """Records whose framework_ids holds any of the given strings (a,b = any of); also framework_ids[op] with op in contains is_null."""
+    control_ids: Filter[str]
+    """Records whose control_ids holds any of the given strings (a,b = any of); also control_ids[op] with op in contains is_null."""
     question_bank_id: Filter[str]
-    """Equality filter (a,b = any of); also question_bank_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also question_bank_id[op] with op in ne gt gte lt lte in is_null."""
     pass_score: Filter[float]
-    """Equality filter (a,b = any of); also pass_score[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also pass_score[op] with op in ne gt gte lt lte in is_null."""
     frequency: Filter[Literal["once", "weekly", "monthly", "quarterly", "annually"]]
-    """Equality filter (a,b = any of); also frequency[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also frequency[op] with op in ne gt gte lt lte in is_null."""
     due_date: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also due_date[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also due_date[op] with op in ne gt gte lt lte in is_null."""
     scheduled_start_at: Filter[str | datetime.datetime | datetime.date]
-    """Equality filter (a,b = any of); also scheduled_start_at[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also scheduled_start_at[op] with op in ne gt gte lt lte in is_null."""
     status: Filter[Literal["draft", "scheduled", "open", "closed", "archived"]]
-    """Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also status[op] with op in ne gt gte lt lte in is_null."""
     response_count: Filter[int]
-    """Equality filter (a,b = any of); also response_count[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also response_count[op] with op in ne gt gte lt lte in is_null."""
     completion_pct: Filter[float]
-    """Equality filter (a,b = any of); also completion_pct[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also completion_pct[op] with op in ne gt gte lt lte in is_null."""
+    assessment_tools: Filter[str]
+    """Records whose assessment_tools holds any of the given strings (a,b = any of); also assessment_tools[op] with op in contains is_null."""
     output_document_id: Filter[str]
-    """Equality filter (a,b = any of); also output_document_id[op] with op in ne gt gte lt lte in contains is_null."""
+    """Equality filter (a,b = any of); also output_document_id[op] with op in ne gt gte lt lte in is_null."""
+    tags: Filter[str]
+    """Records whose tags holds any of the given strings (a,b = any of); also tags[op] with op in contains is_null."""
 
 
 class AssessmentsGetParams(TypedDict, total=False):
