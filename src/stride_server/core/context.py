@@ -96,7 +96,7 @@ class _NoConnection:
         raise RuntimeError("a read context has no SQLAlchemy connection; use ctx.reader")
 
 
-_NO_CONNECTION = cast(AsyncConnection, _NoConnection())
+NO_CONNECTION = cast(AsyncConnection, _NoConnection())
 
 
 @asynccontextmanager
@@ -105,23 +105,34 @@ async def open_read_context(request: Request, claims: Claims) -> AsyncIterator[C
     and caller as `open_context`, run on a connection of the driver-level read pool, because per
     statement SQLAlchemy cost more CPU than the statement. Only `ctx.reader` may be used in it.
     Application tokens, and apps built without the read pool, take `open_context`."""
-    pool: asyncpg.Pool | None = getattr(request.app.state, "read_pool", None)
-    if pool is None or claims.sub.startswith("app_"):
+    if not has_read_pool(request) or claims.sub.startswith("app_"):
         async with open_context(request, claims) as ctx:
             yield ctx
         return
-    # asyncio.timeout rather than acquire(timeout=…), which spawns a task per call.
-    async with asyncio.timeout(get_settings().stride_db_timeout):
-        driver: asyncpg.Connection = await pool.acquire()
-    try:
+    async with read_connection(request) as driver:
         await driver.execute("BEGIN READ ONLY")
         try:
             person = await driver.fetchrow(_ENTER_DRIVER, claims.tenant_id, claims.sub)
-            yield Context(person_principal(claims, person), _NO_CONNECTION, driver=driver)
+            yield Context(person_principal(claims, person), NO_CONNECTION, driver=driver)
         except BaseException:
             if not driver.is_closed():
                 await driver.execute("ROLLBACK")
             raise
         await driver.execute("COMMIT")
+
+
+def has_read_pool(request: Request) -> bool:
+    return getattr(request.app.state, "read_pool", None) is not None
+
+
+@asynccontextmanager
+async def read_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """A connection of the read pool, out of any transaction when it is handed back."""
+    pool: asyncpg.Pool = request.app.state.read_pool
+    # asyncio.timeout rather than acquire(timeout=…), which spawns a task per call.
+    async with asyncio.timeout(get_settings().stride_db_timeout):
+        driver: asyncpg.Connection = await pool.acquire()
+    try:
+        yield driver
     finally:
         await pool.release(driver)

@@ -9,7 +9,14 @@ from pydantic import BaseModel
 
 from stride_server.auth.tokens import Claims
 from stride_server.core.body import StrideRoute
-from stride_server.core.context import bearer_claims, open_context, open_read_context, request_claims
+from stride_server.core.context import (
+    bearer_claims,
+    has_read_pool,
+    open_context,
+    open_read_context,
+    read_connection,
+    request_claims,
+)
 from stride_server.core.responses import json_response, problem_responses
 from stride_server.edm import service
 from stride_server.edm.query import DEFAULT_LIMIT, MAX_LIMIT, parse_list_query
@@ -100,7 +107,12 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
         async def get_direct(request: Request) -> Response | None:
             if request.scope.get("query_string"):
                 return None  # include_deleted and its validation: the declared endpoint
-            return await get_record(request, request.path_params["id"], claims=await request_claims(request))
+            claims = await request_claims(request)
+            if claims.sub.startswith("app_") or not has_read_pool(request):
+                return await get_record(request, request.path_params["id"], claims=claims)
+            async with read_connection(request) as conn:
+                record = await service.get_record_for_person(conn, entity, claims, request.path_params["id"])
+            return json_response(record, headers=_etag(record))
 
         router.add_api_route(f"{path}/{{id}}", get_record, methods=["GET"], operation_id=f"{slug}-get",
                              tags=[tag], summary=f"Get a {entity.name}", response_model=models.record,

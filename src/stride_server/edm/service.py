@@ -8,7 +8,9 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import func
 
-from stride_server.core.context import Context
+from stride_server.auth.principal import person_principal
+from stride_server.auth.tokens import Claims
+from stride_server.core.context import NO_CONNECTION, Context
 from stride_server.core.ids import new_id
 from stride_server.core.problems import Conflict, NotFound, PreconditionFailed, Unprocessable, field_error
 from stride_server.directory import store as directory
@@ -49,6 +51,19 @@ async def get_record(ctx: Context, entity: Entity, record_id: str, *, include_de
     if record is None:
         raise NotFound(f"No {entity.name} {record_id}.")
     return present(ctx, entity, record)
+
+
+async def get_record_for_person(conn: Any, entity: Entity, claims: Claims, record_id: str) -> dict[str, Any]:
+    """`get_record` for a person's token in one statement (store.fetch_for_person), with the same
+    answers in the same order: 401 for an unknown or inactive caller, 403 without view, 404 for what
+    does not exist or is not visible to the caller."""
+    row = await store.fetch_for_person(conn, entity, claims.tenant_id, claims.sub, claims.app_id, record_id)
+    caller = None if row is None else {"access_level": row["_caller_level"], "status": row["_caller_status"]}
+    ctx = Context(person_principal(claims, caller), NO_CONNECTION)
+    _require_view(ctx, entity)
+    if row["id"] is None or (entity.personal and not ctx.principal.sees_all_personal and not row["_visible"]):
+        raise NotFound(f"No {entity.name} {record_id}.")
+    return present(ctx, entity, {name: row[name] for name in entity.field_names})
 
 
 def present(ctx: Context, entity: Entity, record: dict[str, Any]) -> dict[str, Any]:

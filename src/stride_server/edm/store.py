@@ -7,7 +7,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Integer, Text, bindparam, false, func, insert, not_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Text,
+    bindparam,
+    case,
+    false,
+    func,
+    insert,
+    literal_column,
+    not_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -187,6 +201,42 @@ async def fetch(
     statement = _template(("get", entity.name, shape, for_update), build)
     rows = await _rows(conn, statement, {**_scope_params(principal), "record_id": record_id})
     return _record(entity, rows[0]) if rows else None
+
+
+def _person_get_template(entity: Entity, has_app: bool) -> Any:
+    """A person's get in one statement, which is its own transaction. `stride_enter` runs first: it is
+    the function scan that the record's LATERAL subquery depends on (OFFSET 0 keeps the subquery from
+    being flattened), so the record's row-level security sees the tenant it sets, transaction-locally.
+    Answers the caller's row, the record if it is live in the tenant (and app), and whether its person
+    is in the caller's visibility set (not computed for an executive, who sees every record)."""
+    def build() -> Any:
+        table = table_of(entity)
+        caller = func.stride_enter(bindparam("tenant_id", type_=Text()), bindparam("person_id", type_=Text())) \
+            .table_valued("access_level", "status").render_derived(name="caller")
+        columns = _columns(entity)
+        if entity.personal:
+            columns.append(case((caller.c.access_level == "executive", true()),
+                                else_=table.c.person_id.in_(VISIBLE_PEOPLE)).label("_visible"))
+        record = (select(*columns)
+                  .where(table.c.id == bindparam("record_id", type_=Text()), caller.c.status.is_not(None),
+                         *_bound_scope(entity, (has_app, False, "all")))
+                  .offset(literal_column("0")).lateral("record"))
+        names = [*entity.field_names, *(["_visible"] if entity.personal else [])]
+        return (select(caller.c.access_level.label("_caller_level"), caller.c.status.label("_caller_status"),
+                       *(record.c[name] for name in names))
+                .select_from(caller.outerjoin(record, true())))
+
+    return _template(("person_get", entity.name, has_app), build)
+
+
+async def fetch_for_person(conn: asyncpg.Connection, entity: Entity, tenant_id: str, person_id: str,
+                           app_id: str | None, record_id: str) -> Any:
+    """The row of `_person_get_template`, or None when the person is not in the tenant."""
+    statement = _person_get_template(entity, app_id is not None)
+    driver = driver_statement(statement)
+    params = {"tenant_id": tenant_id, "person_id": person_id, "app_id": app_id, "record_id": record_id,
+              "visibility_tenant": tenant_id, "visibility_sub": person_id}
+    return await conn.fetchrow(driver.sql, *driver.args(params))
 
 
 def _filter_shape(f: Any, op: str, value: Any) -> Any:
