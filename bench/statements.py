@@ -95,6 +95,9 @@ async def capture() -> dict[str, Statement]:
         "enter": _compile(_ENTER.bindparams(tenant_id=TENANT, person_id=PERSON)),
         "list": _compile(store.page_statements(goals, employee, by_person)[0]),
         "get": _compile(get),
+        # a person's get as Stride sends it: one statement, its own transaction, stride_enter inside
+        "person_get": _compile(store._person_get_template(goals, False).params(
+            tenant_id=TENANT, person_id=PERSON, record_id=GOAL, visibility_tenant=TENANT, visibility_sub=PERSON)),
         "first_page": _compile(store.page_statements(goals, executive, first)[0]),
         "deep_page": _compile(store.page_statements(goals, executive, deep)[0]),
     }
