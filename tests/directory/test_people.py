@@ -170,7 +170,9 @@ async def test_reads_need_view_directory(api, org) -> None:  # type: ignore[no-u
 
 
 async def test_explicit_manage_directory_permission_can_write(api, org) -> None:  # type: ignore[no-untyped-def]
-    headers = org.headers("alice", permissions=["manage:directory"])
+    # With the permissions of the level it sets too (§1.3: no one is raised above the caller's rights).
+    headers = org.headers("alice", permissions=["manage:directory", "view:performance", "update:okr",
+                                                "view:learning"])
     assert (await api.post(PEOPLE, json=new_person(org), headers=headers)).status_code == 201
 
 

@@ -37,6 +37,17 @@ class Principal:
         if not self.can(action, area):
             raise Forbidden(f"This operation needs the {action}:{area} permission.")
 
+    def may_assign_level(self, access_level: str) -> bool:
+        """§1.3: setting a person's access level needs every default permission of that level, so no
+        caller can make someone more powerful than itself (and through them, itself)."""
+        return expand(default_permissions(access_level)) <= self.permissions
+
+    def require_level(self, access_level: str) -> None:
+        if not self.may_assign_level(access_level):
+            missing = sorted(expand(default_permissions(access_level)) - self.permissions)
+            raise Forbidden(f"Setting access level {access_level} needs every permission of that level; "
+                            f"you lack {', '.join(missing)}.")
+
     @property
     def sees_all_personal(self) -> bool:
         """§1.4 rule 3: executives, `manage:performance`, and applications holding the view permission
@@ -58,10 +69,12 @@ async def application_principal(conn: AsyncConnection, claims: Claims) -> Princi
     from stride_server.platform import store as platform
 
     current = None
-    if claims.app_id == claims.sub:
-        current = await platform.active_application_permissions(conn, claims.tenant_id, claims.app_id)
+    key_id = claims.raw.get("key_id")
+    if claims.app_id == claims.sub and (key_id is None or isinstance(key_id, str)):
+        # A token exchanged for an API key names its key: revoking the key stops the token at once.
+        current = await platform.active_application_permissions(conn, claims.tenant_id, claims.app_id, key_id)
     if current is None:
-        raise Unauthorized("The token's application does not exist or was deleted.")
+        raise Unauthorized("The token's application does not exist or was deleted, or its API key was revoked.")
     # A token keeps no more than the application holds now: narrowing an app takes effect at once.
     granted = expand(claims.permissions or ()) & expand(current)
     return Principal(claims.tenant_id, claims.sub, claims.app_id, granted, None)

@@ -129,8 +129,9 @@ def mint(
     app_id: str | None = None,
     ttl: int | None = None,
     settings: Settings | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> str:
-    """An HS256 token signed with the configured secret (HS256 mode only)."""
+    """An HS256 token signed with the configured secret (HS256 mode only); `extra` adds private claims."""
     settings = settings or get_settings()
     if settings.stride_jwt_public_key or settings.stride_jwks_url:
         raise RuntimeError("tokens can be minted only in HS256 mode")
@@ -141,6 +142,8 @@ def mint(
         payload["app_id"] = app_id
     if permissions is not None:
         payload["permissions"] = permissions
+    if extra:
+        payload.update(extra)
     if settings.stride_jwt_issuer:
         payload["iss"] = settings.stride_jwt_issuer
     if settings.stride_jwt_audience:

@@ -8,6 +8,9 @@ import orjson
 from fastapi.responses import Response
 
 _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC
+# A response carrying a token or a secret: kept out of every cache (RFC 6749 §5.1), and out of the
+# idempotency table (core.idempotency never stores a `no-store` response).
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 def dumps(data: Any) -> bytes:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.core.ids import is_id, new_id
-from stride_server.core.problems import Conflict, StrideError, Unprocessable
+from stride_server.core.problems import Conflict, Forbidden, StrideError, Unprocessable
 from stride_server.directory import store
 from stride_server.directory.schemas import (
     ACCESS_LEVELS,
@@ -246,8 +246,28 @@ async def _plan_groups(conn: AsyncConnection, tenant_id: str, targets: list[Targ
                           "role": _role(kind, t.final["access_level"])} for g in desired if g not in current]
 
 
-async def plan_import(conn: AsyncConnection, tenant_id: str, rows: list[Row]) -> Plan:
-    """Validate every row against the file and the tenant; raise 422 listing all bad rows."""
+def _check_levels(targets: list[Target], may_assign_level: Callable[[str], bool]) -> None:
+    """403 listing every row that sets an access level (new, or changed from one) the caller could not
+    grant (§1.3): the whole file is refused, as for a bad row."""
+    refused = []
+    for t in targets:
+        before = t.before["access_level"] if t.before else None
+        if before == t.final["access_level"]:
+            continue
+        level = next((lv for lv in (before, t.final["access_level"]) if lv and not may_assign_level(lv)), None)
+        if level is not None:
+            refused.append({"row": t.row.number, "field": "access_level",
+                            "message": f"you may not set or change access level {level}"})
+    if refused:
+        rows = ", ".join(str(e["row"]) for e in refused)
+        raise Forbidden(f"The file sets access levels above your own permissions (rows {rows}); nothing was "
+                        "imported.", errors=refused)
+
+
+async def plan_import(conn: AsyncConnection, tenant_id: str, rows: list[Row], *,
+                      may_assign_level: Callable[[str], bool] | None = None) -> Plan:
+    """Validate every row against the file and the tenant; raise 422 listing all bad rows, then 403 when
+    a row sets an access level the caller may not grant."""
     existing = await store.people_snapshot(conn, tenant_id)
     by_id = {p["id"]: p for p in existing}
     by_email = {p["email"].lower(): p for p in existing}
@@ -267,6 +287,8 @@ async def plan_import(conn: AsyncConnection, tenant_id: str, rows: list[Row]) ->
     _resolve_managers(targets, existing, bad)
     if errors:
         raise _rejection(errors)
+    if may_assign_level is not None:
+        _check_levels(targets, may_assign_level)
 
     plan = Plan(rows=len(rows))
     for t in targets:
@@ -307,13 +329,14 @@ async def _apply(conn: AsyncConnection, tenant_id: str, plan: Plan, progress: Pr
 
 
 async def import_rows(conn: AsyncConnection, tenant_id: str, rows: list[Row], *, dry_run: bool = False,
-                      progress: Progress | None = None) -> dict[str, Any]:
+                      progress: Progress | None = None,
+                      may_assign_level: Callable[[str], bool] | None = None) -> dict[str, Any]:
     """Plan, then (unless `dry_run`) apply, inside the caller's transaction."""
     # Serialise with other writers of the reporting tree and of group names (see store.lock).
     await store.lock_reporting_tree(conn, tenant_id)
     for kind in GROUP_COLUMNS:
         await store.lock_group_names(conn, tenant_id, kind)
-    plan = await plan_import(conn, tenant_id, rows)
+    plan = await plan_import(conn, tenant_id, rows, may_assign_level=may_assign_level)
     if not dry_run:
         try:
             await _apply(conn, tenant_id, plan, progress or (lambda n: None))

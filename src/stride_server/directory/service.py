@@ -119,6 +119,7 @@ async def _check_template(ctx: Context, template_id: str) -> None:
 async def create_person(ctx: Context, body: BaseModel) -> dict[str, Any]:
     ctx.principal.require("manage", "directory")
     values = {k: v for k, v in body.model_dump().items() if k in PERSON_WRITABLE}
+    ctx.principal.require_level(values["access_level"])
     await _check_email_free(ctx, values["email"], None)
     if values["manager_id"] is not None:
         await _check_manager(ctx, None, values["manager_id"])
@@ -136,6 +137,10 @@ async def update_person(ctx: Context, person_id: str, body: BaseModel, *, if_mat
     ctx.principal.require("manage", "directory")
     _check_version(before, if_match, getattr(body, "version", None), "person")
     values = _sent(body, PERSON_WRITABLE)
+    if "access_level" in values and values["access_level"] != before["access_level"]:
+        # Neither raising anyone above the caller nor demoting someone the caller could not have made.
+        ctx.principal.require_level(before["access_level"])
+        ctx.principal.require_level(values["access_level"])
     if "email" in values and values["email"].lower() != before["email"].lower():
         await _check_email_free(ctx, values["email"], person_id)
     if values.get("manager_id") is not None and values["manager_id"] != before["manager_id"]:
@@ -278,4 +283,5 @@ async def import_directory(ctx: Context, data: bytes, content_type: str | None, 
                            dry_run: bool = False) -> dict[str, Any]:
     ctx.principal.require("manage", "directory")
     rows = parse(data, format_from_media_type(content_type, data))
-    return await importer.import_rows(ctx.conn, ctx.principal.tenant_id, rows, dry_run=dry_run)
+    return await importer.import_rows(ctx.conn, ctx.principal.tenant_id, rows, dry_run=dry_run,
+                                      may_assign_level=ctx.principal.may_assign_level)

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from stride_server.auth.tokens import Claims
 from stride_server.core.body import StrideRoute
 from stride_server.core.context import bearer_claims, open_context
-from stride_server.core.responses import json_response, problem_responses
+from stride_server.core.responses import NO_STORE, json_response, problem_responses
 from stride_server.platform import service
 from stride_server.platform.schemas import (
     ApiKeyCreated,
@@ -27,8 +27,6 @@ from stride_server.platform.schemas import (
 router = APIRouter(route_class=StrideRoute)
 
 APPLICATIONS = "/api/v1/platform/applications"
-# Secrets must not linger in caches (RFC 6749 §5.1 asks the same of token responses).
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 api_key_bearer = HTTPBearer(scheme_name="ApiKey", auto_error=False,
                             description="An application's API key `sk_…` (POST /api/v1/auth/token only).")

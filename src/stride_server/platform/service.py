@@ -51,6 +51,15 @@ async def _live_application(ctx: Context, app_id: str, *, for_update: bool = Fal
     return row
 
 
+async def _keyed_application(ctx: Context, app_id: str, *, for_update: bool = False) -> dict[str, Any]:
+    """An application whose keys the caller may mint, list or revoke: one whose permissions the caller
+    holds itself (§1.2), so a key never carries more than its maker could grant."""
+    _require_manage(ctx)
+    application = await _live_application(ctx, app_id, for_update=for_update)
+    _require_grantable(ctx, list(application["permissions"]))
+    return application
+
+
 def _page(items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"data": items, "next_cursor": None, "has_more": False}
 
@@ -101,9 +110,8 @@ async def delete_application(ctx: Context, app_id: str) -> None:
 
 async def create_key(ctx: Context, app_id: str) -> dict[str, Any]:
     """A fresh secret, returned once; only its SHA-256 is stored (in the key and in the lookup)."""
-    _require_manage(ctx)
     # Locked, so a concurrent delete of the application cannot slip between the check and the insert.
-    await _live_application(ctx, app_id, for_update=True)
+    await _keyed_application(ctx, app_id, for_update=True)
     secret = KEY_PREFIX + secrets.token_urlsafe(KEY_BYTES)
     row = await store.insert_key(ctx.conn, ctx.principal.tenant_id, new_id("key"), app_id, hash_key(secret),
                                  secret[-4:])
@@ -112,15 +120,13 @@ async def create_key(ctx: Context, app_id: str) -> dict[str, Any]:
 
 
 async def list_keys(ctx: Context, app_id: str) -> dict[str, Any]:
-    _require_manage(ctx)
-    await _live_application(ctx, app_id)
+    await _keyed_application(ctx, app_id)
     return _page(await store.list_keys(ctx.conn, ctx.principal.tenant_id, app_id))
 
 
 async def revoke_key(ctx: Context, app_id: str, key_id: str) -> None:
     """Idempotent: revoking a revoked key succeeds and keeps the first revocation time."""
-    _require_manage(ctx)
-    await _live_application(ctx, app_id)
+    await _keyed_application(ctx, app_id)
     if not await store.key_exists(ctx.conn, ctx.principal.tenant_id, app_id, key_id):
         raise NotFound(f"No key {key_id} on application {app_id}.")
     await store.revoke_keys(ctx.conn, ctx.principal.tenant_id, app_id, key_id)
@@ -156,8 +162,9 @@ async def exchange_key(engine: AsyncEngine, api_key: str) -> dict[str, Any]:
     if key is None or not hmac.compare_digest(key["key_hash"], key_hash):
         raise Unauthorized("Unknown or revoked API key, or its application was deleted.")
     ttl = settings.stride_token_ttl
+    # `key_id` names the key the token came from: revoking it stops the token (auth.principal).
     token = mint(tenant_id, key["app_id"], permissions=list(key["permissions"]), app_id=key["app_id"], ttl=ttl,
-                 settings=settings)
+                 settings=settings, extra={"key_id": key_id})
     return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
@@ -29,10 +29,15 @@ def _live_applications(tenant_id: str) -> list[ColumnElement[bool]]:
 
 # --- applications ---------------------------------------------------------------------------------
 
-async def active_application_permissions(conn: AsyncConnection, tenant_id: str, app_id: str) -> list[str] | None:
-    """The permissions a live application holds now, or None when it does not exist or was deleted."""
-    row = await conn.execute(select(applications.c.permissions).where(applications.c.id == app_id,
-                                                                      *_live_applications(tenant_id)))
+async def active_application_permissions(conn: AsyncConnection, tenant_id: str, app_id: str,
+                                        key_id: str | None = None) -> list[str] | None:
+    """The permissions a live application holds now, or None when it does not exist or was deleted, or
+    when `key_id` (the key a token was exchanged for) is not a live key of it."""
+    conditions = [applications.c.id == app_id, *_live_applications(tenant_id)]
+    if key_id is not None:
+        conditions.append(exists().where(api_keys.c.tenant_id == tenant_id, api_keys.c.app_id == app_id,
+                                         api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None)))
+    row = await conn.execute(select(applications.c.permissions).where(*conditions))
     found = row.first()
     return list(found[0]) if found else None
 
