@@ -23,9 +23,11 @@ class Settings(BaseSettings):
     stride_jwt_algorithms: str | None = None  # comma list; default by key type
     stride_log_level: str = "info"
     stride_app_db_role: str = "stride_app"
+    stride_app_db_password: str | None = None
     stride_pool_size: int = 10
     stride_db_timeout: float = 2.0
     stride_token_ttl: int = 3600
+    stride_metrics_token: str | None = None  # set: GET /metrics needs it as a bearer token (CONTRACT §6)
 
     @property
     def data_dir(self) -> Path:
@@ -37,22 +39,29 @@ class Settings(BaseSettings):
 
     def jwt_secret(self) -> str:
         """The HS256 secret: configured, else generated once and kept in the data dir."""
-        if self.stride_jwt_secret:
-            return self.stride_jwt_secret
-        path = self.data_dir / "jwt_secret"
-        if path.exists():
-            return path.read_text().strip()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".jwt_secret.{os.getpid()}")
-        tmp.write_text(secrets.token_urlsafe(48))
-        tmp.chmod(0o600)
-        try:  # link() is atomic and refuses to overwrite: concurrent workers agree on one secret
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
+        return self.stride_jwt_secret or _kept_secret(self.data_dir / "jwt_secret")
+
+    def app_db_password(self) -> str:
+        """The app role's database password: configured, else generated once and kept in the data dir,
+        so migrations (which set it) and every worker (which log in with it) agree."""
+        return self.stride_app_db_password or _kept_secret(self.data_dir / "app_db_password")
+
+
+def _kept_secret(path: Path) -> str:
+    """A random secret generated once into `path` (mode 0600) and read back from there ever after."""
+    if path.exists():
         return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    tmp.touch(mode=0o600)
+    tmp.write_text(secrets.token_urlsafe(48))
+    try:  # link() is atomic and refuses to overwrite: concurrent workers agree on one secret
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
 
 
 @lru_cache

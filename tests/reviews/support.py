@@ -29,6 +29,14 @@ async def make_cycle(api: httpx.AsyncClient, org: Org, *, status: str = "open", 
     return cycle
 
 
+async def set_cycle_status(api: httpx.AsyncClient, org: Org, cycle: dict[str, Any], status: str, *,
+                           by: str = "exec") -> dict[str, Any]:
+    """Move a cycle (closing one releases its 360 responses, §3.4a.1)."""
+    moved = await api.put(f"{BASE}/cycles/{cycle['id']}", json={"status": status}, headers=org.headers(by))
+    assert moved.status_code == 200, moved.text
+    return moved.json()  # type: ignore[no-any-return]
+
+
 async def make_template(api: httpx.AsyncClient, org: Org, items: list[dict[str, Any]], **fields: Any,
                         ) -> dict[str, Any]:
     body = {"name": fields.pop("name", "Engineering KPIs"), "items": items, **fields}

@@ -10,7 +10,7 @@ import pytest
 
 from stride_server.core.ids import new_id
 from tests.factories import in_tenant
-from tests.reviews.support import BASE, make_cycle, set_min_responses
+from tests.reviews.support import BASE, make_cycle, set_cycle_status, set_min_responses
 
 AREAS = ("organisation", "performance", "communication", "development", "automation")
 # Seed 001, "Submit feedback for a pending request" body (request_id filled in per test).
@@ -177,7 +177,13 @@ async def test_summary_with_no_responses_replays_seed_shape(api, org) -> None:  
     response = await api.get(f"{BASE}/feedback/summary/{org.people['alice']}", headers=org.headers("manager"))
     # Seed 001: 'Returns { "sufficient": false, "response_count": 0, "minimum_required": 1 } if no responses.'
     assert response.status_code == 200
-    assert response.json() == {"sufficient": False, "response_count": 0, "minimum_required": 1}
+    summary = response.json()
+    by_direction = summary.pop("by_direction")
+    assert summary == {"sufficient": False, "response_count": 0, "minimum_required": 1}
+    # §9.3: each direction alone; upward has its own minimum (default 3).
+    assert by_direction == {"peer": {"sufficient": False, "response_count": 0, "minimum_required": 1},
+                            "upward": {"sufficient": False, "response_count": 0, "minimum_required": 3},
+                            "downward": {"sufficient": False, "response_count": 0, "minimum_required": 1}}
 
 
 async def test_summary_counts_ratings_per_area(api, org) -> None:  # type: ignore[no-untyped-def]
@@ -187,8 +193,13 @@ async def test_summary_counts_ratings_per_area(api, org) -> None:  # type: ignor
     for reviewer, body in answers.items():
         request = (await _request(api, org, cycle, "alice", reviewer)).json()
         assert (await _submit(api, org, request["id"], reviewer, **body)).status_code == 201
+    await set_cycle_status(api, org, cycle, "closed")
     summary = (await api.get(f"{BASE}/feedback/summary/{org.people['alice']}", headers=org.headers("manager"))).json()
-    assert set(summary) == {"sufficient", "response_count", "areas", "overall_comments"}
+    assert set(summary) == {"sufficient", "response_count", "areas", "overall_comments", "by_direction"}
+    # The lead is alice's manager: that answer is downward (§3.4a.4), bob's and carol's peer.
+    assert [(d, summary["by_direction"][d]["response_count"]) for d in ("peer", "upward", "downward")] == [
+        ("peer", 2), ("upward", 0), ("downward", 1)]
+    assert summary["by_direction"]["downward"]["overall_comments"] == ["Reliable"]
     assert summary["sufficient"] is True and summary["response_count"] == 3
     assert set(summary["areas"]) == set(AREAS)
     assert summary["areas"]["organisation"] == {"ratings": {"achieving": 2, "exceeding": 1},
@@ -203,12 +214,23 @@ async def test_summary_respects_the_tenant_minimum(api, owner_db, org) -> None: 
     for reviewer in ("bob", "lead"):
         request = (await _request(api, org, cycle, "alice", reviewer)).json()
         await _submit(api, org, request["id"], reviewer, overall_comment=f"from {reviewer}")
+    await _add_person(owner_db, org, "dave", "employee", "lead", groups=("Alpha",))
+    request = (await _request(api, org, cycle, "alice", "dave")).json()
+    await _submit(api, org, request["id"], "dave", overall_comment="from dave")
+    await set_cycle_status(api, org, cycle, "closed")
     path = f"{BASE}/feedback/summary/{org.people['alice']}"
-    assert (await api.get(path, headers=org.headers("exec"))).json() == {
-        "sufficient": False, "response_count": 2, "minimum_required": 3}
+    summary = (await api.get(path, headers=org.headers("exec"))).json()
+    assert {k: summary[k] for k in ("sufficient", "response_count", "minimum_required")} == {
+        "sufficient": False, "response_count": 3, "minimum_required": 3}  # 2 peer + 1 downward, each below 3
+    await set_cycle_status(api, org, cycle, "open")
     request = (await _request(api, org, cycle, "alice", "carol")).json()
     await _submit(api, org, request["id"], "carol", overall_comment="third")
-    assert (await api.get(path, headers=org.headers("exec"))).json()["sufficient"] is True
+    await set_cycle_status(api, org, cycle, "closed")
+    summary = (await api.get(path, headers=org.headers("exec"))).json()
+    # Nothing of the peer set was shown, so carol's answer joined it (§3.4a.1): 3 peer answers, shown.
+    assert summary["sufficient"] is True and summary["response_count"] == 3
+    assert sorted(summary["overall_comments"]) == ["from bob", "from dave", "third"]
+    assert summary["by_direction"]["downward"] == {"sufficient": False, "response_count": 1, "minimum_required": 3}
 
 
 async def test_summary_filters_by_cycle(api, org) -> None:  # type: ignore[no-untyped-def]
@@ -217,6 +239,8 @@ async def test_summary_filters_by_cycle(api, org) -> None:  # type: ignore[no-un
     for cycle, reviewer in ((q1, "bob"), (q2, "lead"), (q2, "carol")):
         request = (await _request(api, org, cycle, "alice", reviewer)).json()
         await _submit(api, org, request["id"], reviewer, overall_comment=reviewer)
+    for cycle in (q1, q2):
+        await set_cycle_status(api, org, cycle, "closed")
     path = f"{BASE}/feedback/summary/{org.people['alice']}"
     assert (await api.get(path, params={"cycle_id": q2["id"]}, headers=org.headers("exec"))).json()["response_count"] == 2
     assert (await api.get(path, headers=org.headers("exec"))).json()["response_count"] == 3
@@ -245,6 +269,7 @@ async def test_comments_are_shuffled_and_carry_nothing_that_identifies_a_reviewe
         comment = f"comment number {len(submitted)}"
         await _submit(api, org, request["id"], name, overall_comment=comment, organisation_comment=comment)
         submitted.append(comment)
+    await set_cycle_status(api, org, cycle, "closed")
     orders = []
     for _ in range(6):
         response = await api.get(f"{BASE}/feedback/summary/{org.people['alice']}", headers=org.headers("exec"))
@@ -263,8 +288,10 @@ async def test_comments_are_shuffled_and_carry_nothing_that_identifies_a_reviewe
 
 
 async def test_the_response_table_cannot_link_a_response_to_its_reviewer(api, owner_db, org) -> None:  # type: ignore[no-untyped-def]
-    request = (await _request(api, org, await make_cycle(api, org), "alice", "bob")).json()
+    cycle = await make_cycle(api, org)
+    request = (await _request(api, org, cycle, "alice", "bob")).json()
     await _submit(api, org, request["id"], "bob", **SEED_SUBMIT)
+    await set_cycle_status(api, org, cycle, "closed")
     async with owner_db.acquire() as conn:
         columns = {r["column_name"] for r in await conn.fetch(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'feedback_responses'")}
@@ -273,7 +300,7 @@ async def test_the_response_table_cannot_link_a_response_to_its_reviewer(api, ow
         await conn.execute("SELECT set_config('stride.tenant_id', $1, false)", org.tenant_id)
         row = dict(await conn.fetchrow("SELECT * FROM feedback_responses WHERE tenant_id = $1", org.tenant_id))
         await conn.execute("RESET stride.tenant_id")
-    assert columns == {"tenant_id", "id", "cycle_id", "subject_id", "overall_comment",
+    assert columns == {"tenant_id", "id", "cycle_id", "subject_id", "overall_comment", "direction", "release_id",
                        *(f"{a}_{p}" for a in AREAS for p in ("rating", "comment"))}
     assert not {c for c in columns if "reviewer" in c or "request" in c or c.endswith("_at")}
     assert uuid.UUID(row["id"]).version == 4  # random, not time-ordered

@@ -103,6 +103,23 @@ async def test_previous_goals_must_belong_to_an_earlier_completed_review_of_the_
     assert (await api.put(path, json=employee, headers=org.headers("alice"))).status_code == 403
 
 
+async def test_the_subject_cannot_mark_their_own_previous_goals(api, org) -> None:  # type: ignore[no-untyped-def]
+    """§3.3: "the review's subject may not set outcomes of their own goals (403)" — even a subject who
+    holds update:performance (a lead, reviewed by their manager)."""
+    cycle = await make_cycle(api, org, name="Q4 2025", period_start="2025-10-01", period_end="2025-12-31")
+    detail = await make_review(api, org, cycle, "lead", by="manager")
+    await put_review(api, org, detail["review"]["id"], {"goals": [{"goal": "Hire two"}]}, by="manager")
+    done = await complete_review(api, org, detail, [], by="manager")
+    current = await make_review(api, org, await make_cycle(api, org), "lead", by="manager")
+    path = f"{BASE}/reviews/{current['review']['id']}/previous-goals"
+    body = {"outcomes": [{"goal_id": done["goals"][0]["id"], "status": "completed"}]}
+    refused = await api.put(path, json=body, headers=org.headers("lead"))
+    assert refused.status_code == 403, refused.text
+    detail = (await api.get(f"{BASE}/reviews/{current['review']['id']}", headers=org.headers("manager"))).json()
+    assert detail["previous_reviews"][0]["goals"][0]["status"] is None
+    assert (await api.put(path, json=body, headers=org.headers("manager"))).status_code == 200
+
+
 async def test_history_replays_seed_shape_oldest_first(api, org) -> None:  # type: ignore[no-untyped-def]
     await make_template(api, org, kpi_items(4), is_default=True)
     q2 = await _completed(api, org, "Q2 2026", "2026-04-01", "2026-06-30", [D, D, A, A], goals=["a", "b", "c"])

@@ -1,11 +1,11 @@
-"""The async engine and pool. The app connects as a non-owner role so row-level security applies."""
+"""The async engine and pool. The app logs in as its non-owner role so row-level security applies."""
 
 from __future__ import annotations
 
 import asyncio
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 import orjson
@@ -61,13 +61,30 @@ def resolved_owner_url() -> str:
     return owner_url()
 
 
+def login_as(url: str, user: str, password: str) -> str:
+    """`url` (same host, port, database and options) with another user's credentials."""
+    parts = urlsplit(url)
+    where = parts.netloc.rpartition("@")[2]  # host:port, empty for a unix socket given as ?host=
+    credentials = ("user", "password", "passfile")
+    query = "&".join(p for p in parts.query.split("&") if p and p.partition("=")[0] not in credentials)
+    return urlunsplit((parts.scheme, f"{quote(user, safe='')}:{quote(password, safe='')}@{where}", parts.path,
+                       query, parts.fragment))
+
+
+def app_url(settings: Settings | None = None) -> str:
+    """The URL the app logs in with: the owner's server and database as the app role itself (its LOGIN
+    and password are set after every migration, db/migrate.py)."""
+    settings = settings or get_settings()
+    return login_as(resolved_owner_url(), settings.stride_app_db_role, settings.app_db_password())
+
+
 def create_engine(settings: Settings | None = None, *, pool_size: int | None = None) -> AsyncEngine:
-    """The app's engine. Every connection starts with `role` = the app role, whose reset value
-    is that role too, so no statement can step back to the owner and around row-level security."""
+    """The app's engine. It logs in as the app role, never as the owner with `SET ROLE`: the session
+    user is the app role, so no `RESET ROLE` or `SET ROLE` can step around row-level security (§7)."""
     settings = settings or get_settings()
     size = pool_size or settings.stride_pool_size
     return create_async_engine(
-        with_driver(resolved_owner_url(), "asyncpg"),
+        with_driver(app_url(settings), "asyncpg"),
         pool_size=size,
         max_overflow=0,
         pool_timeout=settings.stride_db_timeout,
@@ -84,7 +101,6 @@ def _connect_args(settings: Settings) -> dict[str, Any]:
         "timeout": settings.stride_db_timeout,
         "command_timeout": 15,
         "server_settings": {
-            "role": settings.stride_app_db_role,
             "application_name": "stride",
             "statement_timeout": "15000",
             "idle_in_transaction_session_timeout": "30000",
@@ -94,12 +110,12 @@ def _connect_args(settings: Settings) -> dict[str, Any]:
 
 
 async def create_read_pool(settings: Settings | None = None) -> asyncpg.Pool:
-    """A driver-level pool for the Data API's reads (core.context.open_read_context): the same role,
+    """A driver-level pool for the Data API's reads (core.context.open_read_context): the same login,
     settings and JSON decoding as the engine's connections, without SQLAlchemy's per-checkout work.
     It connects lazily (min_size 0), so a database that is down at start-up only costs 503s."""
     settings = settings or get_settings()
     return await asyncpg.create_pool(  # type: ignore[no-any-return]
-        _libpq(resolved_owner_url()),
+        libpq_url(app_url(settings)),
         min_size=0, max_size=settings.stride_pool_size, max_inactive_connection_lifetime=300,
         init=_json_codecs, reset=_reset, **_connect_args(settings))
 
@@ -112,7 +128,8 @@ async def _reset(conn: asyncpg.Connection) -> None:
         await conn.execute("ROLLBACK")
 
 
-def _libpq(url: str) -> str:
+def libpq_url(url: str) -> str:
+    """`url` without a SQLAlchemy driver suffix, as asyncpg and libpq take it."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme.split("+")[0], *parts[1:]))
 

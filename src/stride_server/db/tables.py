@@ -28,6 +28,7 @@ from stride_server.edm.registry import ENTITIES, Entity, Field
 
 metadata = MetaData()
 TSTZ = TIMESTAMP(timezone=True)
+FEEDBACK_AREA_NAMES = ("organisation", "performance", "communication", "development", "automation")  # §3.4
 
 _COLUMN_TYPES: dict[str, Any] = {
     "id": Text, "string": Text, "text": Text, "enum": Text, "datetime": TSTZ, "number": Float,
@@ -93,6 +94,7 @@ tenants = Table(
     Column("tenant_id", Text, primary_key=True),
     Column("name", Text, nullable=False),
     Column("feedback_min_responses", Integer, nullable=False, server_default=text("1")),
+    Column("upward_min_responses", Integer, nullable=False, server_default=text("3")),
     *_stamps(),
 )
 
@@ -266,6 +268,9 @@ review_cycles = Table(
     Column("period_end", Date, nullable=False),
     Column("due_date", Date),
     Column("status", Text, nullable=False, server_default=text("'draft'")),
+    # The 360 minimums in force for the cycle, fixed when it first opens (§3.4a.3); null while draft.
+    Column("feedback_min_responses", Integer),
+    Column("upward_min_responses", Integer),
     *_stamps(),
     PrimaryKeyConstraint("tenant_id", "id"),
     Index("ix_review_cycles_period", "tenant_id", "period_start", "id"),
@@ -351,6 +356,9 @@ feedback_requests = Table(
     Column("due_date", Date),
     Column("status", Text, nullable=False, server_default=text("'pending'")),
     Column("created_at", TSTZ, nullable=False, server_default=func.now()),
+    Column("direction", Text, nullable=False, server_default=text("'peer'")),
+    # The released set its answer went into (set at release, never at submission).
+    Column("release_id", Text),
     PrimaryKeyConstraint("tenant_id", "id"),
     ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
                          name="fk_feedback_requests_cycle"),
@@ -361,6 +369,45 @@ feedback_requests = Table(
     Index("ux_feedback_requests_pair", "tenant_id", "cycle_id", "subject_id", "reviewer_id", unique=True),
     Index("ix_feedback_requests_reviewer", "tenant_id", "reviewer_id", "status"),
     Index("ix_feedback_requests_subject", "tenant_id", "subject_id", "cycle_id"),
+    Index("ix_feedback_requests_release", "tenant_id", "release_id", "reviewer_id"),
+)
+
+
+def _answer_columns() -> list[Column[Any]]:
+    columns = [Column(f"{area}_{part}", Text) for area in FEEDBACK_AREA_NAMES for part in ("rating", "comment")]
+    return [*columns, Column("overall_comment", Text)]
+
+
+# Submitted answers wait here, apart from their requests, until they are flushed into
+# feedback_responses in a later transaction, many at once, in random order (§3.4a.5).
+feedback_inbox = Table(
+    "feedback_inbox", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("cycle_id", Text, nullable=False),
+    Column("subject_id", Text, nullable=False),
+    Column("direction", Text, nullable=False),
+    *_answer_columns(),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index("ix_feedback_inbox_cycle", "tenant_id", "cycle_id"),
+)
+
+# A released set of one subject's responses of one cycle and direction (§3.4a.1): summaries show
+# whole sets or nothing of them.
+feedback_releases = Table(
+    "feedback_releases", metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("cycle_id", Text, nullable=False),
+    Column("subject_id", Text, nullable=False),
+    Column("direction", Text, nullable=False),
+    Column("response_count", Integer, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
+                         name="fk_feedback_releases_cycle"),
+    ForeignKeyConstraint(["tenant_id", "subject_id"], ["people.tenant_id", "people.id"],
+                         name="fk_feedback_releases_subject"),
+    Index("ix_feedback_releases_subject", "tenant_id", "subject_id", "cycle_id"),
 )
 
 # Deliberately without reviewer_id, request_id or any timestamp; ids are random (uuid4), not
@@ -382,15 +429,18 @@ feedback_responses = Table(
     Column("automation_rating", Text),
     Column("automation_comment", Text),
     Column("overall_comment", Text),
+    Column("direction", Text, nullable=False, server_default=text("'peer'")),
+    Column("release_id", Text),  # null until released (§3.4a.1)
     PrimaryKeyConstraint("tenant_id", "id"),
     ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
                          name="fk_feedback_responses_cycle"),
     ForeignKeyConstraint(["tenant_id", "subject_id"], ["people.tenant_id", "people.id"],
                          name="fk_feedback_responses_subject"),
     Index("ix_feedback_responses_subject", "tenant_id", "subject_id", "cycle_id"),
+    Index("ix_feedback_responses_release", "tenant_id", "release_id"),
 )
 
 REVIEW_TABLES: tuple[str, ...] = (
     "review_templates", "review_template_items", "review_cycles", "reviews", "review_kpi_ratings",
-    "review_goals", "feedback_requests", "feedback_responses",
+    "review_goals", "feedback_requests", "feedback_responses", "feedback_inbox", "feedback_releases",
 )

@@ -113,4 +113,9 @@ class TenantSettings(BaseModel):
 
     feedback_min_responses: Annotated[int, PydanticField(strict=True, ge=1, le=MAX_FEEDBACK_MIN_RESPONSES),
                                       BeforeValidator(_integral)] = (
-        PydanticField(description="Submitted 360 responses needed before a feedback summary is shown (§3.4)."))
+        PydanticField(description="Released 360 responses needed before a feedback summary shows them (§3.4); "
+                                  "a cycle keeps the value in force when it first opened."))
+    upward_min_responses: Annotated[int, PydanticField(strict=True, ge=1, le=MAX_FEEDBACK_MIN_RESPONSES),
+                                    BeforeValidator(_integral)] = (
+        PydanticField(3, description="The same minimum for upward feedback, from direct reports (§9.3); "
+                                     "omitted on PUT: unchanged."))

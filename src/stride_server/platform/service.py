@@ -172,10 +172,10 @@ async def exchange_key(engine: AsyncEngine, api_key: str) -> dict[str, Any]:
 
 async def read_tenant_settings(ctx: Context) -> dict[str, Any]:
     ctx.principal.require("view", "platform")
-    return {"feedback_min_responses": await store.feedback_min_responses(ctx.conn, ctx.principal.tenant_id)}
+    return await store.tenant_settings(ctx.conn, ctx.principal.tenant_id)
 
 
 async def update_tenant_settings(ctx: Context, body: TenantSettings) -> dict[str, Any]:
+    """The settings sent change; a cycle already opened keeps the minimums it opened with (§3.4a.3)."""
     _require_manage(ctx)
-    value = await store.set_feedback_min_responses(ctx.conn, ctx.principal.tenant_id, body.feedback_min_responses)
-    return {"feedback_min_responses": value}
+    return await store.set_tenant_settings(ctx.conn, ctx.principal.tenant_id, body.model_dump(include=body.model_fields_set))

@@ -149,19 +149,23 @@ async def get_usable_key(conn: AsyncConnection, tenant_id: str, key_id: str) -> 
 
 # --- tenant settings ------------------------------------------------------------------------------
 
-async def feedback_min_responses(conn: AsyncConnection, tenant_id: str) -> int:
-    """The tenant's minimum of submitted 360 responses before a summary is shown (default 1)."""
-    value = (await conn.execute(
-        select(tenants.c.feedback_min_responses).where(tenants.c.tenant_id == tenant_id)
-    )).scalar()
-    return int(value) if value is not None else DEFAULT_FEEDBACK_MIN_RESPONSES
+SETTINGS = ("feedback_min_responses", "upward_min_responses")
+DEFAULT_SETTINGS = {"feedback_min_responses": DEFAULT_FEEDBACK_MIN_RESPONSES, "upward_min_responses": 3}
 
 
-async def set_feedback_min_responses(conn: AsyncConnection, tenant_id: str, value: int) -> int:
-    """An upsert: a tenant whose row was never created (tokens minted by hand) gets one."""
-    upsert = insert(tenants).values(tenant_id=tenant_id, name=tenant_id, feedback_min_responses=value)
+async def tenant_settings(conn: AsyncConnection, tenant_id: str) -> dict[str, int]:
+    """The tenant's 360 minimums (§3.4, §9.3); the defaults when the tenant has no row."""
+    row = (await conn.execute(
+        select(*(tenants.c[name] for name in SETTINGS)).where(tenants.c.tenant_id == tenant_id)
+    )).mappings().first()
+    return {name: int(row[name]) for name in SETTINGS} if row else dict(DEFAULT_SETTINGS)
+
+
+async def set_tenant_settings(conn: AsyncConnection, tenant_id: str, values: dict[str, int]) -> dict[str, int]:
+    """An upsert of the settings sent: a tenant whose row was never created (tokens minted by hand) gets one."""
+    upsert = insert(tenants).values(tenant_id=tenant_id, name=tenant_id, **values)
     statement = upsert.on_conflict_do_update(
-        index_elements=[tenants.c.tenant_id],
-        set_={"feedback_min_responses": value, "updated_at": func.now()},
-    ).returning(tenants.c.feedback_min_responses)
-    return int((await conn.execute(statement)).scalar_one())
+        index_elements=[tenants.c.tenant_id], set_={**values, "updated_at": func.now()},
+    ).returning(*(tenants.c[name] for name in SETTINGS))
+    row = (await conn.execute(statement)).mappings().one()
+    return {name: int(row[name]) for name in SETTINGS}

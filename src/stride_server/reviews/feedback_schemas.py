@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from stride_server.reviews.schemas import Day, Rating, Reference, Text
 
 FeedbackStatus = Literal["pending", "submitted"]
+Direction = Literal["peer", "upward", "downward"]
+_DIRECTION = ("peer (default), upward (a direct report reviews their manager) or downward (a manager reviews "
+              "a direct report); the reporting line decides it when it applies (§3.4a.4, §9.2).")
 _FORBID = ConfigDict(extra="forbid")
 
 
@@ -20,6 +23,7 @@ class FeedbackRequestCreate(BaseModel):
     subject_id: Reference
     reviewer_id: Reference
     due_date: Day | None = None
+    direction: Direction | None = Field(None, description=_DIRECTION)
 
 
 class FeedbackBulkCreate(BaseModel):
@@ -39,6 +43,7 @@ class FeedbackRequest(BaseModel):
     reviewer_id: str
     due_date: date | None
     status: FeedbackStatus
+    direction: Direction = Field(description=_DIRECTION)
     created_at: datetime
 
 
@@ -74,14 +79,33 @@ class AreaSummary(BaseModel):
     comments: list[str] = Field(description="Shuffled: never in submission order, never attributable.")
 
 
-class SummaryInsufficient(BaseModel):
+_COUNT = "Released responses (§3.4a.1: responses are released when the cycle closes; unreleased ones are invisible)."
+
+
+class DirectionInsufficient(BaseModel):
     sufficient: Literal[False]
-    response_count: int
+    response_count: int = Field(description=_COUNT)
     minimum_required: int
 
 
-class SummarySufficient(BaseModel):
+class DirectionSufficient(BaseModel):
     sufficient: Literal[True]
-    response_count: int
+    response_count: int = Field(description="The responses these figures aggregate.")
     areas: dict[str, AreaSummary]
     overall_comments: list[str]
+
+
+class ByDirection(BaseModel):
+    """§9.3: each direction alone; one below its minimum shows only its count."""
+
+    peer: DirectionSufficient | DirectionInsufficient
+    upward: DirectionSufficient | DirectionInsufficient
+    downward: DirectionSufficient | DirectionInsufficient
+
+
+class SummaryInsufficient(DirectionInsufficient):
+    by_direction: ByDirection
+
+
+class SummarySufficient(DirectionSufficient):
+    by_direction: ByDirection

@@ -1,5 +1,5 @@
-"""Use cases of 360 feedback (seed 001, CONTRACT §3.4): requests (single and by peer selection),
-anonymous submission, and the anonymized summary."""
+"""Use cases of 360 feedback (seed 001, CONTRACT §3.4, §3.4a): requests (single and by peer selection)
+with their direction, anonymous submission, release at the cycle's close, and the anonymized summary."""
 
 from __future__ import annotations
 
@@ -16,8 +16,16 @@ from stride_server.core.problems import Conflict, Forbidden, NotFound, Unprocess
 from stride_server.directory import store as directory
 from stride_server.reviews import feedback_store as store
 from stride_server.reviews import service as shared
+from stride_server.reviews.anonymity import (
+    Disclosure,
+    ReleasedSet,
+    direction_of,
+    disclose,
+    minimum_for,
+    plan_release,
+)
 from stride_server.reviews.peers import peer_rule
-from stride_server.reviews.rules import FEEDBACK_AREAS, RATINGS
+from stride_server.reviews.rules import FEEDBACK_AREAS, FEEDBACK_DIRECTIONS, RATINGS
 
 SUMMARY_LEVELS = frozenset({"manager", "head", "executive"})
 _shuffler = random.SystemRandom()
@@ -37,10 +45,11 @@ async def create_request(ctx: Context, body: BaseModel) -> dict[str, Any]:
     subject = await shared.visible_person(ctx, data["subject_id"], "subject_id")
     if data["reviewer_id"] == subject["id"]:
         raise field_error("reviewer_id", "a person cannot give feedback on themself")
-    await shared.active_person(ctx, data["reviewer_id"], "reviewer_id")
+    reviewer = await shared.active_person(ctx, data["reviewer_id"], "reviewer_id")
     request = await store.insert_request(ctx.conn, {
         "tenant_id": principal.tenant_id, "id": new_id("fbq"), "cycle_id": cycle["id"], "subject_id": subject["id"],
-        "reviewer_id": data["reviewer_id"], "due_date": data["due_date"]})
+        "reviewer_id": reviewer["id"], "due_date": data["due_date"],
+        "direction": direction_of(subject, reviewer, data.get("direction") or "peer")})
     if request is None:
         raise Conflict("This reviewer already has a feedback request for this subject in this cycle.",
                        slug="duplicate-request")
@@ -56,13 +65,15 @@ async def create_bulk_requests(ctx: Context, body: BaseModel) -> dict[str, int]:
     peers = await store.select_peers(ctx.conn, principal.tenant_id, subject["id"], peer_rule(subject["access_level"]))
     created = await store.insert_requests(ctx.conn, [{
         "tenant_id": principal.tenant_id, "id": new_id("fbq"), "cycle_id": cycle["id"], "subject_id": subject["id"],
-        "reviewer_id": peer, "due_date": data["due_date"]} for peer in peers])
+        "reviewer_id": peer["id"], "due_date": data["due_date"], "direction": direction_of(subject, peer)}
+        for peer in peers])
     return {"created": created, "total_peers": len(peers)}
 
 
 async def submit(ctx: Context, body: BaseModel) -> dict[str, str]:
-    """The assigned reviewer answers once. The response is stored apart from the request, with a random
-    id and no reviewer, request or time: only the request row records that its reviewer submitted."""
+    """The assigned reviewer answers once. The answers go to the inbox with no reviewer, request or time,
+    and reach feedback_responses only when the cycle closes (§3.4a.5): flushed in a later transaction,
+    many at once, in random order. Only the request row records that its reviewer submitted."""
     principal, data = ctx.principal, body.model_dump()
     principal.require("view", "performance")
     request = None
@@ -77,11 +88,39 @@ async def submit(ctx: Context, body: BaseModel) -> dict[str, str]:
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in answers.values()):
         raise Unprocessable("Give at least one rating or comment.",
                             errors=[{"field": "overall_comment", "message": "the feedback is empty"}])
-    await store.insert_response(ctx.conn, {"tenant_id": principal.tenant_id, "id": str(uuid.uuid4()),
-                                           "cycle_id": request["cycle_id"], "subject_id": request["subject_id"],
-                                           **answers})
+    await store.hold_cycle(ctx.conn, principal.tenant_id, request["cycle_id"])
+    await store.insert_inbox(ctx.conn, {"tenant_id": principal.tenant_id, "id": str(uuid.uuid4()),
+                                        "cycle_id": request["cycle_id"], "subject_id": request["subject_id"],
+                                        "direction": request["direction"], **answers})
     await store.mark_submitted(ctx.conn, principal.tenant_id, request["id"])
     return {"request_id": request["id"], "status": "submitted"}
+
+
+async def release_cycle(ctx: Context, cycle_id: str) -> None:
+    """On close (§3.4a.1): flush the cycle's inbox, then release each subject's pending responses per
+    direction as `plan_release` decides. Runs under the cycle's update lock."""
+    tenant = ctx.principal.tenant_id
+    await store.flush_inbox(ctx.conn, tenant, cycle_id)
+    pending = await store.pending_counts(ctx.conn, tenant, cycle_id)
+    if not pending:
+        return
+    feedback_minimum, upward_minimum = await store.minimums(ctx.conn, tenant, cycle_id)
+    earlier: dict[tuple[str, str], list[ReleasedSet]] = {}
+    for row in await store.cycle_releases(ctx.conn, tenant, cycle_id):
+        earlier.setdefault((row["subject_id"], row["direction"]), []).append(ReleasedSet(
+            row["id"], cycle_id, row["direction"], row["response_count"], 0))
+    new_sets, grown = [], []
+    for group in pending:
+        minimum = minimum_for(group["direction"], feedback_minimum, upward_minimum)
+        plan = plan_release(earlier.get((group["subject_id"], group["direction"]), []), group["pending"], minimum)
+        if not plan.release:
+            continue
+        keys = {"subject_id": group["subject_id"], "direction": group["direction"]}
+        if plan.join is not None:
+            grown.append({"id": plan.join, **keys, "added": group["pending"]})
+        else:
+            new_sets.append({"id": new_id("rel"), **keys, "response_count": group["pending"]})
+    await store.release(ctx.conn, tenant, cycle_id, new_sets, grown)
 
 
 def _comments(values: list[str | None]) -> list[str]:
@@ -91,17 +130,32 @@ def _comments(values: list[str | None]) -> list[str]:
     return comments
 
 
-def summarize(rows: list[dict[str, Any]], minimum: int) -> dict[str, Any]:
+def _figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The anonymized aggregate: counts per rating and shuffled comments, per area."""
-    if len(rows) < minimum:
-        return {"sufficient": False, "response_count": len(rows), "minimum_required": minimum}
     areas = {}
     for area in FEEDBACK_AREAS:
         counted = Counter(r[f"{area}_rating"] for r in rows if r[f"{area}_rating"] is not None)
         areas[area] = {"ratings": {rating: counted[rating] for rating in RATINGS if counted[rating]},
                        "comments": _comments([r[f"{area}_comment"] for r in rows])}
-    return {"sufficient": True, "response_count": len(rows), "areas": areas,
-            "overall_comments": _comments([r["overall_comment"] for r in rows])}
+    return {"areas": areas, "overall_comments": _comments([r["overall_comment"] for r in rows])}
+
+
+def _part(rows: list[dict[str, Any]], shown: bool, released: int, minimum: int) -> dict[str, Any]:
+    if not shown:
+        return {"sufficient": False, "response_count": released, "minimum_required": minimum}
+    return {"sufficient": True, "response_count": len(rows), **_figures(rows)}
+
+
+def summarize(disclosure: Disclosure, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """§3.4 / §9.3: the top level shows the responses of the sets the caller may see (of every
+    direction); `by_direction` shows each direction alone, or only its count below its minimum."""
+    by_direction = {}
+    for direction in FEEDBACK_DIRECTIONS:
+        mine = [r for r in rows if r["direction"] == direction]
+        by_direction[direction] = _part(mine, bool(disclosure.shown[direction]), disclosure.released[direction],
+                                        disclosure.minimum[direction])
+    top = _part(rows, bool(disclosure.shown_ids), sum(disclosure.released.values()), disclosure.minimum["peer"])
+    return {**top, "by_direction": by_direction}
 
 
 async def summary(ctx: Context, user_id: str, cycle_id: str | None) -> dict[str, Any]:
@@ -113,5 +167,8 @@ async def summary(ctx: Context, user_id: str, cycle_id: str | None) -> dict[str,
     # Seed 001: "Manager+ access only".
     if principal.access_level not in SUMMARY_LEVELS and not principal.can("manage", "performance"):
         raise Forbidden("The feedback summary is for managers, heads and executives.")
-    rows = await store.responses(ctx.conn, principal.tenant_id, user_id, cycle_id)
-    return summarize(rows, await store.minimum_responses(ctx.conn, principal.tenant_id))
+    feedback_minimum, upward_minimum = await store.minimums(ctx.conn, principal.tenant_id, cycle_id)
+    sets = await store.released_sets(ctx.conn, principal.tenant_id, user_id, cycle_id, principal.person_id)
+    disclosure = disclose(sets, {d: minimum_for(d, feedback_minimum, upward_minimum) for d in FEEDBACK_DIRECTIONS})
+    rows = await store.responses_of(ctx.conn, principal.tenant_id, disclosure.shown_ids)
+    return summarize(disclosure, rows)

@@ -205,6 +205,9 @@ async def set_previous_goals(ctx: Context, review_id: str, body: BaseModel) -> d
     """Mark goals of the user's earlier completed reviews completed / not_completed."""
     review = await _visible_review(ctx, review_id, for_update=True)
     ctx.principal.require("update", "performance")
+    if ctx.principal.person_id == review["user_id"]:
+        # §3.3: outcomes are the reviewer's judgement; the subject may not mark their own goals.
+        raise Forbidden("You cannot set the outcomes of your own goals.")
     data: Any = body
     outcomes = {o.goal_id: o.status for o in data.outcomes}  # a goal sent twice: the last outcome wins
     found = await store.earlier_goal_ids(ctx.conn, ctx.principal.tenant_id, review, list(outcomes)) if outcomes else set()

@@ -234,7 +234,10 @@ async def submit_feedback(request: Request, body: FeedbackSubmit, claims: Claims
 
 @router.get("/feedback/summary/{userId}", operation_id="feedback-summary",
             response_model=SummarySufficient | SummaryInsufficient, responses=_problems(),
-            summary="Anonymized feedback about a person (managers and above)")
+            summary="Anonymized feedback about a person (managers and above)",
+            description="Only responses released by a cycle's close count (§3.4a). Figures show only released "
+                        "sets holding at least the cycle's minimum of answers the caller did not write; "
+                        "`by_direction` splits them by peer, upward and downward (§9.3).")
 async def feedback_summary(request: Request, user_id: str = Path(alias="userId", max_length=64),
                            cycle_id: str | None = Query(None, max_length=64, pattern=NO_NUL),
                            claims: Claims = Depends(bearer_claims)) -> Response:

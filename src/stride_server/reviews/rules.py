@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from stride_server.db.tables import FEEDBACK_AREA_NAMES
+
 RATINGS = ("not_achieving", "developing", "achieving", "exceeding")  # lowest to highest
 # Seed 001: "Counts KPIs with “achieving” or “exceeding” as passed".
 PASSED_RATINGS = frozenset({"achieving", "exceeding"})
@@ -15,7 +17,8 @@ PASS_RATE = 0.75
 REVIEW_STATUSES = ("draft", "self_assessment", "in_review", "ready_for_review", "completed")
 CYCLE_TYPES = ("quarterly", "annual")
 CYCLE_STATUSES = ("draft", "open", "closed")
-FEEDBACK_AREAS = ("organisation", "performance", "communication", "development", "automation")
+FEEDBACK_AREAS = FEEDBACK_AREA_NAMES  # §3.4, declared with the tables that hold an answer per area
+FEEDBACK_DIRECTIONS = ("peer", "upward", "downward")  # §9.2
 
 # §3.3: forward one step, plus draft→in_review, in_review→self_assessment, ready_for_review→in_review.
 _REVIEW_MOVES = frozenset({

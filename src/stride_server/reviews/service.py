@@ -12,7 +12,7 @@ from stride_server.core.ids import new_id
 from stride_server.core.problems import BadRequest, Conflict, NotFound, field_error
 from stride_server.directory import store as directory
 from stride_server.edm.service import REFERENCE_CHECKERS
-from stride_server.reviews import review_store, store
+from stride_server.reviews import feedback_store, review_store, store
 from stride_server.reviews.rules import is_cycle_move
 
 
@@ -170,7 +170,15 @@ async def update_cycle(ctx: Context, cycle_id: str, body: BaseModel) -> dict[str
     elif not is_cycle_move(cycle["status"], target):
         raise BadRequest(f"A cycle cannot move from {cycle['status']} to {target} "
                          "(allowed: draft→open, open→closed, closed→open).", slug="invalid-transition")
-    return await store.update_cycle(ctx.conn, ctx.principal.tenant_id, cycle_id, values)
+    updated = await store.update_cycle(ctx.conn, ctx.principal.tenant_id, cycle_id, values)
+    if values.get("status") == "open":
+        await feedback_store.freeze_minimums(ctx.conn, ctx.principal.tenant_id, cycle_id)
+    elif values.get("status") == "closed":
+        # Imported here: feedback_service uses this module's person checks.
+        from stride_server.reviews.feedback_service import release_cycle
+
+        await release_cycle(ctx, cycle_id)
+    return updated
 
 
 async def delete_cycle(ctx: Context, cycle_id: str) -> None:
