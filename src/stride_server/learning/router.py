@@ -26,7 +26,8 @@ async def create_response(request: Request, id: str, body: ResponseCreate,
 
 
 @router.get(_PATH, operation_id="assessment-responses-list", tags=["learning"],
-            response_model=AssessmentResponsePage, summary="List responses (your own, or all with update:learning)",
+            response_model=AssessmentResponsePage,
+            summary="List the responses you may see (personal records of their respondents, §1.4)",
             responses=problem_responses(400, 401, 403, 404))
 async def list_responses(request: Request, id: str, cursor: str | None = None,
                          limit: int = Query(50, ge=1, le=200), claims: Claims = Depends(bearer_claims)) -> Response:

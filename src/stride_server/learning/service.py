@@ -78,14 +78,12 @@ async def _record_completion(ctx: Context, assessment: dict[str, Any], score: fl
 
 
 async def list_responses(ctx: Context, assessment_id: str, cursor: str | None, limit: int) -> dict[str, Any]:
-    """Respondents see their own response; `update:learning` sees all."""
+    """A response is a personal record of its respondent (§2.4): the caller sees those of the people
+    whose personal records it sees (§1.4 rule 3), all with `manage:learning`; `update:learning` adds none."""
     await _visible_assessment(ctx, assessment_id)
     if cursor is not None and not is_id(cursor, "asr"):
         raise BadRequest("Malformed cursor: pass next_cursor from the previous page unchanged.")
-    principal = ctx.principal
-    only = None if principal.can("update", "learning") else principal.sub
-    rows = await store.list_responses(ctx.conn, principal.tenant_id, assessment_id, only, principal.app_id,
-                                      cursor, limit)
+    rows = await store.list_responses(ctx.conn, ctx.principal, assessment_id, cursor, limit)
     page = [_public(r) for r in rows[:limit]]
     has_more = len(rows) > limit
     return {"data": page, "next_cursor": page[-1]["id"] if has_more else None, "has_more": has_more}

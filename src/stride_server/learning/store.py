@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import ColumnElement, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from stride_server.auth.principal import Principal
 from stride_server.db.tables import ENTITY_TABLES, assessment_responses
+from stride_server.directory.store import visible_people
 
 cohorts = ENTITY_TABLES["Cohort"]
 assessments = ENTITY_TABLES["Assessment"]
@@ -102,15 +104,30 @@ async def insert_response(conn: AsyncConnection, values: dict[str, Any]) -> dict
     return {str(k): v for k, v in row.items()}
 
 
-async def list_responses(conn: AsyncConnection, tenant_id: str, assessment_id: str, person_id: str | None,
-                         app_id: str | None, after: str | None, limit: int) -> list[dict[str, Any]]:
-    """Responses oldest first (ids are ULIDs); only `person_id`'s when given; an app sees its own."""
+def _visible_responses(principal: Principal) -> list[ColumnElement[bool]]:
+    """Tenant, application and respondent scope of the responses the caller sees.
+
+    CONTRACT §2.4: "A response is a personal record of its respondent (§1.4.3): the respondent, the
+    people who see the respondent's personal records, and `manage:learning` see it; `update:learning`
+    alone does not widen that." The respondents are the visibility set of PersonGoals and
+    LearningRecords (`visible_people`), so an application needs `view:performance` as it does for
+    those records; an application's reads stay limited to the rows it wrote (§1.4 rule 2)."""
     t = assessment_responses
-    statement = select(*t.c).where(t.c.tenant_id == tenant_id, t.c.assessment_id == assessment_id)
-    if person_id is not None:
-        statement = statement.where(t.c.person_id == person_id)
-    if app_id is not None:
-        statement = statement.where(t.c.app_id == app_id)
+    conditions: list[ColumnElement[bool]] = [t.c.tenant_id == principal.tenant_id]
+    if principal.app_id is not None:
+        conditions.append(t.c.app_id == principal.app_id)
+    visible = None if principal.can("manage", "learning") else visible_people(principal)
+    if visible is not None:
+        # Served by ux_assessment_responses_person (tenant_id, assessment_id, person_id).
+        conditions.append(t.c.person_id.in_(visible))
+    return conditions
+
+
+async def list_responses(conn: AsyncConnection, principal: Principal, assessment_id: str, after: str | None,
+                         limit: int) -> list[dict[str, Any]]:
+    """The responses the caller sees, oldest first (ids are ULIDs), at most `limit` + 1 after `after`."""
+    t = assessment_responses
+    statement = select(*t.c).where(*_visible_responses(principal), t.c.assessment_id == assessment_id)
     if after is not None:
         statement = statement.where(t.c.id > after)
     rows = await conn.execute(statement.order_by(t.c.id).limit(limit + 1))
