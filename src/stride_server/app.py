@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +28,7 @@ from stride_server.core.problems import (
     NotFound,
     ServiceUnavailable,
     StrideError,
+    Unauthorized,
     Unprocessable,
 )
 from stride_server.core.responses import dumps, json_response
@@ -38,6 +40,14 @@ def problem_response(error: StrideError, request: Request) -> Response:
     request_id = getattr(request.state, "request_id", None) or request.scope.get("state", {}).get("request_id")
     return Response(dumps(error.problem(request_id)), status_code=error.status, headers=error.headers,
                     media_type="application/problem+json")
+
+
+def require_bearer(request: Request, token: str) -> None:
+    """CONTRACT §6: "`GET /metrics` (Prometheus; when `STRIDE_METRICS_TOKEN` is set, only with that bearer
+    token)". Compared in constant time, so the answer's timing tells nothing about the token."""
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise Unauthorized("GET /metrics needs the metrics bearer token (STRIDE_METRICS_TOKEN).")
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -162,6 +172,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     from stride_server.directory.router import router as directory_router
+    from stride_server.discovery.docs import router as docs_router
     from stride_server.discovery.router import router as discovery_router
     from stride_server.edm.router import build_router
     from stride_server.explorer.router import router as explorer_router
@@ -171,7 +182,8 @@ def create_app() -> FastAPI:
     from stride_server.reviews.router import router as reviews_router
 
     settings = get_settings()
-    app = FastAPI(title="Stride API", version=__version__, lifespan=lifespan, docs_url="/docs",
+    # /docs is discovery.docs: FastAPI's own page loads Swagger UI from a CDN and runs an inline script.
+    app = FastAPI(title="Stride API", version=__version__, lifespan=lifespan, docs_url=None,
                   redoc_url=None, openapi_url="/openapi.json")
     app.add_middleware(IdempotencyMiddleware)  # inner: sees the request id and the body limit
     app.add_middleware(RequestMiddleware)
@@ -184,6 +196,7 @@ def create_app() -> FastAPI:
     app.include_router(learning_router)
     app.include_router(reviews_router)
     app.include_router(explorer_router)
+    app.include_router(docs_router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:
@@ -200,7 +213,9 @@ def create_app() -> FastAPI:
         return json_response({"status": "ready"})
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        if settings.stride_metrics_token:
+            require_bearer(request, settings.stride_metrics_token)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -50,7 +50,9 @@ def is_state_dependent(status: int, problem: dict[str, Any]) -> bool:
     if slug in STATE_SLUGS:
         return True
     if status == 400:
-        return "cursor" in detail.lower()
+        # A cursor of another query, or §2.5's bound across parameters (at most 20 filters), which no
+        # single parameter's schema can express.
+        return "cursor" in detail.lower() or "filter parameters given" in detail
     if status != 422 or slug != "validation":
         return False
     messages = [str(e.get("message", "")) for e in problem.get("errors") or []] or [detail]

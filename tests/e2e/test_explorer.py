@@ -83,6 +83,23 @@ async def test_demo_token_helpers_work_only_in_embedded_mode_and_only_for_the_de
         await app.state.engine.dispose()
 
 
+# Chromium logs each CSP violation to the console itself; the listener added before any page script also
+# names the blocked directive and resource, in case a build stops logging them.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `securitypolicyviolation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));"""
+
+
+def _watch(page, server: str) -> SimpleNamespace:  # type: ignore[no-untyped-def]
+    """What a page must not do: throw, violate its Content-Security-Policy, or reach another host."""
+    seen = SimpleNamespace(errors=[], violations=[], outside=[])
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on("pageerror", lambda exc: seen.errors.append(str(exc)))
+    page.on("console", lambda msg: seen.violations.append(msg.text) if (
+        "Content Security Policy" in msg.text or "securitypolicyviolation" in msg.text) else None)
+    page.on("request", lambda r: None if r.url.startswith((server, "data:")) else seen.outside.append(r.url))
+    return seen
+
+
 def _set_body(page, op: str, body: dict) -> None:  # type: ignore[no-untyped-def]
     page.fill(f"form[data-op={op}] textarea", json.dumps(body, indent=2))
 
@@ -104,10 +121,7 @@ def test_explorer_in_a_browser(server: str, org) -> None:  # type: ignore[no-unt
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            outside: list[str] = []
-            page.on("request", lambda r: None if r.url.startswith((server, "data:")) else outside.append(r.url))
+            seen = _watch(page, server)
             page.goto(server + "/explorer")
             expect(page.get_by_role("heading", level=1)).to_have_text("Stride API explorer")
             expect(page.locator("#token-status")).to_have_text("No token")
@@ -225,7 +239,40 @@ def test_explorer_in_a_browser(server: str, org) -> None:  # type: ignore[no-unt
             expect(page.get_by_role("heading", level=1)).to_have_text("PersonGoal")
             expect(page.locator("#entity-title")).to_be_focused()
 
-            assert not errors, errors
-            assert not outside, outside
+            assert not seen.errors, seen.errors
+            assert not seen.outside, seen.outside
+            # CONTRACT §6: "Pages (`/explorer`, …) send `Content-Security-Policy` (scripts and styles from the
+            # server itself, …)" — and the explorer works under it: nothing it does is refused.
+            assert not seen.violations, seen.violations
+        finally:
+            browser.close()
+
+
+def test_swagger_ui_renders_offline_under_the_csp(server: str) -> None:
+    """CONTRACT §6: "`/docs` serves its assets from the server (it works offline, no CDN)", under the pages'
+    `Content-Security-Policy` (scripts and styles from the server itself): Swagger UI renders the operations
+    of /openapi.json with no request to another host and no violation of the policy."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh (make test does)")
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            seen = _watch(page, server)
+            response = page.goto(server + "/docs")
+            assert response is not None and "frame-ancestors 'none'" in response.headers["content-security-policy"]
+            expect(page.locator(".swagger-ui .info .title")).to_contain_text("Stride API")
+            operation = page.locator("#operations-okr-objectives-list")
+            expect(operation).to_be_visible()
+            expect(page.locator(".opblock").first).to_be_visible()
+            operation.locator(".opblock-summary").click()
+            expect(operation.locator(".parameters")).to_contain_text("include_deleted")
+            _shot(page, "11-docs")
+            assert not seen.errors, seen.errors
+            assert not seen.outside, seen.outside
+            assert not seen.violations, seen.violations
         finally:
             browser.close()

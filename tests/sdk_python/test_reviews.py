@@ -4,10 +4,11 @@ feedback, pending actions, history and current goals."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import pytest
 import stride
-from stride.models import SummarySufficient
+from stride.models import SummaryInsufficient, SummarySufficient
 
 from tests.factories import Org
 from tests.sdk_python.conftest import marker
@@ -81,7 +82,8 @@ def test_a_review_from_creation_to_completion_with_history_and_current_goals(
         client.reviews.reviews.update(review_id, status="draft")
 
 
-def test_360_feedback_request_submit_and_anonymous_summary(client: stride.Client, org: Org) -> None:
+def test_360_feedback_request_submit_and_anonymous_summary(client: stride.Client, org: Org,
+                                                            client_for: Callable[..., stride.Client]) -> None:
     alice = org.people["alice"]
     cycle = _open_cycle(client)
     request = client.reviews.feedback.requests.create(cycle_id=cycle.id, subject_id=alice,
@@ -96,10 +98,17 @@ def test_360_feedback_request_submit_and_anonymous_summary(client: stride.Client
     with pytest.raises(stride.ConflictError):
         client.reviews.feedback.submit(request_id=request.id)
 
-    summary = client.reviews.feedback.summary(alice, cycle_id=cycle.id)
+    # Released at the close (§3.4a.1); the executive wrote it, so to her it does not count (§3.4a.2).
+    assert client.reviews.feedback.summary(alice, cycle_id=cycle.id).response_count == 0
+    client.reviews.cycles.update(cycle.id, status="closed")
+    own = client.reviews.feedback.summary(alice, cycle_id=cycle.id)
+    assert isinstance(own, SummaryInsufficient) and own.response_count == 1
+    summary = client_for("head").reviews.feedback.summary(alice, cycle_id=cycle.id)
     assert isinstance(summary, SummarySufficient)
     assert summary.response_count == 1 and summary.areas["performance"].ratings == {"exceeding": 1}
     assert summary.overall_comments == ["Strong contributor"]
+    assert summary.by_direction.peer.response_count == 1
 
+    client.reviews.cycles.update(cycle.id, status="open")  # requests need an open cycle
     bulk = client.reviews.feedback.requests.bulk(cycle_id=cycle.id, subject_id=alice)
     assert bulk.total_peers >= bulk.created >= 0

@@ -9,7 +9,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List PersonGoal records */
+        /**
+         * List PersonGoal records
+         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         */
         get: operations["goals-list"];
         put?: never;
         /** Create a PersonGoal */
@@ -45,7 +48,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List LearningRecord records */
+        /**
+         * List LearningRecord records
+         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         */
         get: operations["learning-records-list"];
         put?: never;
         /** Create a LearningRecord */
@@ -80,7 +86,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Objective records */
+        /**
+         * List Objective records
+         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         */
         get: operations["objectives-list"];
         put?: never;
         /** Create a Objective */
@@ -117,7 +126,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List KeyResult records */
+        /**
+         * List KeyResult records
+         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         */
         get: operations["key-results-list"];
         put?: never;
         /** Create a KeyResult */
@@ -154,7 +166,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Cohort records */
+        /**
+         * List Cohort records
+         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         */
         get: operations["cohorts-list"];
         put?: never;
         /** Create a Cohort */
@@ -190,7 +205,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Assessment records */
+        /**
+         * List Assessment records
+         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         */
         get: operations["assessments-list"];
         put?: never;
         /** Create a Assessment */
@@ -507,7 +525,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List responses (your own, or all with update:learning) */
+        /** List the responses you may see (personal records of their respondents, §1.4) */
         get: operations["assessment-responses-list"];
         put?: never;
         /** Respond to an open assessment (once per person) */
@@ -739,7 +757,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Anonymized feedback about a person (managers and above) */
+        /**
+         * Anonymized feedback about a person (managers and above)
+         * @description Only responses released by a cycle's close count (§3.4a). Figures show only released sets holding at least the cycle's minimum of answers the caller did not write; `by_direction` splits them by peer, upward and downward (§9.3).
+         */
         get: operations["feedback-summary"];
         put?: never;
         post?: never;
@@ -1557,6 +1578,18 @@ export interface components {
             total_peers: number;
         };
         /**
+         * ByDirection
+         * @description §9.3: each direction alone; one below its minimum shows only its count.
+         */
+        ByDirection: {
+            /** Peer */
+            peer: components["schemas"]["DirectionSufficient"] | components["schemas"]["DirectionInsufficient"];
+            /** Upward */
+            upward: components["schemas"]["DirectionSufficient"] | components["schemas"]["DirectionInsufficient"];
+            /** Downward */
+            downward: components["schemas"]["DirectionSufficient"] | components["schemas"]["DirectionInsufficient"];
+        };
+        /**
          * CheckIn
          * @description A new observed value of a key result, with an optional note for its history.
          */
@@ -2170,6 +2203,40 @@ export interface components {
              */
             status?: "draft" | "open" | "closed";
         };
+        /** DirectionInsufficient */
+        DirectionInsufficient: {
+            /**
+             * Sufficient
+             * @constant
+             */
+            sufficient: false;
+            /**
+             * Response Count
+             * @description Released responses (§3.4a.1: responses are released when the cycle closes; unreleased ones are invisible).
+             */
+            response_count: number;
+            /** Minimum Required */
+            minimum_required: number;
+        };
+        /** DirectionSufficient */
+        DirectionSufficient: {
+            /**
+             * Sufficient
+             * @constant
+             */
+            sufficient: true;
+            /**
+             * Response Count
+             * @description The responses these figures aggregate.
+             */
+            response_count: number;
+            /** Areas */
+            areas: {
+                [key: string]: components["schemas"]["AreaSummary"];
+            };
+            /** Overall Comments */
+            overall_comments: string[];
+        };
         /** FeedbackBulkCreate */
         FeedbackBulkCreate: {
             /** Cycle Id */
@@ -2204,6 +2271,12 @@ export interface components {
              */
             status: "pending" | "submitted";
             /**
+             * Direction
+             * @description peer (default), upward (a direct report reviews their manager) or downward (a manager reviews a direct report); the reporting line decides it when it applies (§3.4a.4, §9.2).
+             * @enum {string}
+             */
+            direction: "peer" | "upward" | "downward";
+            /**
              * Created At
              * Format: date-time
              */
@@ -2219,6 +2292,11 @@ export interface components {
             reviewer_id: string;
             /** Due Date */
             due_date?: string | null;
+            /**
+             * Direction
+             * @description peer (default), upward (a direct report reviews their manager) or downward (a manager reviews a direct report); the reporting line decides it when it applies (§3.4a.4, §9.2).
+             */
+            direction?: ("peer" | "upward" | "downward") | null;
         };
         /** FeedbackSubmit */
         FeedbackSubmit: {
@@ -4587,10 +4665,14 @@ export interface components {
              * @constant
              */
             sufficient: false;
-            /** Response Count */
+            /**
+             * Response Count
+             * @description Released responses (§3.4a.1: responses are released when the cycle closes; unreleased ones are invisible).
+             */
             response_count: number;
             /** Minimum Required */
             minimum_required: number;
+            by_direction: components["schemas"]["ByDirection"];
         };
         /** SummarySufficient */
         SummarySufficient: {
@@ -4599,7 +4681,10 @@ export interface components {
              * @constant
              */
             sufficient: true;
-            /** Response Count */
+            /**
+             * Response Count
+             * @description The responses these figures aggregate.
+             */
             response_count: number;
             /** Areas */
             areas: {
@@ -4607,6 +4692,7 @@ export interface components {
             };
             /** Overall Comments */
             overall_comments: string[];
+            by_direction: components["schemas"]["ByDirection"];
         };
         /** Template */
         Template: {
@@ -4711,9 +4797,15 @@ export interface components {
         TenantSettings: {
             /**
              * Feedback Min Responses
-             * @description Submitted 360 responses needed before a feedback summary is shown (§3.4).
+             * @description Released 360 responses needed before a feedback summary shows them (§3.4); a cycle keeps the value in force when it first opened.
              */
             feedback_min_responses: number;
+            /**
+             * Upward Min Responses
+             * @description The same minimum for upward feedback, from direct reports (§9.3); omitted on PUT: unchanged.
+             * @default 3
+             */
+            upward_min_responses?: number;
         };
         /** Token */
         Token: {

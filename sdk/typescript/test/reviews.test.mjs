@@ -107,12 +107,19 @@ describe("client.reviews", () => {
     assert.deepEqual(submitted, { request_id: request.id, status: "submitted" });
     await assert.rejects(client.reviews.feedback.submit({ request_id: request.id }), ConflictError);
 
+    // Released at the close (§3.4a.1); the executive wrote the only answer, so to her it does not
+    // count toward the minimum (§3.4a.2): its count shows, its content does not.
+    const live = await client.reviews.feedback.summary(EMPLOYEE_ID, { cycle_id: cycle.id });
+    assert.equal(live.response_count, 0);
+    await client.reviews.cycles.update(cycle.id, { status: "closed" });
     const summary = await client.reviews.feedback.summary(EMPLOYEE_ID, { cycle_id: cycle.id });
-    assert.equal(summary.sufficient, true);
+    assert.equal(summary.sufficient, false);
     assert.equal(summary.response_count, 1);
-    assert.deepEqual(summary.areas.performance.ratings, { exceeding: 1 });
-    assert.deepEqual(summary.overall_comments, ["Strong contributor"]);
+    assert.equal(summary.minimum_required, 1);
+    assert.equal(summary.by_direction.peer.response_count, 1);
+    assert.ok(!("overall_comments" in summary));
 
+    await client.reviews.cycles.update(cycle.id, { status: "open" }); // requests need an open cycle
     const bulk = await client.reviews.feedback.requests.bulk({ cycle_id: cycle.id, subject_id: EMPLOYEE_ID });
     assert.equal(typeof bulk.created, "number");
     assert.equal(typeof bulk.total_peers, "number");

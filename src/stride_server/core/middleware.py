@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids and access logs, the 1 MiB body limit, Prometheus metrics."""
+"""ASGI middleware: request ids and access logs, the 1 MiB body limit, security headers, Prometheus
+metrics."""
 
 from __future__ import annotations
 
@@ -26,6 +27,28 @@ LATENCY = Histogram("stride_http_request_seconds", "HTTP request latency", ["met
 # The labelled children of REQUESTS and LATENCY by (method, route template, status): labels() is a
 # locked lookup per call; the set is bounded by the routes, methods and statuses.
 _SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+# CONTRACT §6: "Pages (`/explorer`, `/docs`, `/app/…`) send `Content-Security-Policy` (scripts and styles
+# from the server itself, `frame-ancestors 'none'`), `X-Content-Type-Options: nosniff` and
+# `Referrer-Policy: no-referrer`". The last two go on every response (two headers cost nothing); the CSP on
+# every HTML answer, so a page added later is covered without opting in. `data:` images are the inline
+# SVG icons of the explorer's favicon and of Swagger UI's stylesheet; nothing else may be inline.
+SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"))
+PAGE_CSP = (b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            b"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            b"frame-ancestors 'none'")
+
+
+def with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The response's headers plus those of SECURITY_HEADERS (and the CSP for HTML) it does not set
+    itself: a page with a stricter policy of its own keeps it."""
+    present = {name.lower() for name, _ in headers}
+    added = [header for header in SECURITY_HEADERS if header[0] not in present]
+    if b"content-security-policy" not in present and any(
+            name.lower() == b"content-type" and value.lower().startswith(b"text/html") for name, value in headers):
+        added.append((b"content-security-policy", PAGE_CSP))
+    return [*headers, *added]
 
 
 class _TooLarge(Exception):
@@ -68,8 +91,13 @@ class RequestMiddleware:
         started = time.perf_counter()
         status_holder = {"status": 500, "started": False}
 
+        async def secure_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = with_security_headers(list(message.get("headers", [])))
+            await send(message)
+
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-            await send_problem(send, PayloadTooLarge("The body is over 1 MiB."), request_id)
+            await send_problem(secure_send, PayloadTooLarge("The body is over 1 MiB."), request_id)
             self._record(scope, 413, started, request_id)
             request_id_var.reset(token)
             return
@@ -90,13 +118,13 @@ class RequestMiddleware:
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
-            await send(message)
+            await secure_send(message)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not status_holder["started"]:
-                await send_problem(send, PayloadTooLarge("The body is over 1 MiB."), request_id)
+                await send_problem(secure_send, PayloadTooLarge("The body is over 1 MiB."), request_id)
             status_holder["status"] = 413
         finally:
             self._record(scope, int(status_holder["status"]), started, request_id)

@@ -27,6 +27,7 @@ OPERATORS = {"eq", "ne", "gt", "gte", "lt", "lte", "in", "contains", "is_null"}
 _PARAM = re.compile(r"^([a-z_]+)(?:\[([a-z_]+)\])?$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+MAX_FILTERS, MAX_SEARCH_LENGTH = 20, 200
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,25 @@ def _integer(value: int | None) -> int:
     return value
 
 
+def check_list_bounds(items: list[tuple[str, str]]) -> None:
+    """CONTRACT §2.5: "At most 20 filter parameters and a `q` of at most 200 characters per request, else
+    400". Checked before any parsing, since each filter costs a parse and a SQL predicate. A filter is any
+    parameter that is not one of RESERVED (`field=…` or `field[op]=…`, known or not), and a repeated one
+    counts each time; `q` is measured in characters, once percent-decoded."""
+    filters = 0
+    for name, raw in items:
+        if name not in RESERVED:
+            filters += 1
+        elif name == "q" and len(raw) > MAX_SEARCH_LENGTH:
+            raise BadRequest(f"Query parameter q is {len(raw)} characters long; at most {MAX_SEARCH_LENGTH} "
+                             "are allowed.")
+    if filters > MAX_FILTERS:
+        raise BadRequest(f"{filters} filter parameters given; at most {MAX_FILTERS} are allowed per request "
+                         "(a repeated parameter counts each time).")
+
+
 def parse_list_query(entity: Entity, items: list[tuple[str, str]]) -> ListQuery:
+    check_list_bounds(items)
     query = ListQuery(entity_name=entity.name)
     seen: dict[str, str] = {}
     for name, raw in items:

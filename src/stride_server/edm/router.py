@@ -19,7 +19,7 @@ from stride_server.core.context import (
 )
 from stride_server.core.responses import json_response, problem_responses
 from stride_server.edm import service
-from stride_server.edm.query import DEFAULT_LIMIT, MAX_LIMIT, parse_list_query
+from stride_server.edm.query import DEFAULT_LIMIT, MAX_FILTERS, MAX_LIMIT, MAX_SEARCH_LENGTH, parse_list_query
 from stride_server.edm.registry import ENTITIES, Entity, Field
 from stride_server.edm.schemas import INT_MAX, MODELS
 
@@ -45,6 +45,12 @@ def _sort_schema(entity: Entity) -> dict[str, Any]:
             "items": {"type": "string", "enum": [*names, *(f"-{n}" for n in names)]}}
 
 
+# CONTRACT §2.5: a rule across parameters, which no one parameter's schema can state.
+LIST_DESCRIPTION = (f"The records visible to the caller, filtered, searched, sorted and paginated. At most "
+                    f"{MAX_FILTERS} filter parameters (`field=…` or `field[op]=…`; a repeated one counts each "
+                    f"time) and a `q` of at most {MAX_SEARCH_LENGTH} characters per request, else 400.")
+
+
 def _list_parameters(entity: Entity) -> list[dict[str, Any]]:
     def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
         return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
@@ -56,7 +62,8 @@ def _list_parameters(entity: Entity) -> list[dict[str, Any]]:
         {**query("sort", _sort_schema(entity), "Comma-separated field names, '-' for descending "
                  "(default -created_at); a repeated field keeps its first direction."),
          "style": "form", "explode": False},
-        query("q", {"type": "string"}, "Case-insensitive search over the text fields, ranked by relevance."),
+        query("q", {"type": "string", "maxLength": MAX_SEARCH_LENGTH},
+              "Case-insensitive search over the text fields, ranked by relevance."),
         query("mine", flag, "Only records the caller owns."),
         query("include_deleted", flag, "Include soft-deleted records (needs manage permission)."),
         query("count", flag, "Add the total number of matching records."),
@@ -93,7 +100,8 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
             return await list_records(request, await request_claims(request))
 
         router.add_api_route(path, list_records, methods=["GET"], operation_id=f"{slug}-list", tags=[tag],
-                             summary=f"List {entity.name} records", response_model=models.page,
+                             summary=f"List {entity.name} records", description=LIST_DESCRIPTION,
+                             response_model=models.page,
                              responses=_errors(400), openapi_extra={"parameters": _list_parameters(entity)})
         _route(router).direct = list_direct
 

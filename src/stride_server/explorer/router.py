@@ -20,7 +20,7 @@ from stride_server.config import get_settings
 from stride_server.core.body import StrideRoute
 from stride_server.core.context import tenant_transaction
 from stride_server.core.problems import NotFound
-from stride_server.core.responses import json_response
+from stride_server.core.responses import NO_STORE, json_response
 from stride_server.directory import store as directory_store
 
 router = APIRouter(route_class=StrideRoute, include_in_schema=False)
@@ -32,7 +32,7 @@ ASSETS = frozenset({"explorer.css", "util.js", "snippets.js", "console.js", "exp
 DEMO_TENANT = "demo"
 DEMO_TOKEN_TTL = 8 * 3600
 LEVELS = ("executive", "head", "manager", "lead", "employee")
-HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+HEADERS = {"Cache-Control": "no-cache"}  # nosniff, no-referrer and the CSP: RequestMiddleware
 
 
 def _file(name: str) -> Response:
@@ -89,4 +89,4 @@ async def demo_token(request: Request, body: DemoTokenRequest) -> Response:
         raise NotFound("No such demo person.")
     token = mint(DEMO_TENANT, body.person_id, ttl=DEMO_TOKEN_TTL)
     return json_response({"token": token, "person_id": body.person_id, "tenant_id": DEMO_TENANT,
-                          "expires_in": DEMO_TOKEN_TTL})
+                          "expires_in": DEMO_TOKEN_TTL}, headers=NO_STORE)

@@ -28,6 +28,7 @@ __all__ = [
     "AssessmentResponsePage",
     "AssessmentUpdate",
     "BulkResult",
+    "ByDirection",
     "CheckIn",
     "Cohort",
     "CohortCreate",
@@ -39,6 +40,8 @@ __all__ = [
     "CycleDetail",
     "CycleStats",
     "CycleUpdate",
+    "DirectionInsufficient",
+    "DirectionSufficient",
     "FeedbackBulkCreate",
     "FeedbackRequest",
     "FeedbackRequestCreate",
@@ -483,6 +486,13 @@ class BulkResult(StrideModel):
     total_peers: int
 
 
+class ByDirection(StrideModel):
+    """§9.3: each direction alone; one below its minimum shows only its count."""
+    peer: DirectionSufficient | DirectionInsufficient
+    upward: DirectionSufficient | DirectionInsufficient
+    downward: DirectionSufficient | DirectionInsufficient
+
+
 class CheckIn(TypedDict, total=False):
     """A new observed value of a key result, with an optional note for its history."""
     value: Required[float]
@@ -728,6 +738,21 @@ class CycleUpdate(TypedDict, total=False):
     status: Literal["draft", "open", "closed"]
 
 
+class DirectionInsufficient(StrideModel):
+    sufficient: Literal[False]
+    response_count: int
+    """Released responses (§3.4a.1: responses are released when the cycle closes; unreleased ones are invisible)."""
+    minimum_required: int
+
+
+class DirectionSufficient(StrideModel):
+    sufficient: Literal[True]
+    response_count: int
+    """The responses these figures aggregate."""
+    areas: dict[str, AreaSummary]
+    overall_comments: list[str]
+
+
 class FeedbackBulkCreate(TypedDict, total=False):
     cycle_id: Required[str]
     subject_id: Required[str]
@@ -744,6 +769,8 @@ class FeedbackRequest(StrideModel):
     reviewer_id: str
     due_date: datetime.date | None
     status: Literal["pending", "submitted"] | str
+    direction: Literal["peer", "upward", "downward"] | str
+    """peer (default), upward (a direct report reviews their manager) or downward (a manager reviews a direct report); the reporting line decides it when it applies (§3.4a.4, §9.2)."""
     created_at: datetime.datetime
 
 
@@ -752,6 +779,8 @@ class FeedbackRequestCreate(TypedDict, total=False):
     subject_id: Required[str]
     reviewer_id: Required[str]
     due_date: str | datetime.date | None
+    direction: Literal["peer", "upward", "downward"] | None
+    """peer (default), upward (a direct report reviews their manager) or downward (a manager reviews a direct report); the reporting line decides it when it applies (§3.4a.4, §9.2)."""
 
 
 class FeedbackSubmit(TypedDict, total=False):
@@ -1766,14 +1795,18 @@ class SubmitResult(StrideModel):
 class SummaryInsufficient(StrideModel):
     sufficient: Literal[False]
     response_count: int
+    """Released responses (§3.4a.1: responses are released when the cycle closes; unreleased ones are invisible)."""
     minimum_required: int
+    by_direction: ByDirection
 
 
 class SummarySufficient(StrideModel):
     sufficient: Literal[True]
     response_count: int
+    """The responses these figures aggregate."""
     areas: dict[str, AreaSummary]
     overall_comments: list[str]
+    by_direction: ByDirection
 
 
 class Template(StrideModel):
@@ -1825,12 +1858,16 @@ class TemplateUpdate(TypedDict, total=False):
 
 class TenantSettings(StrideModel):
     feedback_min_responses: int
-    """Submitted 360 responses needed before a feedback summary is shown (§3.4)."""
+    """Released 360 responses needed before a feedback summary shows them (§3.4); a cycle keeps the value in force when it first opened."""
+    upward_min_responses: int | None = None
+    """The same minimum for upward feedback, from direct reports (§9.3); omitted on PUT: unchanged."""
 
 
 class TenantSettingsParam(TypedDict, total=False):
     feedback_min_responses: Required[int]
-    """Submitted 360 responses needed before a feedback summary is shown (§3.4)."""
+    """Released 360 responses needed before a feedback summary shows them (§3.4); a cycle keeps the value in force when it first opened."""
+    upward_min_responses: int
+    """The same minimum for upward feedback, from direct reports (§9.3); omitted on PUT: unchanged."""
 
 
 class Token(StrideModel):
@@ -2450,7 +2487,7 @@ class DirectoryImportParams(TypedDict, total=False):
 
 
 class AssessmentResponsesListParams(TypedDict, total=False):
-    """List responses (your own, or all with update:learning)"""
+    """List the responses you may see (personal records of their respondents, §1.4)"""
     cursor: str | None
     limit: int
 
@@ -2477,12 +2514,15 @@ AssessmentPage.model_rebuild()
 AssessmentResponse.model_rebuild()
 AssessmentResponsePage.model_rebuild()
 BulkResult.model_rebuild()
+ByDirection.model_rebuild()
 Cohort.model_rebuild()
 CohortPage.model_rebuild()
 CurrentGoals.model_rebuild()
 Cycle.model_rebuild()
 CycleDetail.model_rebuild()
 CycleStats.model_rebuild()
+DirectionInsufficient.model_rebuild()
+DirectionSufficient.model_rebuild()
 FeedbackRequest.model_rebuild()
 Goal.model_rebuild()
 GoalList.model_rebuild()

@@ -30,7 +30,7 @@ export class AssessmentResponses {
       method: "POST", path: `${this.path}/${pathId(assessmentId)}/responses`, body, options,
     });
   }
-  /** Responses to an assessment: the caller's own, or all with update:learning. */
+  /** Responses to an assessment the caller may see: personal records of their respondents (§1.4). */
   list(assessmentId: string, params: { limit?: number } = {}, options?: RequestOptions)
     : PageRequest<AssessmentResponse> {
     return new PageRequest((cursor) => this.transport.request<PageBody<AssessmentResponse>>({

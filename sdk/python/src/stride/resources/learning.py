@@ -62,7 +62,7 @@ class AssessmentResponses(SyncResource):
 
     def list(self, assessment_id: str, /, *, limit: int | None = None,
              request_options: RequestOptions | None = None) -> Page[AssessmentResponse]:
-        """Responses to an assessment: the caller's own, or all with update:learning."""
+        """Responses to an assessment the caller may see: personal records of their respondents (§1.4)."""
         def fetch(cursor: str | None) -> Any:
             query = {"limit": limit, "cursor": cursor}
             return self._transport.request(call("GET", _responses_path(assessment_id), query=query,
@@ -127,7 +127,7 @@ class AsyncAssessmentResponses(AsyncResource):
 
     def list(self, assessment_id: str, /, *, limit: int | None = None,
              request_options: RequestOptions | None = None) -> AsyncPageRequest[AssessmentResponse]:
-        """Responses to an assessment: the caller's own, or all with update:learning."""
+        """Responses to an assessment the caller may see: personal records of their respondents (§1.4)."""
         async def fetch(cursor: str | None) -> Any:
             query = {"limit": limit, "cursor": cursor}
             return await self._transport.request(call("GET", _responses_path(assessment_id), query=query,
