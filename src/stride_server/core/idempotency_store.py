@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from stride_server.core.context import tenant_transaction
+from stride_server.db.scope import of_tenant
 from stride_server.db.tables import idempotency_keys
 
 RETENTION = timedelta(hours=24)
@@ -57,7 +58,7 @@ def _existing(row: Any) -> ExistingKey:
 
 def _primary_key(request: KeyedRequest) -> list[Any]:
     table = idempotency_keys
-    return [table.c.tenant_id == request.tenant_id, table.c.caller == request.caller, table.c.key == request.key]
+    return [of_tenant(table, request.tenant_id), table.c.caller == request.caller, table.c.key == request.key]
 
 
 async def claim(engine: AsyncEngine, request: KeyedRequest) -> datetime | ExistingKey | None:

@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from stride_server.core.context import tenant_transaction
 from stride_server.core.ids import new_id
 from stride_server.db.engine import create_engine
+from stride_server.db.scope import of_tenant
 from stride_server.db.tables import people, tenants
 
 
@@ -22,7 +23,7 @@ async def create_tenant(tenant_id: str, admin_name: str, admin_email: str) -> st
             await conn.execute(pg_insert(tenants).values(tenant_id=tenant_id, name=tenant_id)
                                .on_conflict_do_nothing())
             existing = (await conn.execute(select(people.c.id).where(
-                people.c.tenant_id == tenant_id, func.lower(people.c.email) == admin_email.lower()))).scalar()
+                of_tenant(people, tenant_id), func.lower(people.c.email) == admin_email.lower()))).scalar()
             if existing:
                 return str(existing)
             person_id = new_id("usr")

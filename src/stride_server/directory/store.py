@@ -1,7 +1,6 @@
-"""SQL of the directory: people, groups, memberships, and the visibility set of §1.4 rule 3.
+"""SQL of the directory: people, groups, memberships, and whether a caller sees a person (§1.4).
 
-Tenant scoping lives in `_people_of`, `_groups_of` and `_members_of`: every statement on a directory
-table starts from one of them (row-level security is the backstop, not the first line)."""
+Tenant scoping comes from `db.scope` (`people_of`, `groups_of`, `members_of`, `visible_people`)."""
 
 from __future__ import annotations
 
@@ -10,8 +9,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Text,
-    and_,
     bindparam,
     delete,
     func,
@@ -20,32 +17,18 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
-    union,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import Select
 
 from stride_server.auth.principal import Principal
+from stride_server.db.scope import groups_of, joined, members_of, of_tenant, people_of, visible_people
 from stride_server.db.tables import group_members, groups, people, tenants
 
 PERSON_FIELDS = ("id", "name", "email", "access_level", "manager_id", "job_title", "review_template_id",
                  "status", "external_id", "created_at", "updated_at", "version")
 GROUP_FIELDS = ("id", "kind", "name", "parent_id", "created_at", "updated_at", "version")
-
-
-def _people_of(tenant_id: str) -> ColumnElement[bool]:
-    return people.c.tenant_id == tenant_id
-
-
-def _groups_of(tenant_id: str) -> ColumnElement[bool]:
-    """Live (not deleted) groups of the tenant."""
-    return and_(groups.c.tenant_id == tenant_id, groups.c.is_deleted.is_(False))
-
-
-def _members_of(tenant_id: str) -> ColumnElement[bool]:
-    return group_members.c.tenant_id == tenant_id
 
 
 def _plain(row: Any) -> dict[str, Any]:
@@ -60,14 +43,14 @@ def _escape_like(text: str) -> str:
 # ------------------------------------------------------------------------------------------ people
 async def get_person(conn: AsyncConnection, tenant_id: str, person_id: str) -> dict[str, Any] | None:
     row = (await conn.execute(
-        select(people).where(_people_of(tenant_id), people.c.id == person_id)
+        select(people).where(people_of(tenant_id), people.c.id == person_id)
     )).mappings().first()
     return _plain(row) if row else None
 
 
 async def fetch_person(conn: AsyncConnection, tenant_id: str, person_id: str, *,
                        for_update: bool = False) -> dict[str, Any] | None:
-    statement = select(*(people.c[n] for n in PERSON_FIELDS)).where(_people_of(tenant_id), people.c.id == person_id)
+    statement = select(*(people.c[n] for n in PERSON_FIELDS)).where(people_of(tenant_id), people.c.id == person_id)
     if for_update:
         statement = statement.with_for_update()
     row = (await conn.execute(statement)).mappings().first()
@@ -77,7 +60,7 @@ async def fetch_person(conn: AsyncConnection, tenant_id: str, person_id: str, *,
 async def list_people(conn: AsyncConnection, tenant_id: str, filters: dict[str, Any], after: str | None,
                       limit: int) -> list[dict[str, Any]]:
     """One page in id (creation) order; one row more than `limit` tells whether more follow."""
-    conditions: list[ColumnElement[bool]] = [_people_of(tenant_id)]
+    conditions: list[ColumnElement[bool]] = [people_of(tenant_id)]
     for name in ("access_level", "manager_id", "status"):
         if filters.get(name) is not None:
             conditions.append(people.c[name] == filters[name])
@@ -94,7 +77,7 @@ async def list_people(conn: AsyncConnection, tenant_id: str, filters: dict[str, 
 
 
 async def email_owner(conn: AsyncConnection, tenant_id: str, email: str) -> str | None:
-    row = await conn.execute(select(people.c.id).where(_people_of(tenant_id),
+    row = await conn.execute(select(people.c.id).where(people_of(tenant_id),
                                                        func.lower(people.c.email) == email.lower()))
     return row.scalar()
 
@@ -106,7 +89,7 @@ async def insert_person(conn: AsyncConnection, values: dict[str, Any]) -> dict[s
 
 async def update_person(conn: AsyncConnection, tenant_id: str, person_id: str,
                         values: dict[str, Any]) -> dict[str, Any]:
-    statement = (update(people).where(_people_of(tenant_id), people.c.id == person_id)
+    statement = (update(people).where(people_of(tenant_id), people.c.id == person_id)
                  .values(**values, version=people.c.version + 1, updated_at=func.now())
                  .returning(*(people.c[n] for n in PERSON_FIELDS)))
     return _plain((await conn.execute(statement)).mappings().one())
@@ -114,85 +97,28 @@ async def update_person(conn: AsyncConnection, tenant_id: str, person_id: str,
 
 async def management_chain(conn: AsyncConnection, tenant_id: str, person_id: str) -> set[str]:
     """The person and everyone above them (UNION, not UNION ALL, so a bad chain still ends)."""
-    chain = select(people.c.id, people.c.manager_id).where(_people_of(tenant_id), people.c.id == person_id) \
+    chain = select(people.c.id, people.c.manager_id).where(people_of(tenant_id), people.c.id == person_id) \
         .cte("chain", recursive=True)
     above = people.alias("above")
     chain = chain.union(select(above.c.id, above.c.manager_id)
-                        .join(chain, above.c.id == chain.c.manager_id).where(above.c.tenant_id == tenant_id))
+                        .join(chain, above.c.id == chain.c.manager_id).where(of_tenant(above, tenant_id)))
     return {r[0] for r in await conn.execute(select(chain.c.id))}
 
 
 async def active_people_exist(conn: AsyncConnection, tenant_id: str, ids: list[str]) -> set[str]:
     """Which of `ids` are active people of the tenant."""
     rows = await conn.execute(
-        select(people.c.id).where(_people_of(tenant_id), people.c.id.in_(ids), people.c.status == "active")
+        select(people.c.id).where(people_of(tenant_id), people.c.id.in_(ids), people.c.status == "active")
     )
     return {r[0] for r in rows}
 
 
 async def tenant_exists(conn: AsyncConnection, tenant_id: str) -> bool:
-    row = await conn.execute(select(tenants.c.tenant_id).where(tenants.c.tenant_id == tenant_id))
+    row = await conn.execute(select(tenants.c.tenant_id).where(of_tenant(tenants, tenant_id)))
     return row.first() is not None
 
 
 # ------------------------------------------------------------------------------- visibility (§1.4)
-_TENANT = bindparam("visibility_tenant", type_=Text())
-_CALLER = bindparam("visibility_sub", type_=Text())
-
-
-def _led_members(kind: str, role: str) -> Select[Any]:
-    """Members of groups of `kind` in which the caller holds `role` (squad leads, department heads)."""
-    leader, member = group_members.alias(f"leader_{kind}"), group_members.alias(f"member_{kind}")
-    return (
-        select(member.c.person_id)
-        .select_from(leader)
-        .join(groups, and_(groups.c.tenant_id == leader.c.tenant_id, groups.c.id == leader.c.group_id))
-        .join(member, and_(member.c.tenant_id == leader.c.tenant_id, member.c.group_id == leader.c.group_id))
-        .where(leader.c.tenant_id == _TENANT, leader.c.person_id == _CALLER,
-               leader.c.role == role, groups.c.kind == kind, groups.c.is_deleted.is_(False))
-    )
-
-
-def _visible_people_statement() -> Select[Any]:
-    reports = (
-        select(people.c.id)
-        .where(people.c.tenant_id == _TENANT, people.c.manager_id == _CALLER)
-        .cte("reports", recursive=True)
-    )
-    below = people.alias("below")
-    reports = reports.union(
-        select(below.c.id).join(reports, and_(below.c.manager_id == reports.c.id))
-        .where(below.c.tenant_id == _TENANT)
-    )
-    return select(union(
-        select(_CALLER.label("id")),
-        select(reports.c.id),
-        _led_members("squad", "lead"),
-        _led_members("department", "head"),
-    ).subquery().c.id)
-
-
-# Built once: constructing this statement per request cost ~1.2 ms of CPU (bench/); each request
-# only binds the tenant and the caller.
-VISIBLE_PEOPLE = _visible_people_statement()
-
-
-def visibility_params(principal: Principal) -> dict[str, Any]:
-    """The values VISIBLE_PEOPLE binds, for statements that embed it unbound."""
-    return {"visibility_tenant": principal.tenant_id, "visibility_sub": principal.sub}
-
-
-def visible_people(principal: Principal) -> Select[Any] | None:
-    """Ids of the people whose personal records the caller sees, or None when it sees all (§1.4):
-    themself, everyone below them in the reporting tree, members of squads they lead and of
-    departments they head."""
-    if principal.sees_all_personal:
-        return None
-    if not principal.is_person:
-        return select(literal(None))
-    return VISIBLE_PEOPLE.params(visibility_params(principal))
-
-
 async def person_is_visible(conn: AsyncConnection, principal: Principal, person_id: str) -> bool:
     visible = visible_people(principal)
     if visible is None:
@@ -202,13 +128,13 @@ async def person_is_visible(conn: AsyncConnection, principal: Principal, person_
 
 # ------------------------------------------------------------------------------------------ groups
 async def group_kind(conn: AsyncConnection, tenant_id: str, group_id: str) -> str | None:
-    row = await conn.execute(select(groups.c.kind).where(_groups_of(tenant_id), groups.c.id == group_id))
+    row = await conn.execute(select(groups.c.kind).where(groups_of(tenant_id), groups.c.id == group_id))
     return row.scalar()
 
 
 async def fetch_group(conn: AsyncConnection, tenant_id: str, group_id: str, *,
                       for_update: bool = False) -> dict[str, Any] | None:
-    statement = select(*(groups.c[n] for n in GROUP_FIELDS)).where(_groups_of(tenant_id), groups.c.id == group_id)
+    statement = select(*(groups.c[n] for n in GROUP_FIELDS)).where(groups_of(tenant_id), groups.c.id == group_id)
     if for_update:
         statement = statement.with_for_update()
     row = (await conn.execute(statement)).mappings().first()
@@ -217,7 +143,7 @@ async def fetch_group(conn: AsyncConnection, tenant_id: str, group_id: str, *,
 
 async def list_groups(conn: AsyncConnection, tenant_id: str, filters: dict[str, Any], after: str | None,
                       limit: int) -> list[dict[str, Any]]:
-    conditions: list[ColumnElement[bool]] = [_groups_of(tenant_id)]
+    conditions: list[ColumnElement[bool]] = [groups_of(tenant_id)]
     for name in ("kind", "parent_id"):
         if filters.get(name) is not None:
             conditions.append(groups.c[name] == filters[name])
@@ -247,29 +173,29 @@ async def lock_group_names(conn: AsyncConnection, tenant_id: str, kind: str) -> 
 async def groups_named(conn: AsyncConnection, tenant_id: str, kind: str, name: str) -> list[str]:
     """Ids of live groups of `kind` called `name` (case-insensitively), oldest first."""
     rows = await conn.execute(select(groups.c.id).where(
-        _groups_of(tenant_id), groups.c.kind == kind, func.lower(groups.c.name) == name.lower(),
+        groups_of(tenant_id), groups.c.kind == kind, func.lower(groups.c.name) == name.lower(),
     ).order_by(groups.c.created_at, groups.c.id))
     return [r[0] for r in rows]
 
 
 async def live_groups(conn: AsyncConnection, tenant_id: str, kinds: Iterable[str]) -> list[dict[str, Any]]:
     rows = await conn.execute(select(groups.c.id, groups.c.kind, groups.c.name).where(
-        _groups_of(tenant_id), groups.c.kind.in_(list(kinds))).order_by(groups.c.created_at, groups.c.id))
+        groups_of(tenant_id), groups.c.kind.in_(list(kinds))).order_by(groups.c.created_at, groups.c.id))
     return [_plain(r) for r in rows.mappings()]
 
 
 async def group_ancestors(conn: AsyncConnection, tenant_id: str, group_id: str) -> set[str]:
     """The group and every group above it through parent_id."""
-    chain = select(groups.c.id, groups.c.parent_id).where(groups.c.tenant_id == tenant_id, groups.c.id == group_id) \
+    chain = select(groups.c.id, groups.c.parent_id).where(of_tenant(groups, tenant_id), groups.c.id == group_id) \
         .cte("gchain", recursive=True)
     above = groups.alias("above")
     chain = chain.union(select(above.c.id, above.c.parent_id)
-                        .join(chain, above.c.id == chain.c.parent_id).where(above.c.tenant_id == tenant_id))
+                        .join(chain, above.c.id == chain.c.parent_id).where(of_tenant(above, tenant_id)))
     return {r[0] for r in await conn.execute(select(chain.c.id))}
 
 
 async def has_live_children(conn: AsyncConnection, tenant_id: str, group_id: str) -> bool:
-    row = await conn.execute(select(groups.c.id).where(_groups_of(tenant_id), groups.c.parent_id == group_id)
+    row = await conn.execute(select(groups.c.id).where(groups_of(tenant_id), groups.c.parent_id == group_id)
                              .limit(1))
     return row.first() is not None
 
@@ -285,7 +211,7 @@ async def insert_group(conn: AsyncConnection, values: dict[str, Any]) -> dict[st
 
 
 async def update_group(conn: AsyncConnection, tenant_id: str, group_id: str, values: dict[str, Any]) -> dict[str, Any]:
-    statement = (update(groups).where(_groups_of(tenant_id), groups.c.id == group_id)
+    statement = (update(groups).where(groups_of(tenant_id), groups.c.id == group_id)
                  .values(**values, version=groups.c.version + 1, updated_at=func.now())
                  .returning(*(groups.c[n] for n in GROUP_FIELDS)))
     return _plain((await conn.execute(statement)).mappings().one())
@@ -298,13 +224,12 @@ def _member_columns() -> list[Any]:
 
 
 def _members_join() -> Any:
-    return group_members.join(people, and_(people.c.tenant_id == group_members.c.tenant_id,
-                                           people.c.id == group_members.c.person_id))
+    return group_members.join(people, joined(people, group_members, people.c.id == group_members.c.person_id))
 
 
 async def list_members(conn: AsyncConnection, tenant_id: str, group_id: str, role: str | None,
                        after: str | None, limit: int) -> list[dict[str, Any]]:
-    conditions = [_members_of(tenant_id), group_members.c.group_id == group_id]
+    conditions = [members_of(tenant_id), group_members.c.group_id == group_id]
     if role is not None:
         conditions.append(group_members.c.role == role)
     if after is not None:
@@ -316,7 +241,7 @@ async def list_members(conn: AsyncConnection, tenant_id: str, group_id: str, rol
 
 async def fetch_member(conn: AsyncConnection, tenant_id: str, group_id: str, person_id: str) -> dict[str, Any] | None:
     statement = select(*_member_columns()).select_from(_members_join()).where(
-        _members_of(tenant_id), group_members.c.group_id == group_id, group_members.c.person_id == person_id)
+        members_of(tenant_id), group_members.c.group_id == group_id, group_members.c.person_id == person_id)
     row = (await conn.execute(statement)).mappings().first()
     return _plain(row) if row else None
 
@@ -330,7 +255,7 @@ async def set_member(conn: AsyncConnection, tenant_id: str, group_id: str, perso
 
 async def remove_member(conn: AsyncConnection, tenant_id: str, group_id: str, person_id: str) -> bool:
     result = await conn.execute(delete(group_members).where(
-        _members_of(tenant_id), group_members.c.group_id == group_id, group_members.c.person_id == person_id))
+        members_of(tenant_id), group_members.c.group_id == group_id, group_members.c.person_id == person_id))
     return bool(result.rowcount)
 
 
@@ -338,7 +263,7 @@ async def remove_member(conn: AsyncConnection, tenant_id: str, group_id: str, pe
 async def people_snapshot(conn: AsyncConnection, tenant_id: str) -> list[dict[str, Any]]:
     """Every person of the tenant with the columns an import may change."""
     columns = ("id", "name", "email", "access_level", "manager_id", "job_title", "status", "external_id")
-    rows = await conn.execute(select(*(people.c[n] for n in columns)).where(_people_of(tenant_id)))
+    rows = await conn.execute(select(*(people.c[n] for n in columns)).where(people_of(tenant_id)))
     return [_plain(r) for r in rows.mappings()]
 
 
@@ -356,7 +281,7 @@ async def update_people(conn: AsyncConnection, tenant_id: str, rows: list[dict[s
     values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns}
     if bump:
         values.update(version=people.c.version + 1, updated_at=func.now())
-    statement = update(people).where(_people_of(tenant_id), people.c.id == bindparam("person_id")).values(**values)
+    statement = update(people).where(people_of(tenant_id), people.c.id == bindparam("person_id")).values(**values)
     await conn.execute(statement, [{"person_id": r["person_id"], **{f"v_{c}": r[c] for c in columns}}
                                    for r in rows])
 
@@ -366,9 +291,9 @@ async def memberships_of_kinds(conn: AsyncConnection, tenant_id: str, person_ids
     if not person_ids:
         return []
     statement = (select(group_members.c.person_id, group_members.c.group_id, group_members.c.role, groups.c.kind)
-                 .select_from(group_members.join(groups, and_(groups.c.tenant_id == group_members.c.tenant_id,
-                                                              groups.c.id == group_members.c.group_id)))
-                 .where(_members_of(tenant_id), _groups_of(tenant_id), groups.c.kind.in_(list(kinds)),
+                 .select_from(group_members.join(groups, joined(groups, group_members,
+                                                                groups.c.id == group_members.c.group_id)))
+                 .where(members_of(tenant_id), groups_of(tenant_id), groups.c.kind.in_(list(kinds)),
                         group_members.c.person_id.in_(person_ids)))
     return [_plain(r) for r in (await conn.execute(statement)).mappings()]
 
@@ -382,4 +307,4 @@ async def remove_memberships(conn: AsyncConnection, tenant_id: str, pairs: list[
     """Delete (group_id, person_id) memberships."""
     if pairs:
         await conn.execute(delete(group_members).where(
-            _members_of(tenant_id), tuple_(group_members.c.group_id, group_members.c.person_id).in_(pairs)))
+            members_of(tenant_id), tuple_(group_members.c.group_id, group_members.c.person_id).in_(pairs)))

@@ -1,5 +1,5 @@
-"""SQL of the Data API, generic over the registry. `scope()` is the one place where tenant, app,
-soft-delete and person visibility are applied to a statement; every read and write goes through it."""
+"""SQL of the Data API, generic over the registry. Every read and write carries `scope()`: the
+tenant, app, soft-delete and visibility conditions `db.scope.record_scope` builds."""
 
 from __future__ import annotations
 
@@ -13,11 +13,9 @@ from sqlalchemy import (
     Text,
     bindparam,
     case,
-    false,
     func,
     insert,
     literal_column,
-    not_,
     select,
     true,
     update,
@@ -27,8 +25,8 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
+from stride_server.db.scope import VISIBLE_PEOPLE, ScopeShape, record_scope, scope_params, scope_shape
 from stride_server.db.tables import ENTITY_TABLES
-from stride_server.directory.store import VISIBLE_PEOPLE, visibility_params, visible_people
 from stride_server.edm.query import (
     ListQuery,
     filter_clause,
@@ -64,19 +62,8 @@ def field_column(entity: Entity, name: str) -> Any:
 
 
 def scope(entity: Entity, principal: Principal, *, include_deleted: bool = False) -> list[ColumnElement[bool]]:
-    """Conditions every statement on an entity table carries (§1.4): the caller's tenant, its app,
-    live rows, and for personal records only the people the caller may see."""
-    table = table_of(entity)
-    conditions: list[ColumnElement[bool]] = [table.c.tenant_id == principal.tenant_id]
-    if principal.app_id:
-        conditions.append(table.c.app_id == principal.app_id)
-    if not include_deleted:
-        conditions.append(not_(table.c.is_deleted))  # matches the partial indexes WHERE NOT is_deleted
-    if entity.personal:
-        visible = visible_people(principal)
-        if visible is not None:
-            conditions.append(table.c.person_id.in_(visible))
-    return conditions
+    """The record scope of a statement on an entity table, with the caller's values (§1.4)."""
+    return record_scope(table_of(entity), scope_shape(entity.personal, principal, include_deleted), principal)
 
 
 async def visible_ids(conn: AsyncConnection, entity: Entity, principal: Principal, ids: list[str]) -> set[str]:
@@ -156,50 +143,20 @@ def _template(key: tuple[Any, ...], build: Any) -> Any:
     return statement
 
 
-def _scope_shape(entity: Entity, principal: Principal, include_deleted: bool) -> tuple[Any, ...]:
-    """What of `scope()` a statement needs: an app filter, live rows only, which visibility set."""
-    if not entity.personal or principal.sees_all_personal:
-        visible = "all"
-    else:
-        visible = "tree" if principal.is_person else "none"
-    return (principal.app_id is not None, include_deleted, visible)
-
-
-def _scope_params(principal: Principal) -> dict[str, Any]:
-    return {"tenant_id": principal.tenant_id, "app_id": principal.app_id,
-            **visibility_params(principal)}
-
-
-def _bound_scope(entity: Entity, shape: tuple[Any, ...]) -> list[ColumnElement[bool]]:
-    """`scope()` with bind parameters in place of the caller's values."""
-    table = table_of(entity)
-    has_app, include_deleted, visible = shape
-    conditions: list[ColumnElement[bool]] = [table.c.tenant_id == bindparam("tenant_id", type_=Text())]
-    if has_app:
-        conditions.append(table.c.app_id == bindparam("app_id", type_=Text()))
-    if not include_deleted:
-        conditions.append(not_(table.c.is_deleted))
-    if visible == "tree":
-        conditions.append(table.c.person_id.in_(VISIBLE_PEOPLE))
-    elif visible == "none":
-        conditions.append(false())
-    return conditions
-
-
 async def fetch(
     conn: AsyncConnection | asyncpg.Connection, entity: Entity, principal: Principal, record_id: str, *,
     include_deleted: bool = False, for_update: bool = False,
 ) -> dict[str, Any] | None:
-    shape = _scope_shape(entity, principal, include_deleted)
+    shape = scope_shape(entity.personal, principal, include_deleted)
 
     def build() -> Any:
         table = table_of(entity)
         statement = select(*_columns(entity)).where(table.c.id == bindparam("record_id", type_=Text()),
-                                                    *_bound_scope(entity, shape))
+                                                    *record_scope(table_of(entity), shape))
         return statement.with_for_update(of=table) if for_update else statement
 
     statement = _template(("get", entity.name, shape, for_update), build)
-    rows = await _rows(conn, statement, {**_scope_params(principal), "record_id": record_id})
+    rows = await _rows(conn, statement, {**scope_params(principal), "record_id": record_id})
     return _record(entity, rows[0]) if rows else None
 
 
@@ -219,7 +176,7 @@ def _person_get_template(entity: Entity, has_app: bool) -> Any:
                                 else_=table.c.person_id.in_(VISIBLE_PEOPLE)).label("_visible"))
         record = (select(*columns)
                   .where(table.c.id == bindparam("record_id", type_=Text()), caller.c.status.is_not(None),
-                         *_bound_scope(entity, (has_app, False, "all")))
+                         *record_scope(table, ScopeShape(has_app, False, "all")))
                   .offset(literal_column("0")).lateral("record"))
         names = [*entity.field_names, *(["_visible"] if entity.personal else [])]
         return (select(caller.c.access_level.label("_caller_level"), caller.c.status.label("_caller_status"),
@@ -270,7 +227,7 @@ def _bound_filter(entity: Entity, index: int, name: str, op: str, shape: Any) ->
 
 def _page_shape(entity: Entity, principal: Principal, query: ListQuery) -> tuple[Any, ...]:
     return (
-        "page", entity.name, _scope_shape(entity, principal, query.include_deleted),
+        "page", entity.name, scope_shape(entity.personal, principal, query.include_deleted),
         tuple((name, op, _filter_shape(entity.field_map[name], op, value)) for name, op, value in query.filters),
         query.mine, None if query.search is None else bool(query.search),
         tuple(query.sort), None if query.after is None else tuple(v is None for v in query.after), query.count,
@@ -278,7 +235,7 @@ def _page_shape(entity: Entity, principal: Principal, query: ListQuery) -> tuple
 
 
 def _page_params(entity: Entity, principal: Principal, query: ListQuery) -> dict[str, Any]:
-    params = {**_scope_params(principal), "limit": query.limit + 1, "me": principal.sub, "q": query.search}
+    params = {**scope_params(principal), "limit": query.limit + 1, "me": principal.sub, "q": query.search}
     if entity.owner_is_array:
         params["me_array"] = [principal.sub]
     for index, (_, op, value) in enumerate(query.filters):
@@ -292,8 +249,8 @@ def _page_params(entity: Entity, principal: Principal, query: ListQuery) -> dict
 def _build_page(entity: Entity, shape: tuple[Any, ...], query: ListQuery) -> tuple[Any, Any | None]:
     """The page SELECT (limit + 1 rows, after the cursor) and, with count=true, the COUNT."""
     table = table_of(entity)
-    _, _, scope_shape, filters, mine, search, _, after_nulls, count_wanted = shape
-    conditions = _bound_scope(entity, scope_shape)
+    _, _, record_shape, filters, mine, search, _, after_nulls, count_wanted = shape
+    conditions = record_scope(table, record_shape)
     for index, (name, op, filter_shape) in enumerate(filters):
         conditions.append(_bound_filter(entity, index, name, op, filter_shape))
     if mine:

@@ -8,23 +8,23 @@ from sqlalchemy import ColumnElement, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
+from stride_server.db.scope import of_tenant, same_tenant_sql, tenant_sql, visible_people
 from stride_server.db.tables import ENTITY_TABLES, assessment_responses
-from stride_server.directory.store import visible_people
 
 cohorts = ENTITY_TABLES["Cohort"]
 assessments = ENTITY_TABLES["Assessment"]
 
 # A cohort's learners: members of its group when it has one, else the distinct people with a live
 # learning record linked to it. Parameters :tenant and :cohort.
-_LEARNERS = """
+_LEARNERS = f"""
     SELECT m.person_id FROM cohorts c
-    JOIN group_members m ON m.tenant_id = c.tenant_id AND m.group_id = c.group_id
-    WHERE c.tenant_id = :tenant AND c.id = :cohort AND c.group_id IS NOT NULL
+    JOIN group_members m ON {same_tenant_sql("m", "c")} AND m.group_id = c.group_id
+    WHERE {tenant_sql("c")} AND c.id = :cohort AND c.group_id IS NOT NULL
     UNION
     SELECT r.person_id FROM cohorts c
-    JOIN learning_records r ON r.tenant_id = c.tenant_id AND r.linked_cohort_id = c.id AND NOT r.is_deleted
-    WHERE c.tenant_id = :tenant AND c.id = :cohort AND c.group_id IS NULL
-"""
+    JOIN learning_records r ON {same_tenant_sql("r", "c")} AND r.linked_cohort_id = c.id AND NOT r.is_deleted
+    WHERE {tenant_sql("c")} AND c.id = :cohort AND c.group_id IS NULL
+"""  # noqa: S608 (constant SQL; the tenant predicate from db.scope)
 
 # completed = learners with a live record linked to the cohort, completed_at set and passed not false.
 _RECOMPUTE_COHORT = text(f"""
@@ -32,28 +32,28 @@ WITH learners AS ({_LEARNERS}),
 done AS (
     SELECT count(DISTINCT l.person_id) AS n FROM learners l
     WHERE EXISTS (SELECT 1 FROM learning_records r
-                  WHERE r.tenant_id = :tenant AND r.linked_cohort_id = :cohort AND r.person_id = l.person_id
+                  WHERE {tenant_sql("r")} AND r.linked_cohort_id = :cohort AND r.person_id = l.person_id
                     AND NOT r.is_deleted AND r.completed_at IS NOT NULL AND r.passed IS DISTINCT FROM false)
 )
 UPDATE cohorts SET current_completion_pct = CASE
     WHEN (SELECT count(*) FROM learners) = 0 THEN 0
     ELSE round(100.0 * (SELECT n FROM done) / (SELECT count(*) FROM learners), 2) END
-WHERE tenant_id = :tenant AND id = :cohort
+WHERE {tenant_sql()} AND id = :cohort
 """)  # noqa: S608 (a constant fragment, no input)
 
 _RECOMPUTE_ASSESSMENT = text(f"""
 WITH target AS (
-    SELECT target_cohort_id, target_group_id FROM assessments WHERE tenant_id = :tenant AND id = :assessment
+    SELECT target_cohort_id, target_group_id FROM assessments WHERE {tenant_sql()} AND id = :assessment
 ), expected AS (
     SELECT CASE
         WHEN (SELECT target_cohort_id FROM target) IS NOT NULL THEN
             (SELECT count(*) FROM ({_LEARNERS.replace(':cohort', '(SELECT target_cohort_id FROM target)')}) l)
         WHEN (SELECT target_group_id FROM target) IS NOT NULL THEN
             (SELECT count(*) FROM group_members
-             WHERE tenant_id = :tenant AND group_id = (SELECT target_group_id FROM target))
+             WHERE {tenant_sql()} AND group_id = (SELECT target_group_id FROM target))
         END AS n
 ), responses AS (
-    SELECT count(*) AS n FROM assessment_responses WHERE tenant_id = :tenant AND assessment_id = :assessment
+    SELECT count(*) AS n FROM assessment_responses WHERE {tenant_sql()} AND assessment_id = :assessment
 )
 UPDATE assessments SET
     response_count = (SELECT n FROM responses),
@@ -61,14 +61,14 @@ UPDATE assessments SET
         WHEN (SELECT n FROM expected) IS NULL THEN NULL
         WHEN (SELECT n FROM expected) = 0 THEN 0
         ELSE least(100, round(100.0 * (SELECT n FROM responses) / (SELECT n FROM expected), 2)) END
-WHERE tenant_id = :tenant AND id = :assessment
+WHERE {tenant_sql()} AND id = :assessment
 """)  # noqa: S608 (a constant fragment, no input)
 
 
 async def lock_cohort(conn: AsyncConnection, tenant_id: str, cohort_id: str) -> None:
     """Lock before recomputing: the recomputation that follows then reads, in a new snapshot, every
     change committed by the writer that held the lock before (no lost update)."""
-    await conn.execute(select(cohorts.c.id).where(cohorts.c.tenant_id == tenant_id, cohorts.c.id == cohort_id)
+    await conn.execute(select(cohorts.c.id).where(of_tenant(cohorts, tenant_id), cohorts.c.id == cohort_id)
                        .with_for_update())
 
 
@@ -78,13 +78,13 @@ async def recompute_cohort(conn: AsyncConnection, tenant_id: str, cohort_id: str
 
 async def cohorts_of_group(conn: AsyncConnection, tenant_id: str, group_id: str) -> list[str]:
     rows = await conn.execute(select(cohorts.c.id).where(
-        cohorts.c.tenant_id == tenant_id, cohorts.c.group_id == group_id).order_by(cohorts.c.id))
+        of_tenant(cohorts, tenant_id), cohorts.c.group_id == group_id).order_by(cohorts.c.id))
     return [r[0] for r in rows]
 
 
 async def lock_assessment(conn: AsyncConnection, tenant_id: str, assessment_id: str) -> None:
     await conn.execute(select(assessments.c.id).where(
-        assessments.c.tenant_id == tenant_id, assessments.c.id == assessment_id).with_for_update())
+        of_tenant(assessments, tenant_id), assessments.c.id == assessment_id).with_for_update())
 
 
 async def recompute_assessment(conn: AsyncConnection, tenant_id: str, assessment_id: str) -> None:
@@ -93,7 +93,7 @@ async def recompute_assessment(conn: AsyncConnection, tenant_id: str, assessment
 
 async def has_response(conn: AsyncConnection, tenant_id: str, assessment_id: str, person_id: str) -> bool:
     row = await conn.execute(select(assessment_responses.c.id).where(
-        assessment_responses.c.tenant_id == tenant_id, assessment_responses.c.assessment_id == assessment_id,
+        of_tenant(assessment_responses, tenant_id), assessment_responses.c.assessment_id == assessment_id,
         assessment_responses.c.person_id == person_id))
     return row.first() is not None
 
@@ -113,7 +113,7 @@ def _visible_responses(principal: Principal) -> list[ColumnElement[bool]]:
     LearningRecords (`visible_people`), so an application needs `view:performance` as it does for
     those records; an application's reads stay limited to the rows it wrote (§1.4 rule 2)."""
     t = assessment_responses
-    conditions: list[ColumnElement[bool]] = [t.c.tenant_id == principal.tenant_id]
+    conditions: list[ColumnElement[bool]] = [of_tenant(t, principal.tenant_id)]
     if principal.app_id is not None:
         conditions.append(t.c.app_id == principal.app_id)
     visible = None if principal.can("manage", "learning") else visible_people(principal)
@@ -137,7 +137,7 @@ async def list_responses(conn: AsyncConnection, principal: Principal, assessment
 async def assessments_targeting(conn: AsyncConnection, tenant_id: str, group_ids: list[str],
                                 cohort_ids: list[str]) -> list[str]:
     rows = await conn.execute(select(assessments.c.id).where(
-        assessments.c.tenant_id == tenant_id,
+        of_tenant(assessments, tenant_id),
         assessments.c.target_group_id.in_(group_ids) | assessments.c.target_cohort_id.in_(cohort_ids),
     ).order_by(assessments.c.id))
     return [r[0] for r in rows]
@@ -145,5 +145,5 @@ async def assessments_targeting(conn: AsyncConnection, tenant_id: str, group_ids
 
 async def cohorts_of_groups(conn: AsyncConnection, tenant_id: str, group_ids: list[str]) -> list[str]:
     rows = await conn.execute(select(cohorts.c.id).where(
-        cohorts.c.tenant_id == tenant_id, cohorts.c.group_id.in_(group_ids)).order_by(cohorts.c.id))
+        of_tenant(cohorts, tenant_id), cohorts.c.group_id.in_(group_ids)).order_by(cohorts.c.id))
     return [r[0] for r in rows]

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, not_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from stride_server.db.scope import of_tenant, tenant_sql
 from stride_server.db.tables import ENTITY_TABLES
 
 objectives = ENTITY_TABLES["Objective"]
@@ -17,14 +18,14 @@ async def ancestor_ids(conn: AsyncConnection, tenant_id: str, objective_id: str)
     cannot loop forever)."""
     chain = (
         select(objectives.c.id, objectives.c.parent_objective_id)
-        .where(objectives.c.tenant_id == tenant_id, objectives.c.id == objective_id)
+        .where(of_tenant(objectives, tenant_id), objectives.c.id == objective_id)
         .cte("chain", recursive=True)
     )
     parent = objectives.alias("parent")
     chain = chain.union(
         select(parent.c.id, parent.c.parent_objective_id)
         .join(chain, and_(parent.c.id == chain.c.parent_objective_id))
-        .where(parent.c.tenant_id == tenant_id)
+        .where(of_tenant(parent, tenant_id))
     )
     rows = await conn.execute(select(chain.c.id).limit(1000))
     return [r[0] for r in rows]
@@ -41,23 +42,23 @@ async def lock_okr_writes(conn: AsyncConnection, tenant_id: str) -> None:
 
 async def objective_period(conn: AsyncConnection, tenant_id: str, objective_id: str) -> str | None:
     row = await conn.execute(select(objectives.c.period).where(
-        objectives.c.tenant_id == tenant_id, objectives.c.id == objective_id))
+        of_tenant(objectives, tenant_id), objectives.c.id == objective_id))
     return row.scalar()
 
 
 # One statement per level: the objective's key_result_ids, last_check_in_at and progress_pct from
 # scratch (mean of live key results, else weight-weighted mean of live children, else 0), returning
 # its parent and whether its progress changed (the parents above change only if it did).
-_RECOMPUTE = text("""
+_RECOMPUTE = text(f"""
 WITH kr AS (
     SELECT count(*) AS n, avg(progress_pct::numeric) AS mean, max(last_update_at) AS last_at,
            coalesce(jsonb_agg(id ORDER BY created_at, id), '[]'::jsonb) AS ids
-    FROM key_results WHERE tenant_id = :tenant AND objective_id = :id AND NOT is_deleted
+    FROM key_results WHERE {tenant_sql()} AND objective_id = :id AND NOT is_deleted
 ), child AS (
     SELECT sum(progress_pct::numeric * weight::numeric) AS weighted, sum(weight::numeric) AS weight
-    FROM objectives WHERE tenant_id = :tenant AND parent_objective_id = :id AND NOT is_deleted
+    FROM objectives WHERE {tenant_sql()} AND parent_objective_id = :id AND NOT is_deleted
 ), before AS (
-    SELECT progress_pct FROM objectives WHERE tenant_id = :tenant AND id = :id
+    SELECT progress_pct FROM objectives WHERE {tenant_sql()} AND id = :id
 )
 UPDATE objectives AS o SET
     key_result_ids = kr.ids,
@@ -66,9 +67,9 @@ UPDATE objectives AS o SET
                         WHEN child.weight > 0 THEN round(child.weighted / child.weight, 2)
                         ELSE 0 END
 FROM kr, child
-WHERE o.tenant_id = :tenant AND o.id = :id
+WHERE {tenant_sql("o")} AND o.id = :id
 RETURNING o.parent_objective_id, o.progress_pct IS DISTINCT FROM (SELECT progress_pct FROM before) AS changed
-""")
+""")  # noqa: S608 (constant SQL; the tenant predicate from db.scope)
 
 
 async def recompute_chain(conn: AsyncConnection, tenant_id: str, objective_id: str | None) -> int:
@@ -88,7 +89,7 @@ async def recompute_chain(conn: AsyncConnection, tenant_id: str, objective_id: s
 async def key_results_of(conn: AsyncConnection, tenant_id: str, objective_id: str) -> list[Any]:
     key_results = ENTITY_TABLES["KeyResult"]
     rows = await conn.execute(select(key_results.c.id, key_results.c.progress_pct, key_results.c.current).where(
-        key_results.c.tenant_id == tenant_id, key_results.c.objective_id == objective_id,
+        of_tenant(key_results, tenant_id), key_results.c.objective_id == objective_id,
         not_(key_results.c.is_deleted)))
     return list(rows)
 
@@ -100,7 +101,7 @@ async def set_statuses(conn: AsyncConnection, tenant_id: str, statuses: dict[str
     key_results = ENTITY_TABLES["KeyResult"]
     await conn.execute(
         update(key_results)
-        .where(key_results.c.tenant_id == tenant_id, key_results.c.id == bindparam("kr_id"))
+        .where(of_tenant(key_results, tenant_id), key_results.c.id == bindparam("kr_id"))
         .values(status=bindparam("new_status")),
         [{"kr_id": k, "new_status": v} for k, v in statuses.items()],
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.elements import ColumnElement
 
+from stride_server.db.scope import joined, live_applications, of_tenant
 from stride_server.db.tables import api_key_lookup, api_keys, applications, tenants
 
 DEFAULT_FEEDBACK_MIN_RESPONSES = 1  # CONTRACT §3.4, as the seed
@@ -22,20 +22,15 @@ def _plain(row: Any) -> dict[str, Any]:
     return {str(key): value for key, value in row.items()}
 
 
-def _live_applications(tenant_id: str) -> list[ColumnElement[bool]]:
-    """The one scope of every application statement: the tenant's applications that are not deleted."""
-    return [applications.c.tenant_id == tenant_id, applications.c.is_deleted.is_(False)]
-
-
 # --- applications ---------------------------------------------------------------------------------
 
 async def active_application_permissions(conn: AsyncConnection, tenant_id: str, app_id: str,
                                         key_id: str | None = None) -> list[str] | None:
     """The permissions a live application holds now, or None when it does not exist or was deleted, or
     when `key_id` (the key a token was exchanged for) is not a live key of it."""
-    conditions = [applications.c.id == app_id, *_live_applications(tenant_id)]
+    conditions = [applications.c.id == app_id, *live_applications(tenant_id)]
     if key_id is not None:
-        conditions.append(exists().where(api_keys.c.tenant_id == tenant_id, api_keys.c.app_id == app_id,
+        conditions.append(exists().where(of_tenant(api_keys, tenant_id), api_keys.c.app_id == app_id,
                                          api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None)))
     row = await conn.execute(select(applications.c.permissions).where(*conditions))
     found = row.first()
@@ -44,7 +39,7 @@ async def active_application_permissions(conn: AsyncConnection, tenant_id: str, 
 
 async def get_application(conn: AsyncConnection, tenant_id: str, app_id: str, *,
                           for_update: bool = False) -> dict[str, Any] | None:
-    statement = select(*_APPLICATION_COLUMNS).where(applications.c.id == app_id, *_live_applications(tenant_id))
+    statement = select(*_APPLICATION_COLUMNS).where(applications.c.id == app_id, *live_applications(tenant_id))
     if for_update:
         statement = statement.with_for_update()
     row = (await conn.execute(statement)).mappings().first()
@@ -52,7 +47,7 @@ async def get_application(conn: AsyncConnection, tenant_id: str, app_id: str, *,
 
 
 async def list_applications(conn: AsyncConnection, tenant_id: str) -> list[dict[str, Any]]:
-    rows = await conn.execute(select(*_APPLICATION_COLUMNS).where(*_live_applications(tenant_id))
+    rows = await conn.execute(select(*_APPLICATION_COLUMNS).where(*live_applications(tenant_id))
                               .order_by(applications.c.created_at, applications.c.id))
     return [_plain(r) for r in rows.mappings()]
 
@@ -70,7 +65,7 @@ async def insert_application(conn: AsyncConnection, tenant_id: str, app_id: str,
 async def update_application(conn: AsyncConnection, tenant_id: str, app_id: str,
                              changes: dict[str, Any]) -> dict[str, Any] | None:
     row = (await conn.execute(
-        update(applications).where(applications.c.id == app_id, *_live_applications(tenant_id))
+        update(applications).where(applications.c.id == app_id, *live_applications(tenant_id))
         .values(**changes, updated_at=func.now()).returning(*_APPLICATION_COLUMNS)
     )).mappings().first()
     return _plain(row) if row else None
@@ -79,7 +74,7 @@ async def update_application(conn: AsyncConnection, tenant_id: str, app_id: str,
 async def delete_application(conn: AsyncConnection, tenant_id: str, app_id: str) -> bool:
     """Soft delete: the row stays (records keep their app_id), tokens of it stop working."""
     row = await conn.execute(
-        update(applications).where(applications.c.id == app_id, *_live_applications(tenant_id))
+        update(applications).where(applications.c.id == app_id, *live_applications(tenant_id))
         .values(is_deleted=True, updated_at=func.now()).returning(applications.c.id)
     )
     return row.first() is not None
@@ -100,7 +95,7 @@ async def insert_key(conn: AsyncConnection, tenant_id: str, key_id: str, app_id:
 
 async def list_keys(conn: AsyncConnection, tenant_id: str, app_id: str) -> list[dict[str, Any]]:
     rows = await conn.execute(
-        select(*_KEY_COLUMNS).where(api_keys.c.tenant_id == tenant_id, api_keys.c.app_id == app_id)
+        select(*_KEY_COLUMNS).where(of_tenant(api_keys, tenant_id), api_keys.c.app_id == app_id)
         .order_by(api_keys.c.created_at, api_keys.c.id)
     )
     return [_plain(r) for r in rows.mappings()]
@@ -108,21 +103,21 @@ async def list_keys(conn: AsyncConnection, tenant_id: str, app_id: str) -> list[
 
 async def key_exists(conn: AsyncConnection, tenant_id: str, app_id: str, key_id: str) -> bool:
     row = await conn.execute(select(api_keys.c.id).where(
-        api_keys.c.tenant_id == tenant_id, api_keys.c.app_id == app_id, api_keys.c.id == key_id))
+        of_tenant(api_keys, tenant_id), api_keys.c.app_id == app_id, api_keys.c.id == key_id))
     return row.first() is not None
 
 
 async def revoke_keys(conn: AsyncConnection, tenant_id: str, app_id: str, key_id: str | None = None) -> int:
     """Revoke one key of an application (or all of them) and drop their lookup rows, so a revoked
     key no longer even resolves to its tenant. Already revoked keys keep their first revoked_at."""
-    conditions = [api_keys.c.tenant_id == tenant_id, api_keys.c.app_id == app_id, api_keys.c.revoked_at.is_(None)]
+    conditions = [of_tenant(api_keys, tenant_id), api_keys.c.app_id == app_id, api_keys.c.revoked_at.is_(None)]
     if key_id is not None:
         conditions.append(api_keys.c.id == key_id)
     hashes = [r[0] for r in await conn.execute(
         update(api_keys).where(*conditions).values(revoked_at=func.now()).returning(api_keys.c.key_hash))]
     if hashes:
         await conn.execute(delete(api_key_lookup).where(api_key_lookup.c.key_hash.in_(hashes),
-                                                        api_key_lookup.c.tenant_id == tenant_id))
+                                                        of_tenant(api_key_lookup, tenant_id)))
     return len(hashes)
 
 
@@ -139,10 +134,9 @@ async def get_usable_key(conn: AsyncConnection, tenant_id: str, key_id: str) -> 
     """A key that is not revoked, with its live application's id and permissions."""
     row = (await conn.execute(
         select(api_keys.c.key_hash, api_keys.c.app_id, applications.c.permissions)
-        .select_from(api_keys.join(applications, and_(applications.c.tenant_id == api_keys.c.tenant_id,
-                                                      applications.c.id == api_keys.c.app_id)))
-        .where(api_keys.c.tenant_id == tenant_id, api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None),
-               *_live_applications(tenant_id))
+        .select_from(api_keys.join(applications, joined(applications, api_keys, applications.c.id == api_keys.c.app_id)))
+        .where(of_tenant(api_keys, tenant_id), api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None),
+               *live_applications(tenant_id))
     )).mappings().first()
     return _plain(row) if row else None
 
@@ -156,7 +150,7 @@ DEFAULT_SETTINGS = {"feedback_min_responses": DEFAULT_FEEDBACK_MIN_RESPONSES, "u
 async def tenant_settings(conn: AsyncConnection, tenant_id: str) -> dict[str, int]:
     """The tenant's 360 minimums (§3.4, §9.3); the defaults when the tenant has no row."""
     row = (await conn.execute(
-        select(*(tenants.c[name] for name in SETTINGS)).where(tenants.c.tenant_id == tenant_id)
+        select(*(tenants.c[name] for name in SETTINGS)).where(of_tenant(tenants, tenant_id))
     )).mappings().first()
     return {name: int(row[name]) for name in SETTINGS} if row else dict(DEFAULT_SETTINGS)
 

@@ -13,7 +13,6 @@ from sqlalchemy import (
     ARRAY,
     ColumnElement,
     Text,
-    and_,
     bindparam,
     case,
     exists,
@@ -29,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
+from stride_server.db.scope import joined, of_tenant, tenant_sql
 from stride_server.db.tables import (
     feedback_inbox,
     feedback_releases,
@@ -43,7 +43,7 @@ from stride_server.db.tables import (
 from stride_server.reviews.anonymity import ReleasedSet
 from stride_server.reviews.peers import PeerRule
 from stride_server.reviews.rules import FEEDBACK_AREAS
-from stride_server.reviews.store import of_tenant, plain
+from stride_server.reviews.store import plain
 
 REQUEST_FIELDS = ("id", "cycle_id", "subject_id", "reviewer_id", "due_date", "status", "direction", "created_at")
 DEFAULT_MINIMUMS = (1, 3)  # feedback_min_responses (as the seed), upward_min_responses (§9.3)
@@ -75,8 +75,8 @@ async def pending_requests(conn: AsyncConnection, tenant_id: str, reviewer_id: s
     r, c = feedback_requests, review_cycles
     statement = (
         select(*(r.c[n] for n in REQUEST_FIELDS), c.c.name.label("cycle_name"), people.c.name.label("subject_name"))
-        .select_from(r.join(c, and_(c.c.tenant_id == r.c.tenant_id, c.c.id == r.c.cycle_id))
-                     .join(people, and_(people.c.tenant_id == r.c.tenant_id, people.c.id == r.c.subject_id)))
+        .select_from(r.join(c, joined(c, r, c.c.id == r.c.cycle_id))
+                     .join(people, joined(people, r, people.c.id == r.c.subject_id)))
         .where(of_tenant(feedback_requests, tenant_id), r.c.reviewer_id == reviewer_id, r.c.status == "pending")
         .order_by(r.c.due_date.asc().nulls_last(), r.c.created_at, r.c.id)
     )
@@ -115,7 +115,7 @@ _ANSWERS = ", ".join(RESPONSE_FIELDS)
 # One statement: the cycle's inbox moves into feedback_responses with fresh random ids, inserted in
 # the order of those ids — a random order, unrelated to submission order — and the inbox is emptied.
 _FLUSH = text(f"""
-    WITH moved AS (DELETE FROM feedback_inbox WHERE tenant_id = :tenant AND cycle_id = :cycle
+    WITH moved AS (DELETE FROM feedback_inbox WHERE {tenant_sql()} AND cycle_id = :cycle
                    RETURNING tenant_id, cycle_id, subject_id, direction, {_ANSWERS})
     INSERT INTO feedback_responses (id, tenant_id, cycle_id, subject_id, direction, {_ANSWERS})
     SELECT gen_random_uuid()::text AS id, tenant_id, cycle_id, subject_id, direction, {_ANSWERS}
@@ -151,16 +151,16 @@ def _by_group(sql: str) -> Any:
 
 
 # Marks the pending responses, and the submitted requests, of each (subject, direction) with its set.
-_MARK_RESPONSES = _by_group("""
+_MARK_RESPONSES = _by_group(f"""
     UPDATE feedback_responses x SET release_id = g.set_id
     FROM unnest(:subjects, :directions, :sets) AS g(subject_id, direction, set_id)
-    WHERE x.tenant_id = :tenant AND x.cycle_id = :cycle AND x.subject_id = g.subject_id
-      AND x.direction = g.direction AND x.release_id IS NULL""")
-_MARK_REQUESTS = _by_group("""
+    WHERE {tenant_sql("x")} AND x.cycle_id = :cycle AND x.subject_id = g.subject_id
+      AND x.direction = g.direction AND x.release_id IS NULL""")  # noqa: S608 (constant SQL; the tenant predicate from db.scope)
+_MARK_REQUESTS = _by_group(f"""
     UPDATE feedback_requests x SET release_id = g.set_id
     FROM unnest(:subjects, :directions, :sets) AS g(subject_id, direction, set_id)
-    WHERE x.tenant_id = :tenant AND x.cycle_id = :cycle AND x.subject_id = g.subject_id
-      AND x.direction = g.direction AND x.status = 'submitted' AND x.release_id IS NULL""")
+    WHERE {tenant_sql("x")} AND x.cycle_id = :cycle AND x.subject_id = g.subject_id
+      AND x.direction = g.direction AND x.status = 'submitted' AND x.release_id IS NULL""")  # noqa: S608 (constant SQL; the tenant predicate from db.scope)
 
 
 async def release(conn: AsyncConnection, tenant_id: str, cycle_id: str, new_sets: list[dict[str, Any]],
@@ -226,7 +226,7 @@ async def released_sets(conn: AsyncConnection, tenant_id: str, subject_id: str, 
         conditions.append(rel.c.cycle_id == cycle_id)
     statement = (select(rel.c.id, rel.c.cycle_id, rel.c.direction, rel.c.response_count, minimum.label("minimum"),
                         own.label("own"))
-                 .select_from(rel.join(c, and_(c.c.tenant_id == rel.c.tenant_id, c.c.id == rel.c.cycle_id)))
+                 .select_from(rel.join(c, joined(c, rel, c.c.id == rel.c.cycle_id)))
                  .where(*conditions).order_by(rel.c.id))
     return [ReleasedSet(r.id, r.cycle_id, r.direction, int(r.response_count), int(r.minimum), int(r.own))
             for r in await conn.execute(statement)]
@@ -246,8 +246,7 @@ async def responses_of(conn: AsyncConnection, tenant_id: str, set_ids: list[str]
 def _groups_with(tenant_id: str, person_id: str, kind: str) -> Select[Any]:
     """Ids of the live groups of `kind` the person belongs to."""
     return (select(group_members.c.group_id)
-            .join(groups, and_(groups.c.tenant_id == group_members.c.tenant_id,
-                               groups.c.id == group_members.c.group_id))
+            .join(groups, joined(groups, group_members, groups.c.id == group_members.c.group_id))
             .where(of_tenant(group_members, tenant_id), group_members.c.person_id == person_id,
                    groups.c.kind == kind, groups.c.is_deleted.is_(False)))
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, text, type_coerce, update
+from sqlalchemy import case, delete, func, insert, or_, select, text, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
+from stride_server.db.scope import joined, of_tenant, review_scope, same_tenant, tenant_sql
 from stride_server.db.tables import (
     people,
     review_cycles,
@@ -23,8 +24,7 @@ from stride_server.db.tables import (
     review_templates,
     reviews,
 )
-from stride_server.directory.store import visible_people
-from stride_server.reviews.store import of_tenant, plain
+from stride_server.reviews.store import plain
 
 REVIEW_FIELDS = ("id", "cycle_id", "user_id", "reviewer_id", "status", "strengths", "growth_areas",
                  "discussion_topics", "reviewer_notes", "action_items", "kpi_pass_count", "kpi_total_count",
@@ -35,22 +35,11 @@ GOAL_FIELDS = ("id", "review_id", "goal", "success_measures", "support_needed", 
 subject, reviewer = people.alias("subject"), people.alias("reviewer")
 
 
-def review_scope(principal: Principal) -> ColumnElement[bool]:
-    """The reviews of the caller's tenant it may see."""
-    condition: ColumnElement[bool] = of_tenant(reviews, principal.tenant_id)
-    visible = visible_people(principal)
-    if visible is not None:
-        condition = and_(condition, or_(reviews.c.user_id.in_(visible), reviews.c.reviewer_id == principal.sub))
-    return condition
-
-
 def _joined() -> Any:
     return (reviews
-            .join(review_cycles, and_(review_cycles.c.tenant_id == reviews.c.tenant_id,
-                                      review_cycles.c.id == reviews.c.cycle_id))
-            .join(subject, and_(subject.c.tenant_id == reviews.c.tenant_id, subject.c.id == reviews.c.user_id))
-            .join(reviewer, and_(reviewer.c.tenant_id == reviews.c.tenant_id,
-                                 reviewer.c.id == reviews.c.reviewer_id)))
+            .join(review_cycles, joined(review_cycles, reviews, review_cycles.c.id == reviews.c.cycle_id))
+            .join(subject, joined(subject, reviews, subject.c.id == reviews.c.user_id))
+            .join(reviewer, joined(reviewer, reviews, reviewer.c.id == reviews.c.reviewer_id)))
 
 
 def _review_columns() -> list[Any]:
@@ -96,7 +85,7 @@ async def template_items_for(conn: AsyncConnection, tenant_id: str, user_id: str
     t, i = review_templates, review_template_items
     priority = case((t.c.id == people.c.review_template_id, 0),
                     (t.c.access_level == people.c.access_level, 1), else_=2)
-    chosen = (select(t.c.id).select_from(t.join(people, people.c.tenant_id == t.c.tenant_id))
+    chosen = (select(t.c.id).select_from(t.join(people, same_tenant(people, t)))
               .where(of_tenant(t, tenant_id), people.c.id == user_id,
                      or_(t.c.id == people.c.review_template_id, t.c.access_level == people.c.access_level,
                          t.c.is_default))
@@ -131,7 +120,7 @@ def _json_list(table: Any, fields: tuple[str, ...], review: Any) -> Any:
     item = func.json_build_object(*(part for f in fields for part in (f, table.c[f])))
     aggregated = func.coalesce(func.json_agg(aggregate_order_by(item, table.c.sort_order, table.c.id)),
                                text("'[]'::json"))
-    return type_coerce(select(aggregated).where(table.c.tenant_id == review.c.tenant_id,
+    return type_coerce(select(aggregated).where(same_tenant(table, review),
                                                 table.c.review_id == review.c.id).scalar_subquery(), JSON)
 
 
@@ -146,7 +135,7 @@ async def previous_reviews(conn: AsyncConnection, review: dict[str, Any], tenant
         r.c.id, c.c.name.label("cycle_name"), r.c.reviewer_notes, r.c.action_items,
         _json_list(review_kpi_ratings, ("template_item_id", "rating"), r).label("kpi_ratings"),
         _json_list(review_goals, ("id", "goal", "status"), r).label("goals"),
-    ).select_from(r.join(c, and_(c.c.tenant_id == r.c.tenant_id, c.c.id == r.c.cycle_id)))
+    ).select_from(r.join(c, joined(c, r, c.c.id == r.c.cycle_id)))
     if review["cycle_type"] == "annual":
         conditions += [c.c.type == "quarterly", c.c.period_start >= review["period_start"],
                        c.c.period_end <= review["period_end"]]
@@ -162,11 +151,11 @@ async def update_review(conn: AsyncConnection, tenant_id: str, review_id: str, v
                        .values(**values, updated_at=func.now()))
 
 
-_UPDATE_KPIS = text("""
+_UPDATE_KPIS = text(f"""
 UPDATE review_kpi_ratings k SET rating = v.rating, notes = v.notes
 FROM unnest(CAST(:ids AS text[]), CAST(:ratings AS text[]), CAST(:notes AS text[])) AS v(id, rating, notes)
-WHERE k.tenant_id = :tenant AND k.review_id = :review AND k.id = v.id
-""")
+WHERE {tenant_sql("k")} AND k.review_id = :review AND k.id = v.id
+""")  # noqa: S608 (constant SQL; the tenant predicate from db.scope)
 
 
 async def update_kpis(conn: AsyncConnection, tenant_id: str, review_id: str, rows: list[dict[str, Any]]) -> None:
@@ -195,20 +184,20 @@ async def earlier_goal_ids(conn: AsyncConnection, tenant_id: str, review: dict[s
     cycle ends no later than this one's."""
     g, r, c = review_goals, reviews, review_cycles
     statement = (select(g.c.id)
-                 .select_from(g.join(r, and_(r.c.tenant_id == g.c.tenant_id, r.c.id == g.c.review_id))
-                              .join(c, and_(c.c.tenant_id == r.c.tenant_id, c.c.id == r.c.cycle_id)))
+                 .select_from(g.join(r, joined(r, g, r.c.id == g.c.review_id))
+                              .join(c, joined(c, r, c.c.id == r.c.cycle_id)))
                  .where(of_tenant(g, tenant_id), g.c.id.in_(ids), r.c.user_id == review["user_id"],
                         r.c.status == "completed", r.c.id != review["id"],
                         c.c.period_end <= review["period_end"]))
     return {row[0] for row in await conn.execute(statement)}
 
 
-_SET_OUTCOMES = text("""
+_SET_OUTCOMES = text(f"""
 UPDATE review_goals g SET status = v.status
 FROM unnest(CAST(:ids AS text[]), CAST(:statuses AS text[])) AS v(id, status)
-WHERE g.tenant_id = :tenant AND g.id = v.id
+WHERE {tenant_sql("g")} AND g.id = v.id
 RETURNING g.id, g.review_id, g.goal, g.success_measures, g.support_needed, g.status, g.sort_order
-""")
+""")  # noqa: S608 (constant SQL; the tenant predicate from db.scope)
 
 
 async def set_goal_outcomes(conn: AsyncConnection, tenant_id: str, outcomes: dict[str, str]) -> list[dict[str, Any]]:
@@ -226,8 +215,8 @@ async def history(conn: AsyncConnection, tenant_id: str, user_id: str) -> list[d
                r.c.kpi_passed, func.count(g.c.id).label("goal_count"),
                func.count(g.c.id).filter(g.c.status == "completed").label("goals_completed"),
                func.count(g.c.id).filter(g.c.status == "not_completed").label("goals_not_completed"))
-        .select_from(r.join(c, and_(c.c.tenant_id == r.c.tenant_id, c.c.id == r.c.cycle_id))
-                     .outerjoin(g, and_(g.c.tenant_id == r.c.tenant_id, g.c.review_id == r.c.id)))
+        .select_from(r.join(c, joined(c, r, c.c.id == r.c.cycle_id))
+                     .outerjoin(g, joined(g, r, g.c.review_id == r.c.id)))
         .where(of_tenant(r, tenant_id), r.c.user_id == user_id, r.c.status == "completed")
         .group_by(r.c.tenant_id, r.c.id, c.c.tenant_id, c.c.id)
         .order_by(c.c.period_end, r.c.completed_at, r.c.id)
@@ -239,12 +228,11 @@ async def current_goals(conn: AsyncConnection, tenant_id: str, user_id: str) -> 
     """Goals of the user's most recent completed review (latest cycle `period_end`) and its cycle name."""
     r, c, g = reviews, review_cycles, review_goals
     latest = (select(r.c.tenant_id, r.c.id, c.c.name)
-              .select_from(r.join(c, and_(c.c.tenant_id == r.c.tenant_id, c.c.id == r.c.cycle_id)))
+              .select_from(r.join(c, joined(c, r, c.c.id == r.c.cycle_id)))
               .where(of_tenant(r, tenant_id), r.c.user_id == user_id, r.c.status == "completed")
               .order_by(c.c.period_end.desc(), r.c.completed_at.desc(), r.c.id.desc()).limit(1).cte("latest"))
     statement = (select(latest.c.name.label("cycle_name"), *(g.c[n].label(f"goal_{n}") for n in GOAL_FIELDS))
-                 .select_from(latest.outerjoin(g, and_(g.c.tenant_id == latest.c.tenant_id,
-                                                       g.c.review_id == latest.c.id)))
+                 .select_from(latest.outerjoin(g, joined(g, latest, g.c.review_id == latest.c.id)))
                  .order_by(g.c.sort_order, g.c.id))
     rows = [plain(row) for row in (await conn.execute(statement)).mappings()]
     if not rows:

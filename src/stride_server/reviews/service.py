@@ -10,9 +10,10 @@ from pydantic import BaseModel
 from stride_server.core.context import Context
 from stride_server.core.ids import new_id
 from stride_server.core.problems import BadRequest, Conflict, NotFound, field_error
+from stride_server.db.scope import review_scope
 from stride_server.directory import store as directory
 from stride_server.edm.service import REFERENCE_CHECKERS
-from stride_server.reviews import feedback_store, review_store, store
+from stride_server.reviews import feedback_store, store
 from stride_server.reviews.rules import is_cycle_move
 
 
@@ -155,7 +156,7 @@ async def create_cycle(ctx: Context, body: BaseModel) -> dict[str, Any]:
 
 async def get_cycle(ctx: Context, cycle_id: str) -> dict[str, Any]:
     cycle = await visible_cycle(ctx, cycle_id)
-    stats = await store.cycle_stats(ctx.conn, cycle_id, review_store.review_scope(ctx.principal))
+    stats = await store.cycle_stats(ctx.conn, cycle_id, review_scope(ctx.principal))
     return {**cycle, "stats": stats}
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, select, text, type_coerce, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, text, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import FromClause
 
 from stride_server.auth.principal import Principal
+from stride_server.db.scope import cycle_scope, of_tenant, same_tenant
 from stride_server.db.tables import (
     feedback_requests,
     people,
@@ -27,12 +27,6 @@ CYCLE_FIELDS = ("id", "type", "name", "period_start", "period_end", "due_date", 
                 "updated_at")
 TEMPLATE_FIELDS = ("id", "name", "access_level", "is_default", "created_at", "updated_at")
 STAT_STATUSES = ("completed", "draft", "self_assessment", "in_review", "ready_for_review")
-
-
-def of_tenant(table: FromClause, tenant_id: str) -> ColumnElement[bool]:
-    """The tenant condition of every statement on a reviews table, in one place (row-level security
-    is the backstop, not the first line). Join conditions pair tenant_id columns besides."""
-    return table.c.tenant_id == tenant_id  # type: ignore[no-any-return]
 
 
 def plain(row: Any) -> dict[str, Any]:
@@ -54,7 +48,7 @@ def _items_json() -> Any:
     aggregated = func.coalesce(func.json_agg(aggregate_order_by(item, i.c.sort_order, i.c.id)),
                                text("'[]'::json"))
     return type_coerce(
-        select(aggregated).where(i.c.tenant_id == review_templates.c.tenant_id,
+        select(aggregated).where(same_tenant(i, review_templates),
                                  i.c.template_id == review_templates.c.id).scalar_subquery(), JSON,
     ).label("items")
 
@@ -134,19 +128,6 @@ async def delete_template(conn: AsyncConnection, tenant_id: str, template_id: st
 
 
 # ------------------------------------------------------------------------------------------ cycles
-def sees_draft_cycles(principal: Principal) -> bool:
-    """Seed 001: "Non-executive users only see open/closed cycles" (`manage:performance` sees all)."""
-    return principal.access_level == "executive" or principal.can("manage", "performance")
-
-
-def cycle_scope(principal: Principal) -> ColumnElement[bool]:
-    """The cycles of the caller's tenant it may see."""
-    condition = of_tenant(review_cycles, principal.tenant_id)
-    if not sees_draft_cycles(principal):
-        condition = and_(condition, review_cycles.c.status.in_(("open", "closed")))
-    return condition
-
-
 def _cycle_columns() -> list[Any]:
     return [review_cycles.c[n] for n in CYCLE_FIELDS]
 
