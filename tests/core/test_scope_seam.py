@@ -49,3 +49,14 @@ def test_the_check_finds_each_form() -> None:
     assert violations("SQL = 'WHERE t.tenant_id=$1'")
     assert not violations("where(of_tenant(people, tenant_id), people.c.id == person_id)")
     assert not violations('values(tenant_id=tenant_id)')
+
+
+def test_levels_seeing_all_follow_the_principal_rule() -> None:
+    """§1.4 rule 3: executives and callers with manage:performance see every personal record; a token
+    without a permissions claim has its level's defaults (a head's include manage:performance)."""
+    from stride_server.db.scope import levels_seeing_all
+
+    assert levels_seeing_all(None) == ["head", "executive"]
+    assert levels_seeing_all(("view:performance",)) == ["executive"]
+    assert levels_seeing_all(("manage:performance",)) == ["employee", "lead", "manager", "head", "executive"]
+    assert levels_seeing_all(()) == ["executive"]

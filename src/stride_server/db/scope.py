@@ -19,10 +19,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Text, and_, bindparam, false, literal, not_, or_, select, union
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    case,
+    false,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 
+from stride_server.auth.permissions import ACCESS_LEVELS, default_permissions, expand
 from stride_server.auth.principal import Principal
 from stride_server.db.tables import applications, group_members, groups, people, review_cycles, reviews
 
@@ -125,6 +141,22 @@ def visible_people(principal: Principal) -> Select[Any] | None:
     if not principal.is_person:
         return select(literal(None))
     return VISIBLE_PEOPLE.params(visibility_params(principal))
+
+
+def levels_seeing_all(permissions: tuple[str, ...] | None) -> list[str]:
+    """The access levels at which a person token carrying `permissions` (None: the level's defaults)
+    sees every personal record — `Principal.sees_all_personal`, asked for each level — so a statement
+    that reads the caller's level itself can decide visibility in SQL, once."""
+    return [level for level in ACCESS_LEVELS if Principal(
+        "", "", None, expand(permissions if permissions is not None else default_permissions(level)), level,
+    ).sees_all_personal]
+
+
+def person_visible(person_id: Any, caller_level: Any) -> ColumnElement[bool]:
+    """Whether the caller sees `person_id`'s personal records, for a statement that reads the caller's
+    `caller_level` itself: binds `levels_seeing_all` (see above) and VISIBLE_PEOPLE's parameters."""
+    return case((caller_level == any_(bindparam("levels_seeing_all", type_=ARRAY(Text()))), true()),
+                else_=person_id.in_(VISIBLE_PEOPLE))
 
 
 # ----------------------------------------------------------------------------- Data API records

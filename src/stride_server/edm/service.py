@@ -57,11 +57,11 @@ async def get_record_for_person(conn: Any, entity: Entity, claims: Claims, recor
     """`get_record` for a person's token in one statement (store.fetch_for_person), with the same
     answers in the same order: 401 for an unknown or inactive caller, 403 without view, 404 for what
     does not exist or is not visible to the caller."""
-    row = await store.fetch_for_person(conn, entity, claims.tenant_id, claims.sub, claims.app_id, record_id)
+    row = await store.fetch_for_person(conn, entity, claims, record_id)
     caller = None if row is None else {"access_level": row["_caller_level"], "status": row["_caller_status"]}
     ctx = Context(person_principal(claims, caller), NO_CONNECTION)
     _require_view(ctx, entity)
-    if row["id"] is None or (entity.personal and not ctx.principal.sees_all_personal and not row["_visible"]):
+    if row["id"] is None or (entity.personal and not row["_visible"]):  # visibility: decided in the statement
         raise NotFound(f"No {entity.name} {record_id}.")
     return present(ctx, entity, {name: row[name] for name in entity.field_names})
 

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Integer,
     Text,
     bindparam,
-    case,
     func,
     insert,
     literal_column,
@@ -25,7 +24,15 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
-from stride_server.db.scope import VISIBLE_PEOPLE, ScopeShape, record_scope, scope_params, scope_shape
+from stride_server.auth.tokens import Claims
+from stride_server.db.scope import (
+    ScopeShape,
+    levels_seeing_all,
+    person_visible,
+    record_scope,
+    scope_params,
+    scope_shape,
+)
 from stride_server.db.tables import ENTITY_TABLES
 from stride_server.edm.query import (
     ListQuery,
@@ -165,15 +172,15 @@ def _person_get_template(entity: Entity, has_app: bool) -> Any:
     the function scan that the record's LATERAL subquery depends on (OFFSET 0 keeps the subquery from
     being flattened), so the record's row-level security sees the tenant it sets, transaction-locally.
     Answers the caller's row, the record if it is live in the tenant (and app), and whether its person
-    is in the caller's visibility set (not computed for an executive, who sees every record)."""
+    is visible to the caller (`db.scope.person_visible`: decided there, once; the visibility set is not
+    computed for a caller who sees every record)."""
     def build() -> Any:
         table = table_of(entity)
         caller = func.stride_enter(bindparam("tenant_id", type_=Text()), bindparam("person_id", type_=Text())) \
             .table_valued("access_level", "status").render_derived(name="caller")
         columns = _columns(entity)
         if entity.personal:
-            columns.append(case((caller.c.access_level == "executive", true()),
-                                else_=table.c.person_id.in_(VISIBLE_PEOPLE)).label("_visible"))
+            columns.append(person_visible(table.c.person_id, caller.c.access_level).label("_visible"))
         record = (select(*columns)
                   .where(table.c.id == bindparam("record_id", type_=Text()), caller.c.status.is_not(None),
                          *record_scope(table, ScopeShape(has_app, False, "all")))
@@ -186,13 +193,13 @@ def _person_get_template(entity: Entity, has_app: bool) -> Any:
     return _template(("person_get", entity.name, has_app), build)
 
 
-async def fetch_for_person(conn: asyncpg.Connection, entity: Entity, tenant_id: str, person_id: str,
-                           app_id: str | None, record_id: str) -> Any:
+async def fetch_for_person(conn: asyncpg.Connection, entity: Entity, claims: Claims, record_id: str) -> Any:
     """The row of `_person_get_template`, or None when the person is not in the tenant."""
-    statement = _person_get_template(entity, app_id is not None)
+    statement = _person_get_template(entity, claims.app_id is not None)
     driver = driver_statement(statement)
-    params = {"tenant_id": tenant_id, "person_id": person_id, "app_id": app_id, "record_id": record_id,
-              "visibility_tenant": tenant_id, "visibility_sub": person_id}
+    params = {"tenant_id": claims.tenant_id, "person_id": claims.sub, "app_id": claims.app_id,
+              "record_id": record_id, "visibility_tenant": claims.tenant_id, "visibility_sub": claims.sub,
+              "levels_seeing_all": levels_seeing_all(claims.permissions)}
     return await conn.fetchrow(driver.sql, *driver.args(params))
 
 
