@@ -22,15 +22,6 @@ def default_permissions(access_level: str) -> tuple[str, ...]:
     return _DEFAULTS.get(access_level, ())
 
 
-def level_rank(access_level: str) -> int:
-    return ACCESS_LEVELS.index(access_level) if access_level in ACCESS_LEVELS else -1
-
-
-def is_valid_permission(value: str) -> bool:
-    action, _, area = value.partition(":")
-    return action in ACTIONS and area in AREAS
-
-
 def expand(permissions: Iterable[str]) -> frozenset[str]:
     """Close a permission list under implication: manage:x grants update:x grants view:x."""
     if isinstance(permissions, tuple):

@@ -141,8 +141,3 @@ def _json_text(value: Any) -> str:
 async def _json_codecs(conn: asyncpg.Connection) -> None:
     for name in ("json", "jsonb"):
         await conn.set_type_codec(name, schema="pg_catalog", encoder=_json_text, decoder=orjson.loads, format="text")
-
-
-def create_owner_engine() -> AsyncEngine:
-    """The owner's engine, for migrations, the CLI's bootstrap steps and tests that inspect RLS."""
-    return create_async_engine(with_driver(resolved_owner_url(), "asyncpg"), pool_size=2, max_overflow=0)

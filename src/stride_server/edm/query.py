@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import ClauseElement, ColumnElement, and_, false, func, literal, or_, tuple_
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, REGCONFIG
 
 from stride_server.core.problems import BadRequest
 from stride_server.edm.registry import Entity, Field
@@ -233,14 +233,8 @@ def search_condition(search_column: Any, search: Any) -> tuple[ColumnElement[boo
     """`q`: prefix full-text match over the entity's text fields, and its rank."""
     if isinstance(search, str) and not search:
         return false(), literal(0.0)
-    tsquery = func.to_tsquery(literal("simple").cast(_regconfig()), search)
+    tsquery = func.to_tsquery(literal("simple").cast(REGCONFIG), search)
     return search_column.op("@@")(tsquery), func.ts_rank(search_column, tsquery)
-
-
-def _regconfig() -> Any:
-    from sqlalchemy.dialects.postgresql import REGCONFIG
-
-    return REGCONFIG
 
 
 def keyset_clause(keys: list[SortKey], columns: list[Any], values: list[Any]) -> ColumnElement[bool]:

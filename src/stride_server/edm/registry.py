@@ -104,9 +104,6 @@ class Entity:
         """Stable operation-id stem, e.g. `goals`, `key-results`."""
         return self.collection
 
-    def field(self, name: str) -> Field:
-        return self.field_map[name]
-
     @cached_property
     def field_map(self) -> dict[str, Field]:
         return {f.name: f for f in self.fields}

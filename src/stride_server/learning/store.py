@@ -76,12 +76,6 @@ async def recompute_cohort(conn: AsyncConnection, tenant_id: str, cohort_id: str
     await conn.execute(_RECOMPUTE_COHORT, {"tenant": tenant_id, "cohort": cohort_id})
 
 
-async def cohorts_of_group(conn: AsyncConnection, tenant_id: str, group_id: str) -> list[str]:
-    rows = await conn.execute(select(cohorts.c.id).where(
-        of_tenant(cohorts, tenant_id), cohorts.c.group_id == group_id).order_by(cohorts.c.id))
-    return [r[0] for r in rows]
-
-
 async def lock_assessment(conn: AsyncConnection, tenant_id: str, assessment_id: str) -> None:
     await conn.execute(select(assessments.c.id).where(
         of_tenant(assessments, tenant_id), assessments.c.id == assessment_id).with_for_update())

@@ -12,7 +12,6 @@ from stride_server.db.tables import FEEDBACK_AREA_NAMES
 RATINGS = ("not_achieving", "developing", "achieving", "exceeding")  # lowest to highest
 # Seed 001: "Counts KPIs with “achieving” or “exceeding” as passed".
 PASSED_RATINGS = frozenset({"achieving", "exceeding"})
-PASS_RATE = 0.75
 
 REVIEW_STATUSES = ("draft", "self_assessment", "in_review", "ready_for_review", "completed")
 CYCLE_TYPES = ("quarterly", "annual")

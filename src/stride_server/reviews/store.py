@@ -63,12 +63,6 @@ async def list_templates(conn: AsyncConnection, tenant_id: str, template_id: str
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
-async def template_exists(conn: AsyncConnection, tenant_id: str, template_id: str) -> bool:
-    row = await conn.execute(select(review_templates.c.id).where(of_tenant(review_templates, tenant_id),
-                                                                 review_templates.c.id == template_id))
-    return row.first() is not None
-
-
 async def existing_templates(conn: AsyncConnection, tenant_id: str, ids: list[str]) -> set[str]:
     rows = await conn.execute(select(review_templates.c.id).where(of_tenant(review_templates, tenant_id),
                                                                   review_templates.c.id.in_(ids)))
