@@ -18,8 +18,9 @@ from stride_server.db.engine import create_engine
 from stride_server.directory import service as directory
 from stride_server.directory import store as directory_store
 from stride_server.directory.bootstrap import create_tenant
+from stride_server.directory.import_file import Row
 from stride_server.directory.importer import import_rows
-from stride_server.directory.schemas import GroupCreate, Row
+from stride_server.directory.schemas import GroupCreate
 from stride_server.edm import service as edm
 from stride_server.edm.query import parse_list_query
 from stride_server.edm.registry import BY_NAME

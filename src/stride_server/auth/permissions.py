@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Literal, get_args
 
-ACCESS_LEVELS = ("employee", "lead", "manager", "head", "executive")
+# §1.3, lowest to highest: declared once, as the type the schemas use and as the tuple code iterates.
+AccessLevel = Literal["employee", "lead", "manager", "head", "executive"]
+ACCESS_LEVELS: tuple[str, ...] = get_args(AccessLevel)
 ACTIONS = ("view", "update", "manage")
 AREAS = ("performance", "okr", "learning", "directory", "platform")
 

@@ -60,7 +60,7 @@ class Principal:
 async def load_principal(conn: AsyncConnection, claims: Claims) -> Principal:
     from stride_server.directory import store as directory
 
-    if claims.sub.startswith("app_"):
+    if claims.is_application:
         return await application_principal(conn, claims)
     return person_principal(claims, await directory.get_person(conn, claims.tenant_id, claims.sub))
 

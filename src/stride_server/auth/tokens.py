@@ -28,6 +28,11 @@ class Claims:
     permissions: tuple[str, ...] | None
     raw: dict[str, Any]
 
+    @property
+    def is_application(self) -> bool:
+        """An integration's token (`sub` is an application id, §1.1), not a person's."""
+        return self.sub.startswith("app_")
+
 
 class Verifier:
     def __init__(self, settings: Settings) -> None:

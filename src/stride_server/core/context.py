@@ -79,7 +79,7 @@ class Context:
 @asynccontextmanager
 async def open_context(request: Request, claims: Claims) -> AsyncIterator[Context]:
     """One transaction for the whole use case, with the tenant set for row-level security."""
-    is_app = claims.sub.startswith("app_")
+    is_app = claims.is_application
     async with request.app.state.engine.begin() as conn:
         entered = await conn.execute(_ENTER, {"tenant_id": claims.tenant_id, "person_id": None if is_app else claims.sub})
         if is_app:
@@ -105,7 +105,7 @@ async def open_read_context(request: Request, claims: Claims) -> AsyncIterator[C
     and caller as `open_context`, run on a connection of the driver-level read pool, because per
     statement SQLAlchemy cost more CPU than the statement. Only `ctx.reader` may be used in it.
     Application tokens, and apps built without the read pool, take `open_context`."""
-    if not has_read_pool(request) or claims.sub.startswith("app_"):
+    if not has_read_pool(request) or claims.is_application:
         async with open_context(request, claims) as ctx:
             yield ctx
         return

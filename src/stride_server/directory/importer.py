@@ -24,21 +24,12 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from stride_server.auth.permissions import ACCESS_LEVELS
 from stride_server.core.ids import is_id, new_id
 from stride_server.core.problems import Conflict, Forbidden, StrideError, Unprocessable
 from stride_server.directory import store
-from stride_server.directory.schemas import (
-    ACCESS_LEVELS,
-    EMAIL,
-    EMAIL_MAX,
-    GROUP_COLUMNS,
-    NAME_MAX,
-    PERSON_STATUSES,
-    TEXT_MAX,
-    Row,
-    format_from_path,
-    parse,
-)
+from stride_server.directory.import_file import GROUP_COLUMNS, Row, format_from_path, parse
+from stride_server.directory.schemas import EMAIL, EMAIL_MAX, NAME_MAX, PERSON_STATUSES, TEXT_MAX
 from stride_server.learning import service as learning
 
 PERSON_COLUMNS = ("name", "email", "access_level", "manager_id", "job_title", "status", "external_id")

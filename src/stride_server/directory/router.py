@@ -13,6 +13,7 @@ from stride_server.core.body import StrideRoute
 from stride_server.core.context import bearer_claims, open_context
 from stride_server.core.problems import BadRequest
 from stride_server.core.responses import json_response, problem_responses
+from stride_server.core.writes import etag
 from stride_server.directory import service
 from stride_server.directory.schemas import (
     CURSOR,
@@ -57,10 +58,6 @@ Limit = Query(50, ge=1, le=200, description="Page size, 1–200.")
 Cursor = Query(None, max_length=1000, pattern=CURSOR, description="next_cursor of the previous page.")
 
 
-def _etag(record: dict[str, Any]) -> dict[str, str]:
-    return {"ETag": f'"{record["version"]}"'}
-
-
 # ------------------------------------------------------------------------------------------ people
 @router.get(PEOPLE, operation_id="people-list", summary="List people", response_model=PersonPage,
             responses=_errors())
@@ -74,6 +71,7 @@ async def list_people(
                              "email."),
     claims: Claims = Depends(bearer_claims),
 ) -> Response:
+    """The tenant's people, filtered, in pages (`next_cursor`). Needs `view:directory`."""
     filters = {"access_level": access_level, "manager_id": manager_id, "status": status, "email": email,
                "q": q.strip() if q else None}
     async with open_context(request, claims) as ctx:
@@ -83,17 +81,21 @@ async def list_people(
 @router.post(PEOPLE, operation_id="people-create", summary="Create a person", status_code=201,
              response_model=Person, responses=_errors(409, 413, 415, 422))
 async def create_person(request: Request, body: PersonCreate, claims: Claims = Depends(bearer_claims)) -> Response:
+    """A person of the directory. The email is unique within the tenant, case-insensitively
+    (409 otherwise); the manager must be an active person. Needs `manage:directory`, and the caller
+    cannot create a person above its own access level."""
     async with open_context(request, claims) as ctx:
         record = await service.create_person(ctx, body)
-    return json_response(record, 201, {"Location": f"{PEOPLE}/{record['id']}", **_etag(record)})
+    return json_response(record, 201, {"Location": f"{PEOPLE}/{record['id']}", **etag(record)})
 
 
 @router.get(PEOPLE + "/{id}", operation_id="people-get", summary="Get a person", response_model=Person,
             responses=_errors())
 async def get_person(request: Request, id: str, claims: Claims = Depends(bearer_claims)) -> Response:
+    """One person, with `ETag: "<version>"`. Needs `view:directory`."""
     async with open_context(request, claims) as ctx:
         record = await service.get_person(ctx, id)
-    return json_response(record, headers=_etag(record))
+    return json_response(record, headers=etag(record))
 
 
 @router.patch(PEOPLE + "/{id}", operation_id="people-update", summary="Update a person (partial)",
@@ -103,7 +105,7 @@ async def update_person(request: Request, id: str, body: PersonUpdate, if_match:
                         claims: Claims = Depends(bearer_claims)) -> Response:
     async with open_context(request, claims) as ctx:
         record = await service.update_person(ctx, id, body, if_match=if_match)
-    return json_response(record, headers=_etag(record))
+    return json_response(record, headers=etag(record))
 
 
 # ------------------------------------------------------------------------------------------ groups
@@ -115,6 +117,8 @@ async def list_groups(
     q: str | None = Query(None, max_length=200, pattern=NO_NUL, description="Case-insensitive search in the name."),
     claims: Claims = Depends(bearer_claims),
 ) -> Response:
+    """The tenant's groups (squads, departments, teams, cohorts), filtered, in pages
+    (`next_cursor`). Needs `view:directory`."""
     filters = {"kind": kind, "parent_id": parent_id, "q": q.strip() if q else None}
     async with open_context(request, claims) as ctx:
         return json_response(await service.list_groups(ctx, filters, cursor, limit))
@@ -123,26 +127,30 @@ async def list_groups(
 @router.post(GROUPS, operation_id="groups-create", summary="Create a group", status_code=201,
              response_model=Group, responses=_errors(409, 413, 415, 422))
 async def create_group(request: Request, body: GroupCreate, claims: Claims = Depends(bearer_claims)) -> Response:
+    """A group; `parent_id` places it in a group tree. Needs `manage:directory`."""
     async with open_context(request, claims) as ctx:
         record = await service.create_group(ctx, body)
-    return json_response(record, 201, {"Location": f"{GROUPS}/{record['id']}", **_etag(record)})
+    return json_response(record, 201, {"Location": f"{GROUPS}/{record['id']}", **etag(record)})
 
 
 @router.get(GROUPS + "/{id}", operation_id="groups-get", summary="Get a group", response_model=Group,
             responses=_errors())
 async def get_group(request: Request, id: str, claims: Claims = Depends(bearer_claims)) -> Response:
+    """One group, with `ETag: "<version>"`. Needs `view:directory`."""
     async with open_context(request, claims) as ctx:
         record = await service.get_group(ctx, id)
-    return json_response(record, headers=_etag(record))
+    return json_response(record, headers=etag(record))
 
 
 @router.patch(GROUPS + "/{id}", operation_id="groups-update", summary="Update a group (partial)",
               response_model=Group, responses=_errors(409, 412, 413, 415, 422))
 async def update_group(request: Request, id: str, body: GroupUpdate, if_match: str | None = Header(None),
                        claims: Claims = Depends(bearer_claims)) -> Response:
+    """Partial: only the keys sent change. Conditional with `If-Match` (412) or `version` in
+    the body (409 with `current`). Needs `manage:directory`."""
     async with open_context(request, claims) as ctx:
         record = await service.update_group(ctx, id, body, if_match=if_match)
-    return json_response(record, headers=_etag(record))
+    return json_response(record, headers=etag(record))
 
 
 @router.delete(GROUPS + "/{id}", operation_id="groups-delete", summary="Delete a group (soft)", status_code=204,
@@ -160,6 +168,8 @@ async def delete_group(request: Request, id: str, if_match: str | None = Header(
             response_model=MemberPage, responses=_errors())
 async def list_members(request: Request, id: str, limit: int = Limit, cursor: str | None = Cursor,
                        role: MemberRole | None = None, claims: Claims = Depends(bearer_claims)) -> Response:
+    """A group's members and their roles (a squad's `lead` members are its leads, a
+    department's `head` members its heads), in pages. Needs `view:directory`."""
     async with open_context(request, claims) as ctx:
         return json_response(await service.list_members(ctx, id, role, cursor, limit))
 
@@ -178,6 +188,7 @@ async def add_member(request: Request, id: str, body: MemberAdd, claims: Claims 
 @router.delete(GROUPS + "/{id}/members/{person_id}", operation_id="group-members-remove", status_code=204,
                summary="Remove a member", response_class=Response, responses=_errors())
 async def remove_member(request: Request, id: str, person_id: str, claims: Claims = Depends(bearer_claims)) -> Response:
+    """Remove a person from a group. Needs `manage:directory`."""
     async with open_context(request, claims) as ctx:
         await service.remove_member(ctx, id, person_id)
     return Response(status_code=204)

@@ -13,15 +13,12 @@ from sqlalchemy.exc import IntegrityError
 
 from stride_server.core.context import Context
 from stride_server.core.ids import is_id, new_id
-from stride_server.core.problems import Conflict, NotFound, PreconditionFailed, field_error
+from stride_server.core.pages import decode_cursor, encode_cursor, fingerprint, page
+from stride_server.core.problems import Conflict, NotFound, field_error
+from stride_server.core.writes import check_version, sent_fields
 from stride_server.directory import importer, store
-from stride_server.directory.schemas import (
-    decode_cursor,
-    encode_cursor,
-    fingerprint,
-    format_from_media_type,
-    parse,
-)
+from stride_server.directory.import_file import format_from_media_type, parse
+from stride_server.directory.schemas import ID_MAX
 from stride_server.edm.service import REFERENCE_CHECKERS
 from stride_server.learning import service as learning
 
@@ -30,27 +27,21 @@ PERSON_WRITABLE = ("name", "email", "access_level", "manager_id", "job_title", "
 GROUP_WRITABLE = ("kind", "name", "parent_id")
 
 
+def _list_print(kind: str, filters: dict[str, Any]) -> str:
+    """A cursor remembers the list it came from, so replaying it with other filters is a 400."""
+    return fingerprint(kind, sorted((k, repr(v)) for k, v in filters.items() if v is not None))
+
+
+def _after(cursor: str | None, print_: str) -> str | None:
+    """The key of the last row of the previous page, or None for page one."""
+    if not cursor:
+        return None
+    valid = lambda v: isinstance(v, str) and "\x00" not in v and len(v) <= ID_MAX  # noqa: E731
+    return decode_cursor(cursor, print_, valid)  # type: ignore[no-any-return]
+
+
 def _page(rows: list[dict[str, Any]], limit: int, print_: str, key: str) -> dict[str, Any]:
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = encode_cursor(print_, rows[-1][key]) if has_more and rows else None
-    return {"data": rows, "next_cursor": next_cursor, "has_more": has_more}
-
-
-def _sent(body: BaseModel, writable: tuple[str, ...]) -> dict[str, Any]:
-    """Only the writable keys the client sent: an explicit null and an omission stay different."""
-    dumped = body.model_dump()
-    return {k: dumped[k] for k in body.model_fields_set if k in writable}
-
-
-def _check_version(before: dict[str, Any], if_match: str | None, body_version: int | None, what: str) -> None:
-    if if_match is not None and if_match.strip() != "*":
-        if if_match.strip().removeprefix("W/").strip('"') != str(before["version"]):
-            raise PreconditionFailed(f"If-Match {if_match} does not match the current version "
-                                     f"\"{before['version']}\".")
-    if body_version is not None and body_version != before["version"]:
-        raise Conflict(f"version {body_version} is stale; the {what} is at version {before['version']}.",
-                       slug="version-conflict", current=before)
+    return page(rows, limit, lambda last: encode_cursor(print_, last[key]))
 
 
 @asynccontextmanager
@@ -68,8 +59,8 @@ async def _unique_email() -> AsyncIterator[None]:
 # ------------------------------------------------------------------------------------------ people
 async def list_people(ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int) -> dict[str, Any]:
     ctx.principal.require("view", "directory")
-    print_ = fingerprint("people", filters)
-    after = decode_cursor(cursor, print_)
+    print_ = _list_print("people", filters)
+    after = _after(cursor, print_)
     rows = await store.list_people(ctx.conn, ctx.principal.tenant_id, filters, after, limit)
     return _page(rows, limit, print_, "id")
 
@@ -135,8 +126,8 @@ async def update_person(ctx: Context, person_id: str, body: BaseModel, *, if_mat
     ctx.principal.require("view", "directory")
     before = await _person(ctx, person_id, for_update=True)
     ctx.principal.require("manage", "directory")
-    _check_version(before, if_match, getattr(body, "version", None), "person")
-    values = _sent(body, PERSON_WRITABLE)
+    check_version(before["version"], if_match, getattr(body, "version", None), before, "person")
+    values = sent_fields(body, PERSON_WRITABLE)
     if "access_level" in values and values["access_level"] != before["access_level"]:
         # Neither raising anyone above the caller nor demoting someone the caller could not have made.
         ctx.principal.require_level(before["access_level"])
@@ -156,8 +147,8 @@ async def update_person(ctx: Context, person_id: str, body: BaseModel, *, if_mat
 # ------------------------------------------------------------------------------------------ groups
 async def list_groups(ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int) -> dict[str, Any]:
     ctx.principal.require("view", "directory")
-    print_ = fingerprint("groups", filters)
-    after = decode_cursor(cursor, print_)
+    print_ = _list_print("groups", filters)
+    after = _after(cursor, print_)
     rows = await store.list_groups(ctx.conn, ctx.principal.tenant_id, filters, after, limit)
     return _page(rows, limit, print_, "id")
 
@@ -214,8 +205,8 @@ async def update_group(ctx: Context, group_id: str, body: BaseModel, *, if_match
     ctx.principal.require("view", "directory")
     before = await _group(ctx, group_id, for_update=True)
     ctx.principal.require("manage", "directory")
-    _check_version(before, if_match, getattr(body, "version", None), "group")
-    values = _sent(body, GROUP_WRITABLE)
+    check_version(before["version"], if_match, getattr(body, "version", None), before, "group")
+    values = sent_fields(body, GROUP_WRITABLE)
     kind, name = values.get("kind", before["kind"]), values.get("name", before["name"])
     if kind != before["kind"] or name.lower() != before["name"].lower():
         await _check_name_free(ctx, kind, name, group_id)
@@ -230,7 +221,7 @@ async def delete_group(ctx: Context, group_id: str, *, if_match: str | None = No
     ctx.principal.require("view", "directory")
     before = await _group(ctx, group_id, for_update=True)
     ctx.principal.require("manage", "directory")
-    _check_version(before, if_match, None, "group")
+    check_version(before["version"], if_match, None, before, "group")
     if await store.has_live_children(ctx.conn, ctx.principal.tenant_id, group_id):
         raise Conflict("The group has child groups; move or delete them first.", slug="group-has-children")
     await store.update_group(ctx.conn, ctx.principal.tenant_id, group_id, {"is_deleted": True})
@@ -241,8 +232,8 @@ async def list_members(ctx: Context, group_id: str, role: str | None, cursor: st
                        limit: int) -> dict[str, Any]:
     ctx.principal.require("view", "directory")
     await _group(ctx, group_id)
-    print_ = fingerprint("members", {"group_id": group_id, "role": role})
-    after = decode_cursor(cursor, print_)
+    print_ = _list_print("members", {"group_id": group_id, "role": role})
+    after = _after(cursor, print_)
     rows = await store.list_members(ctx.conn, ctx.principal.tenant_id, group_id, role, after, limit)
     return _page(rows, limit, print_, "person_id")
 

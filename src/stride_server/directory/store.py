@@ -23,17 +23,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
+from stride_server.db.rows import advisory_lock, plain
 from stride_server.db.scope import groups_of, joined, members_of, of_tenant, people_of, visible_people
 from stride_server.db.tables import group_members, groups, people, tenants
 
 PERSON_FIELDS = ("id", "name", "email", "access_level", "manager_id", "job_title", "review_template_id",
                  "status", "external_id", "created_at", "updated_at", "version")
 GROUP_FIELDS = ("id", "kind", "name", "parent_id", "created_at", "updated_at", "version")
-
-
-def _plain(row: Any) -> dict[str, Any]:
-    """A row as a dict with plain `str` keys (column keys are `quoted_name`, which orjson refuses)."""
-    return {str(key): value for key, value in row.items()}
 
 
 def _escape_like(text: str) -> str:
@@ -45,7 +41,7 @@ async def get_person(conn: AsyncConnection, tenant_id: str, person_id: str) -> d
     row = (await conn.execute(
         select(people).where(people_of(tenant_id), people.c.id == person_id)
     )).mappings().first()
-    return _plain(row) if row else None
+    return plain(row) if row else None
 
 
 async def fetch_person(conn: AsyncConnection, tenant_id: str, person_id: str, *,
@@ -54,7 +50,7 @@ async def fetch_person(conn: AsyncConnection, tenant_id: str, person_id: str, *,
     if for_update:
         statement = statement.with_for_update()
     row = (await conn.execute(statement)).mappings().first()
-    return _plain(row) if row else None
+    return plain(row) if row else None
 
 
 async def list_people(conn: AsyncConnection, tenant_id: str, filters: dict[str, Any], after: str | None,
@@ -73,7 +69,7 @@ async def list_people(conn: AsyncConnection, tenant_id: str, filters: dict[str, 
         conditions.append(people.c.id > after)
     statement = (select(*(people.c[n] for n in PERSON_FIELDS)).where(*conditions)
                  .order_by(people.c.id).limit(limit + 1))
-    return [_plain(r) for r in (await conn.execute(statement)).mappings()]
+    return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
 async def email_owner(conn: AsyncConnection, tenant_id: str, email: str) -> str | None:
@@ -84,7 +80,7 @@ async def email_owner(conn: AsyncConnection, tenant_id: str, email: str) -> str 
 
 async def insert_person(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any]:
     statement = insert(people).values(**values).returning(*(people.c[n] for n in PERSON_FIELDS))
-    return _plain((await conn.execute(statement)).mappings().one())
+    return plain((await conn.execute(statement)).mappings().one())
 
 
 async def update_person(conn: AsyncConnection, tenant_id: str, person_id: str,
@@ -92,7 +88,7 @@ async def update_person(conn: AsyncConnection, tenant_id: str, person_id: str,
     statement = (update(people).where(people_of(tenant_id), people.c.id == person_id)
                  .values(**values, version=people.c.version + 1, updated_at=func.now())
                  .returning(*(people.c[n] for n in PERSON_FIELDS)))
-    return _plain((await conn.execute(statement)).mappings().one())
+    return plain((await conn.execute(statement)).mappings().one())
 
 
 async def management_chain(conn: AsyncConnection, tenant_id: str, person_id: str) -> set[str]:
@@ -138,7 +134,7 @@ async def fetch_group(conn: AsyncConnection, tenant_id: str, group_id: str, *,
     if for_update:
         statement = statement.with_for_update()
     row = (await conn.execute(statement)).mappings().first()
-    return _plain(row) if row else None
+    return plain(row) if row else None
 
 
 async def list_groups(conn: AsyncConnection, tenant_id: str, filters: dict[str, Any], after: str | None,
@@ -153,21 +149,17 @@ async def list_groups(conn: AsyncConnection, tenant_id: str, filters: dict[str, 
         conditions.append(groups.c.id > after)
     statement = (select(*(groups.c[n] for n in GROUP_FIELDS)).where(*conditions)
                  .order_by(groups.c.id).limit(limit + 1))
-    return [_plain(r) for r in (await conn.execute(statement)).mappings()]
-
-
-async def lock(conn: AsyncConnection, key: str) -> None:
-    """A transaction-scoped advisory lock. Used where a rule spans rows no index guards: group names
-    (deleted groups keep theirs, so no unique index) and the reporting tree (no cycles)."""
-    await conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+    return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
 async def lock_reporting_tree(conn: AsyncConnection, tenant_id: str) -> None:
-    await lock(conn, f"stride.reporting-tree:{tenant_id}")
+    """Advisory: a rule spanning rows no index guards (no cycles in the reporting tree)."""
+    await advisory_lock(conn, f"stride.reporting-tree:{tenant_id}")
 
 
 async def lock_group_names(conn: AsyncConnection, tenant_id: str, kind: str) -> None:
-    await lock(conn, f"stride.group-names:{tenant_id}:{kind}")
+    """Advisory: deleted groups keep their names, so no unique index can guard live names."""
+    await advisory_lock(conn, f"stride.group-names:{tenant_id}:{kind}")
 
 
 async def groups_named(conn: AsyncConnection, tenant_id: str, kind: str, name: str) -> list[str]:
@@ -181,7 +173,7 @@ async def groups_named(conn: AsyncConnection, tenant_id: str, kind: str, name: s
 async def live_groups(conn: AsyncConnection, tenant_id: str, kinds: Iterable[str]) -> list[dict[str, Any]]:
     rows = await conn.execute(select(groups.c.id, groups.c.kind, groups.c.name).where(
         groups_of(tenant_id), groups.c.kind.in_(list(kinds))).order_by(groups.c.created_at, groups.c.id))
-    return [_plain(r) for r in rows.mappings()]
+    return [plain(r) for r in rows.mappings()]
 
 
 async def group_ancestors(conn: AsyncConnection, tenant_id: str, group_id: str) -> set[str]:
@@ -207,14 +199,14 @@ async def insert_groups(conn: AsyncConnection, rows: list[dict[str, Any]]) -> No
 
 async def insert_group(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any]:
     statement = insert(groups).values(**values).returning(*(groups.c[n] for n in GROUP_FIELDS))
-    return _plain((await conn.execute(statement)).mappings().one())
+    return plain((await conn.execute(statement)).mappings().one())
 
 
 async def update_group(conn: AsyncConnection, tenant_id: str, group_id: str, values: dict[str, Any]) -> dict[str, Any]:
     statement = (update(groups).where(groups_of(tenant_id), groups.c.id == group_id)
                  .values(**values, version=groups.c.version + 1, updated_at=func.now())
                  .returning(*(groups.c[n] for n in GROUP_FIELDS)))
-    return _plain((await conn.execute(statement)).mappings().one())
+    return plain((await conn.execute(statement)).mappings().one())
 
 
 # ------------------------------------------------------------------------------------- memberships
@@ -236,14 +228,14 @@ async def list_members(conn: AsyncConnection, tenant_id: str, group_id: str, rol
         conditions.append(group_members.c.person_id > after)
     statement = (select(*_member_columns()).select_from(_members_join()).where(*conditions)
                  .order_by(group_members.c.person_id).limit(limit + 1))
-    return [_plain(r) for r in (await conn.execute(statement)).mappings()]
+    return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
 async def fetch_member(conn: AsyncConnection, tenant_id: str, group_id: str, person_id: str) -> dict[str, Any] | None:
     statement = select(*_member_columns()).select_from(_members_join()).where(
         members_of(tenant_id), group_members.c.group_id == group_id, group_members.c.person_id == person_id)
     row = (await conn.execute(statement)).mappings().first()
-    return _plain(row) if row else None
+    return plain(row) if row else None
 
 
 async def set_member(conn: AsyncConnection, tenant_id: str, group_id: str, person_id: str, role: str) -> None:
@@ -264,7 +256,7 @@ async def people_snapshot(conn: AsyncConnection, tenant_id: str) -> list[dict[st
     """Every person of the tenant with the columns an import may change."""
     columns = ("id", "name", "email", "access_level", "manager_id", "job_title", "status", "external_id")
     rows = await conn.execute(select(*(people.c[n] for n in columns)).where(people_of(tenant_id)))
-    return [_plain(r) for r in rows.mappings()]
+    return [plain(r) for r in rows.mappings()]
 
 
 async def insert_people(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
@@ -295,7 +287,7 @@ async def memberships_of_kinds(conn: AsyncConnection, tenant_id: str, person_ids
                                                                 groups.c.id == group_members.c.group_id)))
                  .where(members_of(tenant_id), groups_of(tenant_id), groups.c.kind.in_(list(kinds)),
                         group_members.c.person_id.in_(person_ids)))
-    return [_plain(r) for r in (await conn.execute(statement)).mappings()]
+    return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
 async def add_memberships(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:

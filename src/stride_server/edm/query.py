@@ -7,17 +7,15 @@ with other filters or another sort is refused with 400.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-import orjson
 from sqlalchemy import ClauseElement, ColumnElement, and_, false, func, literal, or_, tuple_
 from sqlalchemy.dialects.postgresql import JSONB, REGCONFIG
 
+from stride_server.core import pages
 from stride_server.core.problems import BadRequest
 from stride_server.edm.registry import Entity, Field
 from stride_server.edm.schemas import INT_MAX, parse_datetime
@@ -191,25 +189,13 @@ def _sort(entity: Entity, raw: str | None, *, ranked: bool) -> list[SortKey]:
     return keys
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
-
-
 def encode_cursor(query: ListQuery, values: list[Any]) -> str:
-    payload = orjson.dumps({"h": query.fingerprint, "v": [_plain(v) for v in values]})
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return pages.encode_cursor(query.fingerprint, values)
 
 
 def decode_cursor(raw: str, query: ListQuery) -> list[Any]:
-    try:
-        payload = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-        fingerprint, values = payload["h"], payload["v"]
-        assert isinstance(values, list) and len(values) == len(query.sort)
-    except Exception:
-        raise BadRequest("Malformed cursor: pass next_cursor from the previous page unchanged.") from None
-    if fingerprint != query.fingerprint:
-        raise BadRequest("This cursor belongs to a list with other filters or sort; start again without it.")
-    return values
+    return pages.decode_cursor(raw, query.fingerprint,  # type: ignore[no-any-return]
+                               lambda v: isinstance(v, list) and len(v) == len(query.sort))
 
 
 def filter_clause(column: Any, f: Field, op: str, value: Any) -> ColumnElement[bool]:

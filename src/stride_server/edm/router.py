@@ -18,6 +18,7 @@ from stride_server.core.context import (
     request_claims,
 )
 from stride_server.core.responses import json_response, problem_responses
+from stride_server.core.writes import etag
 from stride_server.edm import service
 from stride_server.edm.query import DEFAULT_LIMIT, MAX_FILTERS, MAX_LIMIT, MAX_SEARCH_LENGTH, parse_list_query
 from stride_server.edm.registry import ENTITIES, Entity, Field
@@ -51,6 +52,39 @@ LIST_DESCRIPTION = (f"The records visible to the caller, filtered, searched, sor
                     f"time) and a `q` of at most {MAX_SEARCH_LENGTH} characters per request, else 400.")
 
 
+def _sentence(label: str, fields: list[Field]) -> str:
+    return f" {label}: {', '.join(f'`{f.name}`' for f in fields)}." if fields else ""
+
+
+def _descriptions(entity: Entity) -> dict[str, str]:
+    """Each operation's description, read from the entity's declaration (CONTRACT §2.1–§2.3)."""
+    what = f"{entity.name}: {entity.description}"
+    area = entity.area
+    # The rule of edm.service.create_record: person_id / owner_id default to a person caller.
+    defaulted = [f for f in entity.writable_fields
+                 if f.ref == "person" and f.name in ("person_id", "owner_id")]
+    create = (_sentence("Required", [f for f in entity.writable_fields if f.required and f not in defaulted])
+              + _sentence("Defaulting to the calling person (required from an application)",
+                          [f for f in defaulted if f.required])
+              + _sentence("Defaulting to the calling person", [f for f in defaulted if not f.required])
+              + _sentence("Computed by the server (read-only)", [f for f in entity.fields if f.computed]))
+    write = f"Needs `update:{area}`" + (f" (or only `view:{area}` for the caller's own record)."
+                                        if entity.personal else ".")
+    return {
+        "list": f"{what} {LIST_DESCRIPTION} Needs `view:{area}`.",
+        "get": f"{what} Answers the record with `ETag: \"<version>\"`. A missing, deleted or invisible id is "
+               f"404; `include_deleted=true` shows a deleted one (needs `manage:{area}`). Needs `view:{area}`.",
+        "create": f"{what}{create} Read-only fields may be sent and are ignored; an unknown field is 422. "
+                  f"Answers 201 with `Location` and `ETag`. {write}",
+        "update": f"{what} Partial: only the keys sent change, `null` clears a nullable field. Conditional "
+                  "with `If-Match: \"<version>\"` (a mismatch is 412) or `version` in the body (a mismatch "
+                  f"is 409 with the current record in `current`). {write}",
+        "delete": f"{what} Soft delete: sets `is_deleted`, `deleted_at` and `deleted_by`, and hides the "
+                  "record from lists and gets. Conditional with `If-Match` (a mismatch is 412). Needs "
+                  f"`update:{area}`, and `manage:{area}` for a record the caller does not own.",
+    }
+
+
 def _list_parameters(entity: Entity) -> list[dict[str, Any]]:
     def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
         return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
@@ -80,15 +114,12 @@ def _list_parameters(entity: Entity) -> list[dict[str, Any]]:
     return parameters
 
 
-def _etag(record: dict[str, Any]) -> dict[str, str]:
-    return {"ETag": f'"{record["version"]}"'}
-
-
 def _add_routes(router: APIRouter, entity: Entity) -> None:
     models = MODELS[entity.name]
     path, slug, tag = entity.path, entity.slug, entity.domain
     create_model: type[BaseModel] = models.create
     update_model: type[BaseModel] = models.update
+    descriptions = _descriptions(entity)
 
     if "list" in entity.operations:
         async def list_records(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
@@ -100,7 +131,7 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
             return await list_records(request, await request_claims(request))
 
         router.add_api_route(path, list_records, methods=["GET"], operation_id=f"{slug}-list", tags=[tag],
-                             summary=f"List {entity.name} records", description=LIST_DESCRIPTION,
+                             summary=f"List {entity.name} records", description=descriptions["list"],
                              response_model=models.page,
                              responses=_errors(400), openapi_extra={"parameters": _list_parameters(entity)})
         _route(router).direct = list_direct
@@ -110,20 +141,21 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
                              claims: Claims = Depends(bearer_claims)) -> Response:
             async with open_read_context(request, claims) as ctx:
                 record = await service.get_record(ctx, entity, id, include_deleted=include_deleted)
-            return json_response(record, headers=_etag(record))
+            return json_response(record, headers=etag(record))
 
         async def get_direct(request: Request) -> Response | None:
             if request.scope.get("query_string"):
                 return None  # include_deleted and its validation: the declared endpoint
             claims = await request_claims(request)
-            if claims.sub.startswith("app_") or not has_read_pool(request):
+            if claims.is_application or not has_read_pool(request):
                 return await get_record(request, request.path_params["id"], claims=claims)
             async with read_connection(request) as conn:
                 record = await service.get_record_for_person(conn, entity, claims, request.path_params["id"])
-            return json_response(record, headers=_etag(record))
+            return json_response(record, headers=etag(record))
 
         router.add_api_route(f"{path}/{{id}}", get_record, methods=["GET"], operation_id=f"{slug}-get",
-                             tags=[tag], summary=f"Get a {entity.name}", response_model=models.record,
+                             tags=[tag], summary=f"Get a {entity.name}", description=descriptions["get"],
+                             response_model=models.record,
                              responses=_errors(400))
         _route(router).direct = get_direct
 
@@ -132,10 +164,11 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
                                 claims: Claims = Depends(bearer_claims)) -> Response:
             async with open_context(request, claims) as ctx:
                 record = await service.create_record(ctx, entity, body)
-            return json_response(record, 201, {"Location": f"{path}/{record['id']}", **_etag(record)})
+            return json_response(record, 201, {"Location": f"{path}/{record['id']}", **etag(record)})
 
         router.add_api_route(path, create_record, methods=["POST"], operation_id=f"{slug}-create", tags=[tag],
-                             summary=f"Create a {entity.name}", status_code=201, response_model=models.record,
+                             summary=f"Create a {entity.name}", description=descriptions["create"],
+                             status_code=201, response_model=models.record,
                              responses=_errors(409, 413, 415, 422))
 
     if "update" in entity.operations:
@@ -144,10 +177,11 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
                                 ) -> Response:
             async with open_context(request, claims) as ctx:
                 record = await service.update_record(ctx, entity, id, body, if_match=if_match)
-            return json_response(record, headers=_etag(record))
+            return json_response(record, headers=etag(record))
 
         router.add_api_route(f"{path}/{{id}}", update_record, methods=["PATCH"], operation_id=f"{slug}-update",
-                             tags=[tag], summary=f"Update a {entity.name} (partial)", response_model=models.record,
+                             tags=[tag], summary=f"Update a {entity.name} (partial)",
+                             description=descriptions["update"], response_model=models.record,
                              responses=_errors(409, 412, 413, 415, 422))
 
     if "delete" in entity.operations:
@@ -158,7 +192,8 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
             return Response(status_code=204)
 
         router.add_api_route(f"{path}/{{id}}", delete_record, methods=["DELETE"], operation_id=f"{slug}-delete",
-                             tags=[tag], summary=f"Delete a {entity.name} (soft)", status_code=204,
+                             tags=[tag], summary=f"Delete a {entity.name} (soft)",
+                             description=descriptions["delete"], status_code=204,
                              responses=_errors(412))
 
 

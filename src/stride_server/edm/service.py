@@ -12,7 +12,8 @@ from stride_server.auth.principal import person_principal
 from stride_server.auth.tokens import Claims
 from stride_server.core.context import NO_CONNECTION, Context
 from stride_server.core.ids import new_id
-from stride_server.core.problems import Conflict, NotFound, PreconditionFailed, Unprocessable, field_error
+from stride_server.core.problems import NotFound, Unprocessable, field_error
+from stride_server.core.writes import check_version, sent_fields
 from stride_server.directory import store as directory
 from stride_server.edm import store
 from stride_server.edm.query import ListQuery, encode_cursor
@@ -86,11 +87,7 @@ def _require_write(ctx: Context, entity: Entity, person_id: Any) -> None:
 
 
 def _sent(entity: Entity, body: BaseModel) -> dict[str, Any]:
-    """Only the writable keys the client sent (`model_fields_set`): an explicit null and an omission
-    differ, and read-only keys are ignored (§2.2)."""
-    dumped = body.model_dump()
-    writable = {f.name for f in entity.writable_fields}
-    return {k: dumped[k] for k in body.model_fields_set if k in writable}
+    return sent_fields(body, (f.name for f in entity.writable_fields))
 
 
 async def create_record(ctx: Context, entity: Entity, body: BaseModel) -> dict[str, Any]:
@@ -134,14 +131,7 @@ def _default(f: Field) -> Any:
 
 def _check_version(before: dict[str, Any], if_match: str | None, body_version: int | None,
                    ctx: Context, entity: Entity) -> None:
-    if if_match is not None and if_match.strip() != "*":
-        expected = if_match.strip().removeprefix("W/").strip('"')
-        if expected != str(before["version"]):
-            raise PreconditionFailed(f"If-Match {if_match} does not match the current version "
-                                     f"\"{before['version']}\".")
-    if body_version is not None and body_version != before["version"]:
-        raise Conflict(f"version {body_version} is stale; the record is at version {before['version']}.",
-                       slug="version-conflict", current=present(ctx, entity, dict(before)))
+    check_version(before["version"], if_match, body_version, present(ctx, entity, dict(before)))
 
 
 async def _after_write(ctx: Context, entity: Entity, record: dict[str, Any],

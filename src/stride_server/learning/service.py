@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from stride_server.core import pages
 from stride_server.core.context import Context
 from stride_server.core.ids import is_id, new_id
-from stride_server.core.problems import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
+from stride_server.core.problems import Conflict, Forbidden, NotFound, Unprocessable
 from stride_server.edm import store as edm_store
 from stride_server.edm.registry import ASSESSMENT, LEARNING_RECORD
 from stride_server.learning import scoring, store
@@ -81,12 +82,10 @@ async def list_responses(ctx: Context, assessment_id: str, cursor: str | None, l
     """A response is a personal record of its respondent (§2.4): the caller sees those of the people
     whose personal records it sees (§1.4 rule 3), all with `manage:learning`; `update:learning` adds none."""
     await _visible_assessment(ctx, assessment_id)
-    if cursor is not None and not is_id(cursor, "asr"):
-        raise BadRequest("Malformed cursor: pass next_cursor from the previous page unchanged.")
-    rows = await store.list_responses(ctx.conn, ctx.principal, assessment_id, cursor, limit)
-    page = [_public(r) for r in rows[:limit]]
-    has_more = len(rows) > limit
-    return {"data": page, "next_cursor": page[-1]["id"] if has_more else None, "has_more": has_more}
+    print_ = pages.fingerprint("assessment-responses", assessment_id)
+    after = None if cursor is None else pages.decode_cursor(cursor, print_, lambda v: is_id(v, "asr"))
+    rows = await store.list_responses(ctx.conn, ctx.principal, assessment_id, after, limit)
+    return pages.page([_public(r) for r in rows], limit, lambda last: pages.encode_cursor(print_, last["id"]))
 
 
 async def refresh_cohort(ctx: Context, cohort_id: str | None) -> None:

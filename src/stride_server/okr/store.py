@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, not_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from stride_server.db.rows import advisory_lock
 from stride_server.db.scope import of_tenant, tenant_sql
 from stride_server.db.tables import ENTITY_TABLES
 
@@ -36,8 +37,7 @@ async def lock_okr_writes(conn: AsyncConnection, tenant_id: str) -> None:
     other writers change; taking this lock before reading anything means every roll-up sees the
     committed result of the previous writer (no lost update), and one lock taken first cannot
     deadlock."""
-    await conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended('stride:okr:' || :tenant, 0))"),
-                       {"tenant": tenant_id})
+    await advisory_lock(conn, f"stride:okr:{tenant_id}")
 
 
 async def objective_period(conn: AsyncConnection, tenant_id: str, objective_id: str) -> str | None:

@@ -15,6 +15,7 @@ from stride_server.auth.tokens import mint
 from stride_server.config import get_settings
 from stride_server.core.context import Context, tenant_transaction
 from stride_server.core.ids import new_id
+from stride_server.core.pages import single_page
 from stride_server.core.problems import BadRequest, Forbidden, NotFound, Unauthorized
 from stride_server.platform import store
 from stride_server.platform.schemas import ApplicationCreate, ApplicationUpdate, TenantSettings
@@ -60,16 +61,12 @@ async def _keyed_application(ctx: Context, app_id: str, *, for_update: bool = Fa
     return application
 
 
-def _page(items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"data": items, "next_cursor": None, "has_more": False}
-
-
 # --- applications ---------------------------------------------------------------------------------
 
 async def list_applications(ctx: Context) -> dict[str, Any]:
     _require_manage(ctx)
     rows = await store.list_applications(ctx.conn, ctx.principal.tenant_id)
-    return _page([_present_application(r) for r in rows])
+    return single_page([_present_application(r) for r in rows])
 
 
 async def create_application(ctx: Context, body: ApplicationCreate) -> dict[str, Any]:
@@ -121,7 +118,7 @@ async def create_key(ctx: Context, app_id: str) -> dict[str, Any]:
 
 async def list_keys(ctx: Context, app_id: str) -> dict[str, Any]:
     await _keyed_application(ctx, app_id)
-    return _page(await store.list_keys(ctx.conn, ctx.principal.tenant_id, app_id))
+    return single_page(await store.list_keys(ctx.conn, ctx.principal.tenant_id, app_id))
 
 
 async def revoke_key(ctx: Context, app_id: str, key_id: str) -> None:

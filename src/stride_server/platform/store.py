@@ -8,6 +8,7 @@ from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from stride_server.db.rows import plain
 from stride_server.db.scope import joined, live_applications, of_tenant
 from stride_server.db.tables import api_key_lookup, api_keys, applications, tenants
 
@@ -15,11 +16,6 @@ DEFAULT_FEEDBACK_MIN_RESPONSES = 1  # CONTRACT §3.4, as the seed
 
 _APPLICATION_COLUMNS = tuple(applications.c)
 _KEY_COLUMNS = (api_keys.c.id, api_keys.c.app_id, api_keys.c.hint, api_keys.c.created_at, api_keys.c.revoked_at)
-
-
-def _plain(row: Any) -> dict[str, Any]:
-    """A row as a dict keyed by plain `str` (SQLAlchemy's `quoted_name` keys trip orjson)."""
-    return {str(key): value for key, value in row.items()}
 
 
 # --- applications ---------------------------------------------------------------------------------
@@ -43,13 +39,13 @@ async def get_application(conn: AsyncConnection, tenant_id: str, app_id: str, *,
     if for_update:
         statement = statement.with_for_update()
     row = (await conn.execute(statement)).mappings().first()
-    return _plain(row) if row else None
+    return plain(row) if row else None
 
 
 async def list_applications(conn: AsyncConnection, tenant_id: str) -> list[dict[str, Any]]:
     rows = await conn.execute(select(*_APPLICATION_COLUMNS).where(*live_applications(tenant_id))
                               .order_by(applications.c.created_at, applications.c.id))
-    return [_plain(r) for r in rows.mappings()]
+    return [plain(r) for r in rows.mappings()]
 
 
 async def insert_application(conn: AsyncConnection, tenant_id: str, app_id: str, name: str,
@@ -59,7 +55,7 @@ async def insert_application(conn: AsyncConnection, tenant_id: str, app_id: str,
         .values(tenant_id=tenant_id, id=app_id, name=name, permissions=permissions, created_by=created_by)
         .returning(*_APPLICATION_COLUMNS)
     )).mappings().one()
-    return _plain(row)
+    return plain(row)
 
 
 async def update_application(conn: AsyncConnection, tenant_id: str, app_id: str,
@@ -68,7 +64,7 @@ async def update_application(conn: AsyncConnection, tenant_id: str, app_id: str,
         update(applications).where(applications.c.id == app_id, *live_applications(tenant_id))
         .values(**changes, updated_at=func.now()).returning(*_APPLICATION_COLUMNS)
     )).mappings().first()
-    return _plain(row) if row else None
+    return plain(row) if row else None
 
 
 async def delete_application(conn: AsyncConnection, tenant_id: str, app_id: str) -> bool:
@@ -90,7 +86,7 @@ async def insert_key(conn: AsyncConnection, tenant_id: str, key_id: str, app_id:
         .returning(*_KEY_COLUMNS)
     )).mappings().one()
     await conn.execute(insert(api_key_lookup).values(key_hash=key_hash, tenant_id=tenant_id, key_id=key_id))
-    return _plain(row)
+    return plain(row)
 
 
 async def list_keys(conn: AsyncConnection, tenant_id: str, app_id: str) -> list[dict[str, Any]]:
@@ -98,7 +94,7 @@ async def list_keys(conn: AsyncConnection, tenant_id: str, app_id: str) -> list[
         select(*_KEY_COLUMNS).where(of_tenant(api_keys, tenant_id), api_keys.c.app_id == app_id)
         .order_by(api_keys.c.created_at, api_keys.c.id)
     )
-    return [_plain(r) for r in rows.mappings()]
+    return [plain(r) for r in rows.mappings()]
 
 
 async def key_exists(conn: AsyncConnection, tenant_id: str, app_id: str, key_id: str) -> bool:
@@ -138,7 +134,7 @@ async def get_usable_key(conn: AsyncConnection, tenant_id: str, key_id: str) -> 
         .where(of_tenant(api_keys, tenant_id), api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None),
                *live_applications(tenant_id))
     )).mappings().first()
-    return _plain(row) if row else None
+    return plain(row) if row else None
 
 
 # --- tenant settings ------------------------------------------------------------------------------

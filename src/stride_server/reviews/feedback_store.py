@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
+from stride_server.db.rows import plain
 from stride_server.db.scope import joined, of_tenant, tenant_sql
 from stride_server.db.tables import (
     feedback_inbox,
@@ -43,7 +44,6 @@ from stride_server.db.tables import (
 from stride_server.reviews.anonymity import ReleasedSet
 from stride_server.reviews.peers import PeerRule
 from stride_server.reviews.rules import FEEDBACK_AREAS
-from stride_server.reviews.store import plain
 
 REQUEST_FIELDS = ("id", "cycle_id", "subject_id", "reviewer_id", "due_date", "status", "direction", "created_at")
 DEFAULT_MINIMUMS = (1, 3)  # feedback_min_responses (as the seed), upward_min_responses (§9.3)

@@ -9,11 +9,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import case, delete, func, insert, or_, select, text, type_coerce, update
-from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
+from sqlalchemy.dialects.postgresql import JSON
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
+from stride_server.db.rows import json_array, plain
 from stride_server.db.scope import joined, of_tenant, review_scope, same_tenant, tenant_sql
 from stride_server.db.tables import (
     people,
@@ -24,7 +25,6 @@ from stride_server.db.tables import (
     review_templates,
     reviews,
 )
-from stride_server.reviews.store import plain
 
 REVIEW_FIELDS = ("id", "cycle_id", "user_id", "reviewer_id", "status", "strengths", "growth_areas",
                  "discussion_topics", "reviewer_notes", "action_items", "kpi_pass_count", "kpi_total_count",
@@ -118,9 +118,7 @@ async def goal_rows(conn: AsyncConnection, tenant_id: str, review_id: str) -> li
 def _json_list(table: Any, fields: tuple[str, ...], review: Any) -> Any:
     """A review's rows of `table` as a JSON array of `fields`, in their order."""
     item = func.json_build_object(*(part for f in fields for part in (f, table.c[f])))
-    aggregated = func.coalesce(func.json_agg(aggregate_order_by(item, table.c.sort_order, table.c.id)),
-                               text("'[]'::json"))
-    return type_coerce(select(aggregated).where(same_tenant(table, review),
+    return type_coerce(select(json_array(item, table.c.sort_order, table.c.id)).where(same_tenant(table, review),
                                                 table.c.review_id == review.c.id).scalar_subquery(), JSON)
 
 

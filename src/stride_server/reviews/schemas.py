@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-AccessLevel = Literal["employee", "lead", "manager", "head", "executive"]
+from stride_server.auth.permissions import AccessLevel
+
 Rating = Literal["not_achieving", "developing", "achieving", "exceeding"]
 ReviewStatus = Literal["draft", "self_assessment", "in_review", "ready_for_review", "completed"]
 CycleType = Literal["quarterly", "annual"]

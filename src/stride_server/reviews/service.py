@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from stride_server.core.context import Context
 from stride_server.core.ids import new_id
 from stride_server.core.problems import BadRequest, Conflict, NotFound, field_error
+from stride_server.db.rows import advisory_lock
 from stride_server.db.scope import review_scope
 from stride_server.directory import store as directory
 from stride_server.edm.service import REFERENCE_CHECKERS
@@ -70,7 +71,7 @@ def _items(items: list[Any], known: set[str]) -> list[dict[str, Any]]:
 async def _claim(ctx: Context, template_id: str, access_level: str | None, is_default: bool) -> None:
     """One template per access level (else 409); setting `is_default` moves the tenant's default."""
     tenant = ctx.principal.tenant_id
-    await store.lock(ctx.conn, f"stride.review-templates:{tenant}")
+    await advisory_lock(ctx.conn, f"stride.review-templates:{tenant}")
     if access_level is not None:
         holder = await store.access_level_holder(ctx.conn, tenant, access_level)
         if holder is not None and holder != template_id:

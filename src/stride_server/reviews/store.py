@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, text, type_coerce, update
-from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
+from sqlalchemy import ColumnElement, delete, func, insert, select, type_coerce, update
+from sqlalchemy.dialects.postgresql import JSON
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
+from stride_server.db.rows import json_array, plain
 from stride_server.db.scope import cycle_scope, of_tenant, same_tenant
 from stride_server.db.tables import (
     feedback_requests,
@@ -29,27 +30,15 @@ TEMPLATE_FIELDS = ("id", "name", "access_level", "is_default", "created_at", "up
 STAT_STATUSES = ("completed", "draft", "self_assessment", "in_review", "ready_for_review")
 
 
-def plain(row: Any) -> dict[str, Any]:
-    """A row as a dict with plain `str` keys (column keys are `quoted_name`, which orjson refuses)."""
-    return {str(key): value for key, value in row.items()}
-
-
-async def lock(conn: AsyncConnection, key: str) -> None:
-    """A transaction-scoped advisory lock, for rules no single row can guard."""
-    await conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
-
-
 # --------------------------------------------------------------------------------------- templates
 def _items_json() -> Any:
     """A template's items as a JSON array, in their order (one statement lists templates with items)."""
     i = review_template_items
     item = func.json_build_object("id", i.c.id, "area", i.c.area, "label", i.c.label,
                                   "is_mandatory", i.c.is_mandatory, "sort_order", i.c.sort_order)
-    aggregated = func.coalesce(func.json_agg(aggregate_order_by(item, i.c.sort_order, i.c.id)),
-                               text("'[]'::json"))
     return type_coerce(
-        select(aggregated).where(same_tenant(i, review_templates),
-                                 i.c.template_id == review_templates.c.id).scalar_subquery(), JSON,
+        select(json_array(item, i.c.sort_order, i.c.id)).where(
+            same_tenant(i, review_templates), i.c.template_id == review_templates.c.id).scalar_subquery(), JSON,
     ).label("items")
 
 
