@@ -26,6 +26,7 @@ from stride_server.edm.query import parse_list_query
 from stride_server.edm.registry import BY_NAME
 from stride_server.edm.schemas import MODELS
 from stride_server.learning.service import submit_response as respond
+from stride_server.wiring import wire
 
 TENANT, DOMAIN, SOURCE = "demo", "northwind.example", "demo"
 TOKEN_TTL = 7 * 24 * 3600
@@ -363,6 +364,7 @@ async def _ceo_id(conn: Any) -> str:
 
 
 async def seed_demo() -> None:
+    wire()
     now = datetime.now(UTC)
     await create_tenant(TENANT, CEO[0], email_of(CEO[0]))  # the tenant and its first executive
     engine = create_engine(pool_size=1)

@@ -19,7 +19,7 @@ from stride_server.core.writes import check_version, sent_fields
 from stride_server.directory import importer, store
 from stride_server.directory.import_file import format_from_media_type, parse
 from stride_server.directory.schemas import ID_MAX
-from stride_server.edm.service import REFERENCE_CHECKERS
+from stride_server.edm.hooks import reference_checker
 from stride_server.learning import service as learning
 
 PERSON_WRITABLE = ("name", "email", "access_level", "manager_id", "job_title", "review_template_id", "status",
@@ -99,11 +99,7 @@ async def _check_manager(ctx: Context, person_id: str | None, manager_id: str) -
 
 
 async def _check_template(ctx: Context, template_id: str) -> None:
-    # The reviews domain registers a "review_template" checker when it is served (edm.service);
-    # until then a template id must at least look like one.
-    checker = REFERENCE_CHECKERS.get("review_template")
-    found = await checker(ctx, [template_id]) if checker else ({template_id} if is_id(template_id, "tpl") else set())
-    if template_id not in found:
+    if template_id not in await reference_checker("review_template")(ctx, [template_id]):
         raise field_error("review_template_id", f"{template_id} is not a review template of this tenant")
 
 

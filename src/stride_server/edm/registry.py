@@ -8,7 +8,7 @@ seeds' field tables (descriptions are the seeds' words).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
@@ -63,17 +63,6 @@ class Field:
         return {"string": 500, "text": 20_000, "id": 64, "enum": 64}.get(self.kind)
 
 
-@dataclass(frozen=True)
-class Hooks:
-    """Per-entity behaviour the generic service calls; each is an async callable or None."""
-
-    lock: Callable[..., Any] | None = None  # (ctx) -> None, first thing in every write transaction
-    validate: Callable[..., Any] | None = None  # (ctx, merged_record, before) -> None, raise on error
-    before_write: Callable[..., Any] | None = None  # (ctx, values, merged, before) -> None, adds computed values
-    after_write: Callable[..., Any] | None = None  # (ctx, record, before) -> None, propagate
-    present: Callable[..., Any] | None = None  # (principal, record) -> record, hide fields
-
-
 @dataclass(frozen=True, eq=False)
 class Entity:
     name: str
@@ -89,7 +78,6 @@ class Entity:
     personal: bool = False  # PersonGoal/LearningRecord: visibility of §1.4 rule 3 via person_id
     owner_field: str | None = None  # what `mine=true` matches
     owner_is_array: bool = False
-    hooks: Hooks = field(default_factory=Hooks)
 
     @property
     def path(self) -> str:
@@ -374,9 +362,3 @@ DOMAINS: dict[str, tuple[str, str]] = {
     "okr": ("OKRs", "Objectives and Key Results."),
     "learning": ("Learning", "Cohorts and assessments in the L&D surface."),
 }
-
-
-def install_hooks(name: str, hooks: Hooks) -> None:
-    """Attach a domain's hooks (okr/, learning/) to its entity; called once at import of that domain."""
-    entity = BY_NAME[name]
-    object.__setattr__(entity, "hooks", hooks)

@@ -16,11 +16,9 @@ from stride_server.core.problems import NotFound, Unprocessable, field_error
 from stride_server.core.writes import check_version, sent_fields
 from stride_server.directory import store as directory
 from stride_server.edm import store
+from stride_server.edm.hooks import hooks_of, reference_checker
 from stride_server.edm.query import ListQuery, encode_cursor
 from stride_server.edm.registry import BY_NAME, Entity, Field
-
-# Reference kinds other than entities register a checker: (ctx, ids) -> the ids that exist.
-REFERENCE_CHECKERS: dict[str, Any] = {}
 
 
 def _require_view(ctx: Context, entity: Entity) -> None:
@@ -69,8 +67,8 @@ async def get_record_for_person(conn: Any, entity: Entity, claims: Claims, recor
 
 def present(ctx: Context, entity: Entity, record: dict[str, Any]) -> dict[str, Any]:
     record.pop("_rank", None)
-    if entity.hooks.present:
-        return entity.hooks.present(ctx.principal, record)  # type: ignore[no-any-return]
+    if (hook_present := hooks_of(entity).present) is not None:
+        return hook_present(ctx.principal, record)
     return record
 
 
@@ -106,13 +104,13 @@ async def create_record(ctx: Context, entity: Entity, body: BaseModel) -> dict[s
     await _lock(ctx, entity)
     await _check_references(ctx, entity, values, before=None)
     merged = _merged(entity, None, values)
-    if entity.hooks.validate:
-        await entity.hooks.validate(ctx, merged, None)
+    if (hook_validate := hooks_of(entity).validate) is not None:
+        await hook_validate(ctx, merged, None)
     now = func.now()
     values.update(id=new_id(entity.prefix), tenant_id=principal.tenant_id, app_id=principal.app_id,
                   created_at=now, updated_at=now, created_by=principal.sub, updated_by=principal.sub)
-    if entity.hooks.before_write:
-        await entity.hooks.before_write(ctx, values, merged, None)
+    if (hook_before_write := hooks_of(entity).before_write) is not None:
+        await hook_before_write(ctx, values, merged, None)
     record = await store.insert_record(ctx.conn, entity, values)
     record = await _after_write(ctx, entity, record, None)
     return present(ctx, entity, record)
@@ -137,16 +135,16 @@ def _check_version(before: dict[str, Any], if_match: str | None, body_version: i
 async def _after_write(ctx: Context, entity: Entity, record: dict[str, Any],
                        before: dict[str, Any] | None) -> dict[str, Any]:
     """Propagate a write (roll-ups, counts); a hook that recomputed the record itself returns it anew."""
-    if entity.hooks.after_write:
-        refreshed = await entity.hooks.after_write(ctx, record, before)
+    if (hook_after_write := hooks_of(entity).after_write) is not None:
+        refreshed = await hook_after_write(ctx, record, before)
         if refreshed is not None:
             return dict(refreshed)
     return record
 
 
 async def _lock(ctx: Context, entity: Entity) -> None:
-    if entity.hooks.lock:
-        await entity.hooks.lock(ctx)
+    if (hook_lock := hooks_of(entity).lock) is not None:
+        await hook_lock(ctx)
 
 
 async def _locked(ctx: Context, entity: Entity, record_id: str) -> dict[str, Any]:
@@ -169,11 +167,11 @@ async def update_record(
     _check_version(before, if_match, getattr(body, "version", None), ctx, entity)
     await _check_references(ctx, entity, values, before=before)
     merged = _merged(entity, before, values)
-    if entity.hooks.validate:
-        await entity.hooks.validate(ctx, merged, before)
+    if (hook_validate := hooks_of(entity).validate) is not None:
+        await hook_validate(ctx, merged, before)
     values["updated_by"] = ctx.principal.sub
-    if entity.hooks.before_write:
-        await entity.hooks.before_write(ctx, values, merged, before)
+    if (hook_before_write := hooks_of(entity).before_write) is not None:
+        await hook_before_write(ctx, values, merged, before)
     record = await store.update_record(ctx.conn, entity, ctx.principal, record_id, values)
     record = await _after_write(ctx, entity, record, before)
     return present(ctx, entity, record)
@@ -191,8 +189,8 @@ async def delete_record(ctx: Context, entity: Entity, record_id: str, *, if_matc
     values = {"is_deleted": True, "deleted_at": func.now(), "deleted_by": ctx.principal.sub,
               "updated_by": ctx.principal.sub}
     record = await store.update_record(ctx.conn, entity, ctx.principal, record_id, values)
-    if entity.hooks.after_write:
-        await entity.hooks.after_write(ctx, record, before)
+    if (hook_after_write := hooks_of(entity).after_write) is not None:
+        await hook_after_write(ctx, record, before)
 
 
 async def _check_references(ctx: Context, entity: Entity, values: dict[str, Any],
@@ -231,13 +229,4 @@ async def _existing(ctx: Context, f: Field, ids: list[str]) -> set[str]:
         return found
     if f.ref in BY_NAME:
         return await store.visible_ids(ctx.conn, BY_NAME[f.ref], ctx.principal, ids)
-    checker = REFERENCE_CHECKERS.get(f.ref or "")
-    if checker is None:
-        return set(ids)  # the referenced kind is not served yet: accepted as given
-    return await checker(ctx, ids)  # type: ignore[no-any-return]
-
-
-
-# Entity-specific rules live with their domains and attach themselves to the registry on import.
-import stride_server.learning.hooks  # noqa: E402,F401
-import stride_server.okr.hooks  # noqa: E402,F401
+    return await reference_checker(f.ref or "")(ctx, ids)

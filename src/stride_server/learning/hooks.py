@@ -9,7 +9,8 @@ from stride_server.auth.principal import Principal
 from stride_server.core.context import Context
 from stride_server.core.problems import Unprocessable, field_error
 from stride_server.edm import store as edm_store
-from stride_server.edm.registry import ASSESSMENT, COHORT, Hooks, install_hooks
+from stride_server.edm.hooks import Hooks
+from stride_server.edm.registry import ASSESSMENT, COHORT
 from stride_server.learning import service, store
 
 
@@ -68,7 +69,8 @@ def present_assessment(principal: Principal, record: dict[str, Any]) -> dict[str
     return record
 
 
-install_hooks("LearningRecord", Hooks(validate=validate_learning_record, after_write=learning_record_written))
-install_hooks("Cohort", Hooks(validate=validate_cohort, after_write=cohort_written))
-install_hooks("Assessment", Hooks(validate=validate_assessment, after_write=assessment_written,
-                                  present=present_assessment))
+HOOKS = {
+    "LearningRecord": Hooks(validate=validate_learning_record, after_write=learning_record_written),
+    "Cohort": Hooks(validate=validate_cohort, after_write=cohort_written),
+    "Assessment": Hooks(validate=validate_assessment, after_write=assessment_written, present=present_assessment),
+}

@@ -9,7 +9,7 @@ from typing import Any
 
 from stride_server.core.context import Context
 from stride_server.core.problems import field_error
-from stride_server.edm.registry import Hooks, install_hooks
+from stride_server.edm.hooks import Hooks
 from stride_server.okr import store
 from stride_server.okr.progress import elapsed_share, health, key_result_progress
 
@@ -88,6 +88,8 @@ async def roll_up_objective(ctx: Context, record: dict[str, Any], before: dict[s
             await store.recompute_chain(ctx.conn, tenant, old_parent)
 
 
-install_hooks("KeyResult", Hooks(lock=lock, validate=validate_key_result, before_write=compute_key_result,
-                                 after_write=roll_up_key_result))
-install_hooks("Objective", Hooks(lock=lock, validate=validate_objective, after_write=roll_up_objective))
+HOOKS = {
+    "KeyResult": Hooks(lock=lock, validate=validate_key_result, before_write=compute_key_result,
+                       after_write=roll_up_key_result),
+    "Objective": Hooks(lock=lock, validate=validate_objective, after_write=roll_up_objective),
+}

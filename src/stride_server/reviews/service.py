@@ -13,7 +13,7 @@ from stride_server.core.problems import BadRequest, Conflict, NotFound, field_er
 from stride_server.db.rows import advisory_lock
 from stride_server.db.scope import review_scope
 from stride_server.directory import store as directory
-from stride_server.edm.service import REFERENCE_CHECKERS
+from stride_server.edm.hooks import ReferenceChecker
 from stride_server.reviews import feedback_store, store
 from stride_server.reviews.rules import is_cycle_move
 
@@ -210,5 +210,6 @@ async def _existing_templates(ctx: Context, ids: list[str]) -> set[str]:
     return await store.existing_templates(ctx.conn, ctx.principal.tenant_id, ids)
 
 
-REFERENCE_CHECKERS["review_cycle"] = _existing_cycles
-REFERENCE_CHECKERS["review_template"] = _existing_templates
+# Reference kinds of the Data API's fields this domain resolves (installed by stride_server.wiring).
+REFERENCE_CHECKERS: dict[str, ReferenceChecker] = {"review_cycle": _existing_cycles,
+                                                   "review_template": _existing_templates}
