@@ -33,6 +33,7 @@ from stride_server.core.problems import (
 )
 from stride_server.core.responses import dumps, json_response
 from stride_server.db.engine import DATABASE_ERRORS, create_engine, create_read_pool, is_database_unavailable
+from stride_server.edm.registry import DOMAINS
 
 log = logging.getLogger("stride")
 
@@ -121,11 +122,38 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(StrideError("An unexpected error occurred; it has been logged."), request)
 
 
+def openapi_tags() -> list[dict[str, str]]:
+    """Every tag an operation carries, declared once with its description: the Data API's domains
+    from the registry (the Performance reviews API shares `performance`), then the rest of the API."""
+    reviews = (" Also the Performance reviews API under /api/performance: review templates, cycles, reviews "
+               "with KPI ratings and goals, 360 feedback.")
+    return [*({"name": name, "description": description + (reviews if name == "performance" else "")}
+              for name, (_title, description) in DOMAINS.items()),
+            {"name": "directory", "description": "People, groups (squads, departments, teams, cohorts), "
+                                                 "memberships and the people import."},
+            {"name": "platform", "description": "Applications (integrations), their API keys, and the "
+                                                "tenant's settings."},
+            {"name": "auth", "description": "The exchange of an application's API key for a JWT."},
+            {"name": "discovery", "description": "The public manifest of the Data API's domains, entities "
+                                                 "and fields."}]
+
+
+# Relative: the document describes the server that serves it, whatever its host (§6).
+OPENAPI_SERVERS = [{"url": "/", "description": "The server this document was fetched from."}]
+# https://stride.dev is the namespace of the problem types (core.problems).
+OPENAPI_CONTACT = {"name": "Stride", "url": "https://stride.dev"}
+# The server ships no licence file (the SDKs are MIT): name its licence here when it has one. Until
+# then an SPDX user-defined reference (`LicenseRef-…`) says "no public licence".
+OPENAPI_LICENSE = {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"}
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(title="Stride API", version=__version__, routes=app.routes,
-                         description="People performance: goals, OKRs, reviews with 360 feedback, learning.")
+                         description="People performance: goals, OKRs, reviews with 360 feedback, learning.",
+                         tags=openapi_tags(), servers=OPENAPI_SERVERS, contact=OPENAPI_CONTACT,
+                         license_info=OPENAPI_LICENSE)
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components["Problem"] = {
         "type": "object", "required": ["type", "title", "status"],
@@ -180,7 +208,9 @@ def create_app() -> FastAPI:
     from stride_server.okr.router import router as okr_router
     from stride_server.platform.router import router as platform_router
     from stride_server.reviews.router import router as reviews_router
+    from stride_server.wiring import wire
 
+    wire()  # the domains' hooks and reference checkers into the Data API, checked before serving
     settings = get_settings()
     # /docs is discovery.docs: FastAPI's own page loads Swagger UI from a CDN and runs an inline script.
     app = FastAPI(title="Stride API", version=__version__, lifespan=lifespan, docs_url=None,
