@@ -1,5 +1,6 @@
-"""The Python SDK as a product of its own: its models must be the ones generated from this server's
-/openapi.json (else they are stale), and it must install and import without the server's code."""
+"""The Python SDK as a product of its own: its models and Data API resource classes must be the ones
+generated from this server's /openapi.json (else they are stale), and it must install and import without
+the server's code."""
 
 from __future__ import annotations
 
@@ -15,30 +16,38 @@ import httpx
 from tests.conftest import ROOT
 
 SDK = ROOT / "sdk" / "python"
-COMMITTED = SDK / "src" / "stride" / "_generated.py"
+# What scripts/generate.py writes: the option that sends it elsewhere, and the committed file.
+GENERATED = {
+    "--out": SDK / "src" / "stride" / "_generated.py",
+    "--resources-out": SDK / "src" / "stride" / "resources" / "_generated_data.py",
+}
 
 
 def _run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, capture_output=True, text=True, timeout=180, check=False, **kwargs)  # type: ignore[call-overload, no-any-return]
 
 
-def test_generated_models_match_the_live_openapi(server: str, tmp_path: Path) -> None:
-    """Regenerate _generated.py from the live API; a difference means someone changed the API without
-    running `make sdk-types` (the SDK's models would be stale)."""
+def test_generated_models_and_resources_match_the_live_openapi(server: str, tmp_path: Path) -> None:
+    """Regenerate _generated.py and resources/_generated_data.py from the live API; a difference means
+    someone changed the API without running `make sdk-types` (the SDK's models or methods would be stale)."""
     spec = tmp_path / "openapi.json"
     spec.write_bytes(httpx.get(server + "/openapi.json", timeout=30).raise_for_status().content)
-    fresh = tmp_path / "_generated.py"
-    result = _run([sys.executable, str(SDK / "scripts" / "generate.py"), str(spec), "--out", str(fresh)])
+    fresh = {option: tmp_path / committed.name for option, committed in GENERATED.items()}
+    result = _run([sys.executable, str(SDK / "scripts" / "generate.py"), str(spec),
+                   *(part for option, path in fresh.items() for part in (option, str(path)))])
     assert result.returncode == 0, result.stderr
-    committed = COMMITTED.read_text(encoding="utf-8")
-    generated = fresh.read_text(encoding="utf-8")
-    if generated != committed:
-        diff = "".join(list(difflib.unified_diff(committed.splitlines(True), generated.splitlines(True),
-                                                 "sdk/python/src/stride/_generated.py (committed)",
-                                                 "generated from /openapi.json"))[:80])
-        raise AssertionError("sdk/python/src/stride/_generated.py is stale: the API changed. Regenerate it with "
-                             "`make sdk-types`\n(or: python sdk/python/scripts/generate.py <server>/openapi.json)\n"
-                             + diff)
+    stale = []
+    for option, committed_path in GENERATED.items():
+        name = str(committed_path.relative_to(ROOT))
+        committed = committed_path.read_text(encoding="utf-8")
+        generated = fresh[option].read_text(encoding="utf-8")
+        if generated != committed:
+            stale.append(f"{name} is stale: the API changed.\n" + "".join(list(difflib.unified_diff(
+                committed.splitlines(True), generated.splitlines(True), f"{name} (committed)",
+                "generated from /openapi.json"))[:80]))
+    if stale:
+        raise AssertionError("Regenerate with `make sdk-types` (or: python sdk/python/scripts/generate.py "
+                             "<server>/openapi.json)\n" + "\n".join(stale))
 
 
 def test_the_sdk_installs_and_imports_on_its_own(tmp_path: Path) -> None:

@@ -1,9 +1,7 @@
 // The Stride client: one Transport (auth, retries, errors) shared by namespaces shaped like the seeds,
 // `client.performance.goals`, `client.okr.keyResults`, `client.learning.assessments`, `client.reviews…`.
 import type { Query } from "./query.js";
-import { Learning } from "./resources/learning.js";
-import { Okr } from "./resources/okr.js";
-import { Performance } from "./resources/performance.js";
+import { Learning, Okr, Performance } from "./resources/generated.js";
 import { Platform } from "./resources/platform.js";
 import { PerformanceReviews } from "./resources/reviews.js";
 import { type Call, type ClientOptions, type RequestOptions, Transport } from "./transport.js";

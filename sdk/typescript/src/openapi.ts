@@ -11,11 +11,14 @@ export interface paths {
         };
         /**
          * List PersonGoal records
-         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         * @description PersonGoal: A goal assigned to a Person, often quarterly. The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400. Needs `view:performance`.
          */
         get: operations["goals-list"];
         put?: never;
-        /** Create a PersonGoal */
+        /**
+         * Create a PersonGoal
+         * @description PersonGoal: A goal assigned to a Person, often quarterly. Required: `title`. Defaulting to the calling person (required from an application): `person_id`. Read-only fields may be sent and are ignored; an unknown field is 422. Answers 201 with `Location` and `ETag`. Needs `update:performance` (or only `view:performance` for the caller's own record).
+         */
         post: operations["goals-create"];
         delete?: never;
         options?: never;
@@ -30,14 +33,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a PersonGoal */
+        /**
+         * Get a PersonGoal
+         * @description PersonGoal: A goal assigned to a Person, often quarterly. Answers the record with `ETag: "<version>"`. A missing, deleted or invisible id is 404; `include_deleted=true` shows a deleted one (needs `manage:performance`). Needs `view:performance`.
+         */
         get: operations["goals-get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update a PersonGoal (partial) */
+        /**
+         * Update a PersonGoal (partial)
+         * @description PersonGoal: A goal assigned to a Person, often quarterly. Partial: only the keys sent change, `null` clears a nullable field. Conditional with `If-Match: "<version>"` (a mismatch is 412) or `version` in the body (a mismatch is 409 with the current record in `current`). Needs `update:performance` (or only `view:performance` for the caller's own record).
+         */
         patch: operations["goals-update"];
         trace?: never;
     };
@@ -50,11 +59,14 @@ export interface paths {
         };
         /**
          * List LearningRecord records
-         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         * @description LearningRecord: A completion record of a learning artifact. The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400. Needs `view:performance`.
          */
         get: operations["learning-records-list"];
         put?: never;
-        /** Create a LearningRecord */
+        /**
+         * Create a LearningRecord
+         * @description LearningRecord: A completion record of a learning artifact. Required: `title`. Defaulting to the calling person (required from an application): `person_id`. Computed by the server (read-only): `is_expired`. Read-only fields may be sent and are ignored; an unknown field is 422. Answers 201 with `Location` and `ETag`. Needs `update:performance` (or only `view:performance` for the caller's own record).
+         */
         post: operations["learning-records-create"];
         delete?: never;
         options?: never;
@@ -69,7 +81,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a LearningRecord */
+        /**
+         * Get a LearningRecord
+         * @description LearningRecord: A completion record of a learning artifact. Answers the record with `ETag: "<version>"`. A missing, deleted or invisible id is 404; `include_deleted=true` shows a deleted one (needs `manage:performance`). Needs `view:performance`.
+         */
         get: operations["learning-records-get"];
         put?: never;
         post?: never;
@@ -88,11 +103,14 @@ export interface paths {
         };
         /**
          * List Objective records
-         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         * @description Objective: A high-level outcome with an owner. The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400. Needs `view:okr`.
          */
         get: operations["objectives-list"];
         put?: never;
-        /** Create a Objective */
+        /**
+         * Create a Objective
+         * @description Objective: A high-level outcome with an owner. Required: `period`, `title`. Defaulting to the calling person: `owner_id`. Computed by the server (read-only): `key_result_ids`, `progress_pct`, `last_check_in_at`. Read-only fields may be sent and are ignored; an unknown field is 422. Answers 201 with `Location` and `ETag`. Needs `update:okr`.
+         */
         post: operations["objectives-create"];
         delete?: never;
         options?: never;
@@ -107,15 +125,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a Objective */
+        /**
+         * Get a Objective
+         * @description Objective: A high-level outcome with an owner. Answers the record with `ETag: "<version>"`. A missing, deleted or invisible id is 404; `include_deleted=true` shows a deleted one (needs `manage:okr`). Needs `view:okr`.
+         */
         get: operations["objectives-get"];
         put?: never;
         post?: never;
-        /** Delete a Objective (soft) */
+        /**
+         * Delete a Objective (soft)
+         * @description Objective: A high-level outcome with an owner. Soft delete: sets `is_deleted`, `deleted_at` and `deleted_by`, and hides the record from lists and gets. Conditional with `If-Match` (a mismatch is 412). Needs `update:okr`, and `manage:okr` for a record the caller does not own.
+         */
         delete: operations["objectives-delete"];
         options?: never;
         head?: never;
-        /** Update a Objective (partial) */
+        /**
+         * Update a Objective (partial)
+         * @description Objective: A high-level outcome with an owner. Partial: only the keys sent change, `null` clears a nullable field. Conditional with `If-Match: "<version>"` (a mismatch is 412) or `version` in the body (a mismatch is 409 with the current record in `current`). Needs `update:okr`.
+         */
         patch: operations["objectives-update"];
         trace?: never;
     };
@@ -128,11 +155,14 @@ export interface paths {
         };
         /**
          * List KeyResult records
-         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         * @description KeyResult: A measurable result rolling up to an Objective. The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400. Needs `view:okr`.
          */
         get: operations["key-results-list"];
         put?: never;
-        /** Create a KeyResult */
+        /**
+         * Create a KeyResult
+         * @description KeyResult: A measurable result rolling up to an Objective. Required: `objective_id`, `title`, `target`. Defaulting to the calling person: `owner_id`. Computed by the server (read-only): `progress_pct`, `status`, `last_update_at`, `history`. Read-only fields may be sent and are ignored; an unknown field is 422. Answers 201 with `Location` and `ETag`. Needs `update:okr`.
+         */
         post: operations["key-results-create"];
         delete?: never;
         options?: never;
@@ -147,15 +177,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a KeyResult */
+        /**
+         * Get a KeyResult
+         * @description KeyResult: A measurable result rolling up to an Objective. Answers the record with `ETag: "<version>"`. A missing, deleted or invisible id is 404; `include_deleted=true` shows a deleted one (needs `manage:okr`). Needs `view:okr`.
+         */
         get: operations["key-results-get"];
         put?: never;
         post?: never;
-        /** Delete a KeyResult (soft) */
+        /**
+         * Delete a KeyResult (soft)
+         * @description KeyResult: A measurable result rolling up to an Objective. Soft delete: sets `is_deleted`, `deleted_at` and `deleted_by`, and hides the record from lists and gets. Conditional with `If-Match` (a mismatch is 412). Needs `update:okr`, and `manage:okr` for a record the caller does not own.
+         */
         delete: operations["key-results-delete"];
         options?: never;
         head?: never;
-        /** Update a KeyResult (partial) */
+        /**
+         * Update a KeyResult (partial)
+         * @description KeyResult: A measurable result rolling up to an Objective. Partial: only the keys sent change, `null` clears a nullable field. Conditional with `If-Match: "<version>"` (a mismatch is 412) or `version` in the body (a mismatch is 409 with the current record in `current`). Needs `update:okr`.
+         */
         patch: operations["key-results-update"];
         trace?: never;
     };
@@ -168,11 +207,14 @@ export interface paths {
         };
         /**
          * List Cohort records
-         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         * @description Cohort: A group of learners in a program. The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400. Needs `view:learning`.
          */
         get: operations["cohorts-list"];
         put?: never;
-        /** Create a Cohort */
+        /**
+         * Create a Cohort
+         * @description Cohort: A group of learners in a program. Required: `name`. Computed by the server (read-only): `current_completion_pct`. Read-only fields may be sent and are ignored; an unknown field is 422. Answers 201 with `Location` and `ETag`. Needs `update:learning`.
+         */
         post: operations["cohorts-create"];
         delete?: never;
         options?: never;
@@ -187,14 +229,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a Cohort */
+        /**
+         * Get a Cohort
+         * @description Cohort: A group of learners in a program. Answers the record with `ETag: "<version>"`. A missing, deleted or invisible id is 404; `include_deleted=true` shows a deleted one (needs `manage:learning`). Needs `view:learning`.
+         */
         get: operations["cohorts-get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update a Cohort (partial) */
+        /**
+         * Update a Cohort (partial)
+         * @description Cohort: A group of learners in a program. Partial: only the keys sent change, `null` clears a nullable field. Conditional with `If-Match: "<version>"` (a mismatch is 412) or `version` in the body (a mismatch is 409 with the current record in `current`). Needs `update:learning`.
+         */
         patch: operations["cohorts-update"];
         trace?: never;
     };
@@ -207,11 +255,14 @@ export interface paths {
         };
         /**
          * List Assessment records
-         * @description The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400.
+         * @description Assessment: A test, quiz, or evaluation artifact. The records visible to the caller, filtered, searched, sorted and paginated. At most 20 filter parameters (`field=…` or `field[op]=…`; a repeated one counts each time) and a `q` of at most 200 characters per request, else 400. Needs `view:learning`.
          */
         get: operations["assessments-list"];
         put?: never;
-        /** Create a Assessment */
+        /**
+         * Create a Assessment
+         * @description Assessment: A test, quiz, or evaluation artifact. Required: `kind`, `name`. Computed by the server (read-only): `response_count`, `completion_pct`. Read-only fields may be sent and are ignored; an unknown field is 422. Answers 201 with `Location` and `ETag`. Needs `update:learning`.
+         */
         post: operations["assessments-create"];
         delete?: never;
         options?: never;
@@ -226,14 +277,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a Assessment */
+        /**
+         * Get a Assessment
+         * @description Assessment: A test, quiz, or evaluation artifact. Answers the record with `ETag: "<version>"`. A missing, deleted or invisible id is 404; `include_deleted=true` shows a deleted one (needs `manage:learning`). Needs `view:learning`.
+         */
         get: operations["assessments-get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update a Assessment (partial) */
+        /**
+         * Update a Assessment (partial)
+         * @description Assessment: A test, quiz, or evaluation artifact. Partial: only the keys sent change, `null` clears a nullable field. Conditional with `If-Match: "<version>"` (a mismatch is 412) or `version` in the body (a mismatch is 409 with the current record in `current`). Needs `update:learning`.
+         */
         patch: operations["assessments-update"];
         trace?: never;
     };
@@ -244,10 +301,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the tenant's applications */
+        /**
+         * List the tenant's applications
+         * @description The tenant's applications (integrations), live ones only. Needs `manage:platform`.
+         */
         get: operations["applications-list"];
         put?: never;
-        /** Create an application (an integration) */
+        /**
+         * Create an application (an integration)
+         * @description An application: an integration whose API keys mint tokens carrying its permissions.
+         *     The caller can grant only permissions it holds itself (403 otherwise). Needs `manage:platform`.
+         */
         post: operations["applications-create"];
         delete?: never;
         options?: never;
@@ -262,15 +326,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an application */
+        /**
+         * Get an application
+         * @description One application; a deleted or unknown id is 404. Needs `manage:platform`.
+         */
         get: operations["applications-get"];
         put?: never;
         post?: never;
-        /** Delete an application (soft) and revoke its keys */
+        /**
+         * Delete an application (soft) and revoke its keys
+         * @description Soft delete: every key of the application is revoked, so its tokens fail from now on.
+         *     Needs `manage:platform`.
+         */
         delete: operations["applications-delete"];
         options?: never;
         head?: never;
-        /** Update an application (partial) */
+        /**
+         * Update an application (partial)
+         * @description Partial: only the keys sent change. New permissions must be ones the caller holds
+         *     (403 otherwise). Needs `manage:platform`.
+         */
         patch: operations["applications-update"];
         trace?: never;
     };
@@ -281,10 +356,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List an application's API keys (without secrets) */
+        /**
+         * List an application's API keys (without secrets)
+         * @description The application's live API keys, with their hints but never their secrets. Needs
+         *     `manage:platform` and every permission of the application.
+         */
         get: operations["keys-list"];
         put?: never;
-        /** Create an API key (the secret is shown once) */
+        /**
+         * Create an API key (the secret is shown once)
+         * @description A new API key `sk_…` for the application. The secret is in this response only (sent with
+         *     `Cache-Control: no-store`, never stored for an idempotent replay); later lists show its hint. Needs
+         *     `manage:platform` and every permission of the application.
+         */
         post: operations["keys-create"];
         delete?: never;
         options?: never;
@@ -302,7 +386,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key */
+        /**
+         * Revoke an API key
+         * @description Revoke an API key: tokens minted from it fail from now on. Needs `manage:platform` and
+         *     every permission of the application.
+         */
         delete: operations["keys-revoke"];
         options?: never;
         head?: never;
@@ -336,9 +424,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read the tenant's settings */
+        /**
+         * Read the tenant's settings
+         * @description The tenant's settings, e.g. the minimum of 360 answers a summary needs. Needs `view:platform`.
+         */
         get: operations["settings-get"];
-        /** Replace the tenant's settings */
+        /**
+         * Replace the tenant's settings
+         * @description Replace the tenant's settings. A review cycle already opened keeps the minimums it
+         *     opened with (CONTRACT §3.4a). Needs `manage:platform`.
+         */
         put: operations["settings-update"];
         post?: never;
         delete?: never;
@@ -354,10 +449,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List people */
+        /**
+         * List people
+         * @description The tenant's people, filtered, in pages (`next_cursor`). Needs `view:directory`.
+         */
         get: operations["people-list"];
         put?: never;
-        /** Create a person */
+        /**
+         * Create a person
+         * @description A person of the directory. The email is unique within the tenant, case-insensitively
+         *     (409 otherwise); the manager must be an active person. Needs `manage:directory`, and the caller
+         *     cannot create a person above its own access level.
+         */
         post: operations["people-create"];
         delete?: never;
         options?: never;
@@ -372,7 +475,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a person */
+        /**
+         * Get a person
+         * @description One person, with `ETag: "<version>"`. Needs `view:directory`.
+         */
         get: operations["people-get"];
         put?: never;
         post?: never;
@@ -393,10 +499,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List groups */
+        /**
+         * List groups
+         * @description The tenant's groups (squads, departments, teams, cohorts), filtered, in pages
+         *     (`next_cursor`). Needs `view:directory`.
+         */
         get: operations["groups-list"];
         put?: never;
-        /** Create a group */
+        /**
+         * Create a group
+         * @description A group; `parent_id` places it in a group tree. Needs `manage:directory`.
+         */
         post: operations["groups-create"];
         delete?: never;
         options?: never;
@@ -411,7 +524,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a group */
+        /**
+         * Get a group
+         * @description One group, with `ETag: "<version>"`. Needs `view:directory`.
+         */
         get: operations["groups-get"];
         put?: never;
         post?: never;
@@ -422,7 +538,11 @@ export interface paths {
         delete: operations["groups-delete"];
         options?: never;
         head?: never;
-        /** Update a group (partial) */
+        /**
+         * Update a group (partial)
+         * @description Partial: only the keys sent change. Conditional with `If-Match` (412) or `version` in
+         *     the body (409 with `current`). Needs `manage:directory`.
+         */
         patch: operations["groups-update"];
         trace?: never;
     };
@@ -433,7 +553,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a group's members */
+        /**
+         * List a group's members
+         * @description A group's members and their roles (a squad's `lead` members are its leads, a
+         *     department's `head` members its heads), in pages. Needs `view:directory`.
+         */
         get: operations["group-members-list"];
         put?: never;
         /**
@@ -457,7 +581,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a member */
+        /**
+         * Remove a member
+         * @description Remove a person from a group. Needs `manage:directory`.
+         */
         delete: operations["group-members-remove"];
         options?: never;
         head?: never;
@@ -491,7 +618,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The Data API's domains, entities and fields (public) */
+        /**
+         * The Data API's domains, entities and fields (public)
+         * @description Every domain of the Data API with its entities: description, REST path, SDK namespaces,
+         *     operations and fields (type, format, required, read-only, description, enum), read from the
+         *     registry. Public: no token needed (CONTRACT §6).
+         */
         get: operations["manifest-get"];
         put?: never;
         post?: never;
@@ -510,7 +642,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a check-in: a new current value with a note */
+        /**
+         * Record a check-in: a new current value with a note
+         * @description Set a key result's `current` value and record the check-in, with its note, in `history`,
+         *     even when the value is unchanged; the key result's and its objective's progress follow. Needs
+         *     `update:okr`.
+         */
         post: operations["key-results-check-in"];
         delete?: never;
         options?: never;
@@ -525,10 +662,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the responses you may see (personal records of their respondents, §1.4) */
+        /**
+         * List the responses you may see (personal records of their respondents, §1.4)
+         * @description An assessment's responses, in pages. A response is a personal record of its respondent
+         *     (CONTRACT §1.4): the caller sees those of the people whose personal records it sees, all of them
+         *     with `manage:learning`.
+         */
         get: operations["assessment-responses-list"];
         put?: never;
-        /** Respond to an open assessment (once per person) */
+        /**
+         * Respond to an open assessment (once per person)
+         * @description Answer an assessment's questions while it is open, once per person (409 otherwise); people
+         *     answer, applications cannot (403). The response is scored, passes at the assessment's
+         *     `pass_score`, and counts toward its `response_count` and `completion_pct`; answering a `learning`
+         *     assessment also records the person's LearningRecord.
+         */
         post: operations["assessment-responses-create"];
         delete?: never;
         options?: never;
@@ -543,10 +691,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List review templates */
+        /**
+         * List review templates
+         * @description The tenant's review templates with their KPI items. A person's template is their
+         *     `review_template_id`, else the one for their access level, else the default one (CONTRACT §3.1).
+         */
         get: operations["templates-list"];
         put?: never;
-        /** Create a review template (manage:performance) */
+        /**
+         * Create a review template (manage:performance)
+         * @description A review template: a name, an optional access level, `is_default`, and the KPI items
+         *     reviews snapshot. Needs `manage:performance`.
+         */
         post: operations["templates-create"];
         delete?: never;
         options?: never;
@@ -561,12 +717,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a review template */
+        /**
+         * Get a review template
+         * @description One review template with its KPI items.
+         */
         get: operations["templates-get"];
-        /** Update a review template; `items` replaces its items */
+        /**
+         * Update a review template; `items` replaces its items
+         * @description Change a template's name, access level or default flag; `items` replaces its items.
+         *     Reviews already created keep the KPIs they snapshotted. Needs `manage:performance`.
+         */
         put: operations["templates-update"];
         post?: never;
-        /** Delete a review template no person is assigned */
+        /**
+         * Delete a review template no person is assigned
+         * @description Delete a template that no person is assigned (409 otherwise). Needs
+         *     `manage:performance`.
+         */
         delete: operations["templates-delete"];
         options?: never;
         head?: never;
@@ -580,10 +747,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List review cycles (non-executives see only open and closed ones) */
+        /**
+         * List review cycles (non-executives see only open and closed ones)
+         * @description Review cycles. Executives and `manage:performance` see every cycle, others only open
+         *     and closed ones.
+         */
         get: operations["cycles-list"];
         put?: never;
-        /** Create a review cycle (draft) */
+        /**
+         * Create a review cycle (draft)
+         * @description A quarterly or annual review cycle, created as `draft`; `period_end` is on or after
+         *     `period_start`. Needs `manage:performance`.
+         */
         post: operations["cycles-create"];
         delete?: never;
         options?: never;
@@ -598,12 +773,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a cycle with review progress stats */
+        /**
+         * Get a cycle with review progress stats
+         * @description A cycle with `stats` counted over the reviews of it the caller can see: total, and per
+         *     status.
+         */
         get: operations["cycles-get"];
-        /** Update a cycle: name, dates, status (draft→open, open→closed, closed→open) */
+        /**
+         * Update a cycle: name, dates, status (draft→open, open→closed, closed→open)
+         * @description Change a cycle's name, dates or status. Status moves draft→open, open→closed and
+         *     closed→open (others are 400); closing releases the cycle's 360 answers to summaries (CONTRACT §3.4a).
+         *     Needs `manage:performance`.
+         */
         put: operations["cycles-update"];
         post?: never;
-        /** Delete a draft cycle (400 otherwise) */
+        /**
+         * Delete a draft cycle (400 otherwise)
+         * @description Delete a cycle while it is a draft (400 otherwise). Needs `manage:performance`.
+         */
         delete: operations["cycles-delete"];
         options?: never;
         head?: never;
@@ -617,7 +804,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Goals of your most recent completed review */
+        /**
+         * Goals of your most recent completed review
+         * @description The goals of the caller's most recent completed review (latest cycle end), with the
+         *     cycle's name; none gives an empty list and an empty name.
+         */
         get: operations["goals-current"];
         put?: never;
         post?: never;
@@ -634,10 +825,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the reviews you can see */
+        /**
+         * List the reviews you can see
+         * @description The reviews visible to the caller (CONTRACT §1.4), optionally of one cycle or status,
+         *     each with the names of its person, reviewer and cycle.
+         */
         get: operations["reviews-list"];
         put?: never;
-        /** Create a review in an open cycle (snapshots the user's template KPIs) */
+        /**
+         * Create a review in an open cycle (snapshots the user's template KPIs)
+         * @description A review of a person in an open cycle (400 otherwise), one per person and cycle (409
+         *     otherwise); the reviewer defaults to the caller. Snapshots the person's template items as unrated KPI
+         *     ratings and answers the full detail. Needs `update:performance`.
+         */
         post: operations["reviews-create"];
         delete?: never;
         options?: never;
@@ -652,7 +852,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A person's completed reviews, oldest first */
+        /**
+         * A person's completed reviews, oldest first
+         * @description The person's completed reviews, oldest first, each with its cycle, KPI pass counts and goal
+         *     outcomes.
+         */
         get: operations["reviews-history"];
         put?: never;
         post?: never;
@@ -669,12 +873,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Full review detail with KPI ratings, goals and previous reviews */
+        /**
+         * Full review detail with KPI ratings, goals and previous reviews
+         * @description The review with its KPI ratings, goals and previous reviews (the last completed one for a
+         *     quarterly review; the year's quarterly ones, with their KPI aggregation, for an annual review).
+         */
         get: operations["reviews-get"];
-        /** Update fields, KPI ratings, goals and status (completion computes KPI pass/fail) */
+        /**
+         * Update fields, KPI ratings, goals and status (completion computes KPI pass/fail)
+         * @description Change the status, texts, KPI ratings (by id) and goals (the list replaces the
+         *     review's goals). Completing needs every KPI rated (422 otherwise) and computes the pass counts and
+         *     `kpi_passed`; status moves outside the allowed ones are 400. Needs `update:performance`.
+         */
         put: operations["reviews-update"];
         post?: never;
-        /** Delete a draft review (400 otherwise) */
+        /**
+         * Delete a draft review (400 otherwise)
+         * @description Delete a review while it is a draft (400 otherwise). Needs `manage:performance`.
+         */
         delete: operations["reviews-delete"];
         options?: never;
         head?: never;
@@ -689,7 +905,12 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Mark goals of earlier reviews completed / not completed */
+        /**
+         * Mark goals of earlier reviews completed / not completed
+         * @description Record the outcome (`completed` or `not_completed`) of goals of the person's earlier
+         *     completed reviews (422 for any other goal); the review's subject cannot set their own (403). Answers the
+         *     updated goals.
+         */
         put: operations["reviews-previous-goals"];
         post?: never;
         delete?: never;
@@ -705,10 +926,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your pending feedback requests */
+        /**
+         * Your pending feedback requests
+         * @description The caller's pending feedback requests, as the reviewer asked.
+         */
         get: operations["feedback-requests-list"];
         put?: never;
-        /** Ask one person for feedback on another */
+        /**
+         * Ask one person for feedback on another
+         * @description Ask one person (the reviewer) for 360 feedback on another (the subject) in
+         *     an open cycle (400 otherwise). The reviewer is not the subject (422), and asked once per cycle and
+         *     subject (409). Needs `update:performance`.
+         */
         post: operations["feedback-requests-create"];
         delete?: never;
         options?: never;
@@ -725,7 +954,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ask the subject's peers for feedback (selected by access level) */
+        /**
+         * Ask the subject's peers for feedback (selected by access level)
+         * @description Ask the subject's peers for feedback in an open cycle, chosen by the
+         *     subject's access level (CONTRACT §3.4); peers already asked are skipped. Needs `update:performance`.
+         */
         post: operations["feedback-requests-bulk"];
         delete?: never;
         options?: never;
@@ -742,7 +975,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Submit feedback for a request assigned to you (once) */
+        /**
+         * Submit feedback for a request assigned to you (once)
+         * @description Submit ratings and comments for a pending request assigned to the caller (404 for
+         *     another's, 409 once submitted). The answers are stored apart from the request and count in summaries
+         *     only once the cycle closes (CONTRACT §3.4a).
+         */
         post: operations["feedback-submit"];
         delete?: never;
         options?: never;
@@ -777,7 +1015,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your pending actions */
+        /**
+         * Your pending actions
+         * @description The caller's pending actions: reviews to write in open cycles, their own self-assessments,
+         *     pending feedback requests, and the open cycles.
+         */
         get: operations["pending-get"];
         put?: never;
         post?: never;
@@ -9274,6 +9516,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -12,9 +12,14 @@ import httpx
 from stride._request import Settings, call, normalise_base_url
 from stride._transport import AsyncTransport, SyncTransport
 from stride._types import RequestOptions
-from stride.resources.learning import AsyncLearning, Learning
-from stride.resources.okr import AsyncOkr, Okr
-from stride.resources.performance import AsyncPerformance, Performance
+from stride.resources._generated_data import (
+    AsyncLearning,
+    AsyncOkr,
+    AsyncPerformance,
+    Learning,
+    Okr,
+    Performance,
+)
 from stride.resources.platform import AsyncPlatform, Platform
 from stride.resources.reviews import AsyncPerformanceReviews, PerformanceReviews
 

@@ -1,5 +1,6 @@
 // The generic Data API collection (CONTRACT §2.1): list/get/create/update/delete over
-// /api/v1/{domain}/{collection}. Entity classes expose only the operations their seed offers.
+// /api/v1/{domain}/{collection}. The entity classes generated from /openapi.json (generated.ts) expose
+// only the operations each entity offers.
 import { PageRequest } from "../pagination.js";
 import type { ListParams, OperationId, PageBody } from "../schema.js";
 import type { RequestOptions, Transport } from "../transport.js";

@@ -1,6 +1,7 @@
 """The generic Data API collection (CONTRACT §2.1): list/get/create/update/delete over
-/api/v1/{domain}/{collection}. Entity classes expose only the operations their seed offers, with the
-generated types of their fields and filters."""
+/api/v1/{domain}/{collection}, plus the calls under one record (`/{id}/check-ins`, `/{id}/responses`).
+The entity classes generated from /openapi.json (`_generated_data.py`) expose only the operations each
+entity offers, with the generated types of their fields and filters."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from stride.pagination import AsyncPageRequest, Page
 from stride.resources._base import AsyncResource, SyncResource, if_match_headers, path_id
 
 R = TypeVar("R", bound=StrideModel)
+M = TypeVar("M", bound=StrideModel)
 
 
 def update_body(fields: Mapping[str, Any], version: int | None) -> dict[str, Any]:
@@ -22,26 +24,40 @@ def update_body(fields: Mapping[str, Any], version: int | None) -> dict[str, Any
     return {**fields, "version": version} if version is not None else dict(fields)
 
 
-class SyncCollection(SyncResource, Generic[R]):
+def without_none(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The optional members of a body that were given (an omitted keyword argument is None)."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+class SyncPaged(SyncResource):
+    """A resource with cursor-paginated lists (CONTRACT §2.5) and calls answered without a body."""
+
+    def _page(self, path: str, query: Mapping[str, Any], model: type[M], options: RequestOptions | None) -> Page[M]:
+        start = query.get("cursor")
+
+        def fetch(cursor: str | None) -> Any:
+            return self._transport.request(call("GET", path, query={**query, "cursor": cursor or start},
+                                                options=options))
+
+        return Page(fetch(None), model, fetch)
+
+    def _send(self, method: str, path: str, *, query: Mapping[str, Any] | None = None, body: Any = None,
+              options: RequestOptions | None = None) -> None:
+        self._transport.request(call(method, path, query=query, body=body, options=options))
+
+
+class SyncCollection(SyncPaged, Generic[R]):
     def __init__(self, transport: SyncTransport, path: str, model: type[R]) -> None:
         super().__init__(transport)
         self.path = path
         self._model = model
 
     def _list(self, filters: Mapping[str, Any], options: RequestOptions | None) -> Page[R]:
-        start = filters.get("cursor")
+        return self._page(self.path, filters, self._model, options)
 
-        def fetch(cursor: str | None) -> Any:
-            query = {**filters, "cursor": cursor or start}
-            return self._transport.request(call("GET", self.path, query=query, options=options))
-
-        return Page(fetch(None), self._model, fetch)
-
-    def get(self, id: str, /, *, include_deleted: bool = False,
-            request_options: RequestOptions | None = None) -> R:
-        """One record by id; `include_deleted=True` also finds a soft-deleted one (needs manage permission)."""
+    def _get(self, id: str, include_deleted: bool, options: RequestOptions | None) -> R:
         query = {"include_deleted": True} if include_deleted else None
-        return self._request(self._model, "GET", f"{self.path}/{path_id(id)}", query=query, options=request_options)
+        return self._request(self._model, "GET", f"{self.path}/{path_id(id)}", query=query, options=options)
 
     def _create(self, fields: Mapping[str, Any], options: RequestOptions | None) -> R:
         return self._request(self._model, "POST", self.path, body=dict(fields), options=options)
@@ -51,35 +67,40 @@ class SyncCollection(SyncResource, Generic[R]):
         return self._request(self._model, "PATCH", f"{self.path}/{path_id(id)}", body=update_body(fields, version),
                              headers=if_match_headers(if_match), options=options)
 
-
-class SyncDeletable(SyncCollection[R]):
-    def delete(self, id: str, /, *, if_match: int | str | None = None,
-               request_options: RequestOptions | None = None) -> None:
-        """Soft delete; `if_match=version` → PreconditionFailedError (412) if the record changed since."""
-        self._delete(f"{self.path}/{path_id(id)}", headers=if_match_headers(if_match), options=request_options)
+    def _soft_delete(self, id: str, if_match: int | str | None, options: RequestOptions | None) -> None:
+        self._delete(f"{self.path}/{path_id(id)}", headers=if_match_headers(if_match), options=options)
 
 
-class AsyncCollection(AsyncResource, Generic[R]):
+class AsyncPaged(AsyncResource):
+    """A resource with cursor-paginated lists (CONTRACT §2.5) and calls answered without a body."""
+
+    def _page(self, path: str, query: Mapping[str, Any], model: type[M],
+              options: RequestOptions | None) -> AsyncPageRequest[M]:
+        start = query.get("cursor")
+
+        async def fetch(cursor: str | None) -> Any:
+            return await self._transport.request(call("GET", path, query={**query, "cursor": cursor or start},
+                                                      options=options))
+
+        return AsyncPageRequest(model, fetch)
+
+    async def _send(self, method: str, path: str, *, query: Mapping[str, Any] | None = None, body: Any = None,
+                    options: RequestOptions | None = None) -> None:
+        await self._transport.request(call(method, path, query=query, body=body, options=options))
+
+
+class AsyncCollection(AsyncPaged, Generic[R]):
     def __init__(self, transport: AsyncTransport, path: str, model: type[R]) -> None:
         super().__init__(transport)
         self.path = path
         self._model = model
 
     def _list(self, filters: Mapping[str, Any], options: RequestOptions | None) -> AsyncPageRequest[R]:
-        start = filters.get("cursor")
+        return self._page(self.path, filters, self._model, options)
 
-        async def fetch(cursor: str | None) -> Any:
-            query = {**filters, "cursor": cursor or start}
-            return await self._transport.request(call("GET", self.path, query=query, options=options))
-
-        return AsyncPageRequest(self._model, fetch)
-
-    async def get(self, id: str, /, *, include_deleted: bool = False,
-                  request_options: RequestOptions | None = None) -> R:
-        """One record by id; `include_deleted=True` also finds a soft-deleted one (needs manage permission)."""
+    async def _get(self, id: str, include_deleted: bool, options: RequestOptions | None) -> R:
         query = {"include_deleted": True} if include_deleted else None
-        return await self._request(self._model, "GET", f"{self.path}/{path_id(id)}", query=query,
-                                   options=request_options)
+        return await self._request(self._model, "GET", f"{self.path}/{path_id(id)}", query=query, options=options)
 
     async def _create(self, fields: Mapping[str, Any], options: RequestOptions | None) -> R:
         return await self._request(self._model, "POST", self.path, body=dict(fields), options=options)
@@ -90,9 +111,5 @@ class AsyncCollection(AsyncResource, Generic[R]):
                                    body=update_body(fields, version), headers=if_match_headers(if_match),
                                    options=options)
 
-
-class AsyncDeletable(AsyncCollection[R]):
-    async def delete(self, id: str, /, *, if_match: int | str | None = None,
-                     request_options: RequestOptions | None = None) -> None:
-        """Soft delete; `if_match=version` → PreconditionFailedError (412) if the record changed since."""
-        await self._delete(f"{self.path}/{path_id(id)}", headers=if_match_headers(if_match), options=request_options)
+    async def _soft_delete(self, id: str, if_match: int | str | None, options: RequestOptions | None) -> None:
+        await self._delete(f"{self.path}/{path_id(id)}", headers=if_match_headers(if_match), options=options)
