@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help install browser run demo serve lint test test-pytest test-pg15 sdk-types bench clean
+.PHONY: help install browser run demo serve lint openapi-lint test test-pytest test-pg15 sdk-types bench clean
 
 help: ## list the verbs
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,10 +26,24 @@ run: install ## seed the demo tenant on the embedded PostgreSQL and serve on :80
 serve: install ## serve on :8000 (no demo refresh)
 	$(BIN)/stride serve --port 8000
 
-lint: install ## ruff and mypy (the Python SDK strict, with its type-check-only usage file)
+lint: install openapi-lint ## ruff and mypy (the Python SDK strict, with its type-check-only usage file), the OpenAPI linters
 	$(BIN)/ruff check src tests bench sdk/python
 	$(BIN)/mypy src
 	cd sdk/python && $(CURDIR)/$(BIN)/mypy src scripts tests
+
+# The linters' pinned versions are in tools/openapi-lint/package-lock.json (installed without their
+# install scripts, which they do not need). The document goes to a fixed path there, which the
+# ignore file's single exception names.
+OPENAPI_LINT := tools/openapi-lint
+
+openapi-lint: install ## lint the OpenAPI document: redocly (recommended) and spectral (spectral:oas), warnings fail
+	cd $(OPENAPI_LINT) && { test -x node_modules/.bin/redocly && test -x node_modules/.bin/spectral || \
+		npm ci --ignore-scripts --no-audit --no-fund; }
+	mkdir -p $(OPENAPI_LINT)/build
+	$(BIN)/python -c 'import json, sys; from stride_server.app import create_app; json.dump(create_app().openapi(), sys.stdout)' \
+		>$(OPENAPI_LINT)/build/openapi.json.tmp && mv $(OPENAPI_LINT)/build/openapi.json.tmp $(OPENAPI_LINT)/build/openapi.json
+	cd $(OPENAPI_LINT) && node redocly-strict.mjs build/openapi.json
+	cd $(OPENAPI_LINT) && node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity=warn build/openapi.json
 
 browser: ## make sure Debian's Chromium is at /usr/bin/chromium (the explorer's browser test)
 	scripts/ensure-chromium.sh
@@ -42,7 +56,7 @@ test: install lint test-pytest ## install everything, lint, and run the whole te
 test-pg15: install ## the test suite against a throwaway Debian PostgreSQL 15
 	scripts/pg15.sh $(BIN)/pytest $(PYTEST_ARGS)
 
-sdk-types: install ## regenerate both SDKs' types from the OpenAPI document after an API change (no server needed)
+sdk-types: install ## regenerate both SDKs' types and Data API resource classes from the OpenAPI document (no server needed)
 	cd sdk/typescript && { test -x node_modules/.bin/tsc || npm ci --no-audit --no-fund; }
 	spec=$$(mktemp) && trap 'rm -f "$$spec"' EXIT && \
 	$(BIN)/python -c 'import json, sys; from stride_server.app import create_app; json.dump(create_app().openapi(), sys.stdout)' >"$$spec" && \

@@ -1,5 +1,5 @@
 """Request bodies: JSON only, parsed with orjson before FastAPI sees them, so malformed input of any
-kind (bad UTF-8, 1e400, NaN, deep nesting, NUL characters) is a clear 4xx, never a 500."""
+kind (bad UTF-8, 1e400, NaN, nesting over 64 levels, NUL characters) is a clear 4xx, never a 500."""
 
 from __future__ import annotations
 
@@ -24,21 +24,46 @@ def is_json_media_type(content_type: str | None) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
-def _reject_nul(value: Any) -> None:
-    """PostgreSQL text and jsonb cannot hold U+0000; refuse it up front rather than fail later."""
-    stack = [value]
+# CONTRACT §7: "JSON nested deeper than 64 levels → 422, never 500." Checked once, here, on the parsed
+# body and before anything recursive sees it (Pydantic, the JSON fields' size check, orjson.dumps,
+# whose own limit is 254 levels, the jsonb encoder).
+MAX_JSON_DEPTH = 64
+
+
+def json_depth_error(field: str) -> Unprocessable:
+    message = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+    return Unprocessable(f"{field}: {message}.", errors=[{"field": field, "message": message}],
+                         slug="json-too-deep")
+
+
+def _check_parsed(value: Any) -> None:
+    """One walk, without recursion, of the parsed body: at most MAX_JSON_DEPTH levels of arrays and
+    objects (the body's own braces are level 1), and no U+0000, which PostgreSQL text and jsonb cannot
+    hold, so it is refused up front rather than failing later. The error names the top-level member
+    holding the deep value, as the other 422s name a field."""
+    stack: list[tuple[Any, int, str]] = [(value, 0, "body")]
     while stack:
-        item = stack.pop()
+        item, depth, field = stack.pop()
         if isinstance(item, str):
             if "\x00" in item:
                 raise Unprocessable("Strings must not contain NUL (U+0000) characters.", slug="malformed-json")
-        elif isinstance(item, dict):
+        elif isinstance(item, dict | list):
+            if depth == MAX_JSON_DEPTH:
+                raise json_depth_error(field)
+            if isinstance(item, list):
+                stack.extend((inner, depth + 1, field) for inner in item)
+                continue
             for key, inner in item.items():
                 if "\x00" in key:
                     raise Unprocessable("Keys must not contain NUL (U+0000) characters.", slug="malformed-json")
-                stack.append(inner)
-        elif isinstance(item, list):
-            stack.extend(item)
+                stack.append((inner, depth + 1, key if depth == 0 else field))
+
+
+def _is_depth_error(error: orjson.JSONDecodeError) -> bool:
+    """orjson refuses documents deeper than 1024 levels itself ("depth limit exceeded"; "recursion limit"
+    in older releases): that is this limit too, not malformed JSON."""
+    message = str(error).lower()
+    return "depth limit" in message or "recursion limit" in message
 
 
 def parse_json_body(body: bytes, content_type: str | None) -> Any:
@@ -47,8 +72,10 @@ def parse_json_body(body: bytes, content_type: str | None) -> Any:
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
+        if _is_depth_error(exc):
+            raise json_depth_error("body") from None
         raise Unprocessable(f"Malformed JSON: {exc}", slug="malformed-json") from None
-    _reject_nul(data)
+    _check_parsed(data)
     return data
 
 

@@ -106,7 +106,7 @@ class Question(BaseModel):
     # The JSON schema says what `_options_for_choices` enforces, so generated clients and fuzzers agree.
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "if": {"properties": {"type": {"enum": list(CHOICE_TYPES)}}},
-        "then": {"properties": {"options": {"type": "array", "minItems": 1}}, "required": ["options"]},
+        "then": {"properties": {"options": {"type": "array", "items": {}, "minItems": 1}}, "required": ["options"]},
     })
 
     id: Annotated[Text, PydanticField(min_length=1, max_length=100)]

@@ -19,6 +19,9 @@ router = APIRouter(route_class=StrideRoute)
              responses=problem_responses(401, 403, 404, 409, 413, 415, 422),
              summary="Record a check-in: a new current value with a note")
 async def check_in(request: Request, id: str, body: CheckIn, claims: Claims = Depends(bearer_claims)) -> Response:
+    """Set a key result's `current` value and record the check-in, with its note, in `history`,
+    even when the value is unchanged; the key result's and its objective's progress follow. Needs
+    `update:okr`."""
     update = MODELS[KEY_RESULT.name].update.model_validate({"current": body.value})
     async with open_context(request, claims) as ctx:
         ctx.attributes["check_in"] = {"note": body.note}
