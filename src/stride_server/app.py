@@ -32,7 +32,8 @@ from stride_server.core.problems import (
     Unprocessable,
 )
 from stride_server.core.responses import dumps, json_response
-from stride_server.db.engine import DATABASE_ERRORS, create_engine, create_read_pool, is_database_unavailable
+from stride_server.db.engine import DATABASE_ERRORS, create_engine, is_database_unavailable
+from stride_server.db.reads import create_read_pool
 from stride_server.edm.registry import DOMAINS
 
 log = logging.getLogger("stride")

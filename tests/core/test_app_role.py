@@ -15,8 +15,9 @@ from sqlalchemy import text
 
 from stride_server.config import get_settings
 from stride_server.core.context import tenant_transaction
-from stride_server.db.engine import create_engine, create_read_pool, login_as
+from stride_server.db.engine import create_engine, login_as
 from stride_server.db.migrate import scram_verifier
+from stride_server.db.reads import create_read_pool
 
 OBJECTIVES = "/api/v1/okr/objectives"
 

@@ -13,6 +13,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from stride_server.core.problems import BadRequest, NotFound, Unprocessable, UnsupportedMediaType
+from stride_server.db.reads import FastRead, run_fast
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -101,17 +102,15 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
-DirectHandler = Callable[[Request], Coroutine[Any, Any, Response | None]]
-
-
 class StrideRoute(APIRoute):
     """Every route of the API: bodies are parsed here, strictly, before FastAPI validates them.
 
-    A hot route may also set `direct`: a handler that reads the request itself and is tried before
-    FastAPI's parameter machinery (which cost more CPU than a cached read); it answers None to hand
-    the request on to the declared endpoint, whose signature still defines the OpenAPI operation."""
+    A hot read route may also set `fast` (db.reads.FastRead): it is tried before FastAPI's parameter
+    machinery (which cost more CPU than a cached read) whenever the fast read path applies
+    (`db.reads.run_fast` decides); answering None hands the request on to the declared endpoint,
+    whose signature still defines the OpenAPI operation."""
 
-    direct: DirectHandler | None = None
+    fast: FastRead | None = None
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -129,8 +128,8 @@ class StrideRoute(APIRoute):
                 body = await request.body()
                 if body:
                     request._json = parse_json_body(body, request.headers.get("content-type"))
-            elif self.direct is not None:
-                response = await self.direct(request)
+            elif self.fast is not None:
+                response = await run_fast(request, self.fast)
                 if response is not None:
                     return response
             return await handler(request)

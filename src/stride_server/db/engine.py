@@ -92,11 +92,11 @@ def create_engine(settings: Settings | None = None, *, pool_size: int | None = N
         # jsonb prints a large float without an exponent (1e300 comes back as 1000…0); orjson reads such
         # a literal back as the float it was, where json.loads makes an int no JSON encoder can write.
         json_deserializer=orjson.loads,
-        connect_args=_connect_args(settings),
+        connect_args=connect_args(settings),
     )
 
 
-def _connect_args(settings: Settings) -> dict[str, Any]:
+def connect_args(settings: Settings) -> dict[str, Any]:
     return {
         "timeout": settings.stride_db_timeout,
         "command_timeout": 15,
@@ -109,35 +109,7 @@ def _connect_args(settings: Settings) -> dict[str, Any]:
     }
 
 
-async def create_read_pool(settings: Settings | None = None) -> asyncpg.Pool:
-    """A driver-level pool for the Data API's reads (core.context.open_read_context): the same login,
-    settings and JSON decoding as the engine's connections, without SQLAlchemy's per-checkout work.
-    It connects lazily (min_size 0), so a database that is down at start-up only costs 503s."""
-    settings = settings or get_settings()
-    return await asyncpg.create_pool(  # type: ignore[no-any-return]
-        libpq_url(app_url(settings)),
-        min_size=0, max_size=settings.stride_pool_size, max_inactive_connection_lifetime=300,
-        init=_json_codecs, reset=_reset, **_connect_args(settings))
-
-
-async def _reset(conn: asyncpg.Connection) -> None:
-    """On release. A read connection's transaction is over by then (open_read_context commits or
-    rolls back) and nothing session-level is ever set on it (the tenant is transaction-local), so
-    asyncpg's default reset round trip (RESET ALL, UNLISTEN *, CLOSE ALL…) is skipped."""
-    if conn.is_in_transaction():
-        await conn.execute("ROLLBACK")
-
-
 def libpq_url(url: str) -> str:
     """`url` without a SQLAlchemy driver suffix, as asyncpg and libpq take it."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme.split("+")[0], *parts[1:]))
-
-
-def _json_text(value: Any) -> str:
-    return value if isinstance(value, str) else orjson.dumps(value).decode()
-
-
-async def _json_codecs(conn: asyncpg.Connection) -> None:
-    for name in ("json", "jsonb"):
-        await conn.set_type_codec(name, schema="pg_catalog", encoder=_json_text, decoder=orjson.loads, format="text")

@@ -9,16 +9,10 @@ from pydantic import BaseModel
 
 from stride_server.auth.tokens import Claims
 from stride_server.core.body import StrideRoute
-from stride_server.core.context import (
-    bearer_claims,
-    has_read_pool,
-    open_context,
-    open_read_context,
-    read_connection,
-    request_claims,
-)
+from stride_server.core.context import bearer_claims, open_context
 from stride_server.core.responses import json_response, problem_responses
 from stride_server.core.writes import etag
+from stride_server.db.reads import open_read_context
 from stride_server.edm import service
 from stride_server.edm.query import DEFAULT_LIMIT, MAX_FILTERS, MAX_LIMIT, MAX_SEARCH_LENGTH, parse_list_query
 from stride_server.edm.registry import ENTITIES, Entity, Field
@@ -127,14 +121,14 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
             async with open_read_context(request, claims) as ctx:
                 return json_response(await service.list_records(ctx, entity, query))
 
-        async def list_direct(request: Request) -> Response:
-            return await list_records(request, await request_claims(request))
+        async def list_fast(request: Request, claims: Claims) -> Response:
+            return await list_records(request, claims)
 
         router.add_api_route(path, list_records, methods=["GET"], operation_id=f"{slug}-list", tags=[tag],
                              summary=f"List {entity.name} records", description=descriptions["list"],
                              response_model=models.page,
                              responses=_errors(400), openapi_extra={"parameters": _list_parameters(entity)})
-        _route(router).direct = list_direct
+        _route(router).fast = list_fast
 
     if "get" in entity.operations:
         async def get_record(request: Request, id: str, include_deleted: bool = False,
@@ -143,21 +137,17 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
                 record = await service.get_record(ctx, entity, id, include_deleted=include_deleted)
             return json_response(record, headers=etag(record))
 
-        async def get_direct(request: Request) -> Response | None:
+        async def get_fast(request: Request, claims: Claims) -> Response | None:
             if request.scope.get("query_string"):
                 return None  # include_deleted and its validation: the declared endpoint
-            claims = await request_claims(request)
-            if claims.is_application or not has_read_pool(request):
-                return await get_record(request, request.path_params["id"], claims=claims)
-            async with read_connection(request) as conn:
-                record = await service.get_record_for_person(conn, entity, claims, request.path_params["id"])
+            record = await service.get_record_for_person(request, entity, claims, request.path_params["id"])
             return json_response(record, headers=etag(record))
 
         router.add_api_route(f"{path}/{{id}}", get_record, methods=["GET"], operation_id=f"{slug}-get",
                              tags=[tag], summary=f"Get a {entity.name}", description=descriptions["get"],
                              response_model=models.record,
                              responses=_errors(400))
-        _route(router).direct = get_direct
+        _route(router).fast = get_fast
 
     if "create" in entity.operations:
         async def create_record(request: Request, body: create_model,  # type: ignore[valid-type]

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
 from pydantic import BaseModel
 from sqlalchemy import func
 
 from stride_server.auth.principal import person_principal
 from stride_server.auth.tokens import Claims
-from stride_server.core.context import NO_CONNECTION, Context
+from stride_server.core.context import Context
 from stride_server.core.ids import new_id
 from stride_server.core.problems import NotFound, Unprocessable, field_error
 from stride_server.core.writes import check_version, sent_fields
+from stride_server.db.reads import NO_CONNECTION
 from stride_server.directory import store as directory
 from stride_server.edm import store
 from stride_server.edm.hooks import hooks_of, reference_checker
@@ -52,11 +54,12 @@ async def get_record(ctx: Context, entity: Entity, record_id: str, *, include_de
     return present(ctx, entity, record)
 
 
-async def get_record_for_person(conn: Any, entity: Entity, claims: Claims, record_id: str) -> dict[str, Any]:
+async def get_record_for_person(request: Request, entity: Entity, claims: Claims, record_id: str,
+                                ) -> dict[str, Any]:
     """`get_record` for a person's token in one statement (store.fetch_for_person), with the same
     answers in the same order: 401 for an unknown or inactive caller, 403 without view, 404 for what
     does not exist or is not visible to the caller."""
-    row = await store.fetch_for_person(conn, entity, claims, record_id)
+    row = await store.fetch_for_person(request, entity, claims, record_id)
     caller = None if row is None else {"access_level": row["_caller_level"], "status": row["_caller_status"]}
     ctx = Context(person_principal(claims, caller), NO_CONNECTION)
     _require_view(ctx, entity)
@@ -149,7 +152,7 @@ async def _lock(ctx: Context, entity: Entity) -> None:
 
 async def _locked(ctx: Context, entity: Entity, record_id: str) -> dict[str, Any]:
     await _lock(ctx, entity)
-    before = await store.fetch(ctx.conn, entity, ctx.principal, record_id, for_update=True)
+    before = await store.fetch(ctx.reader, entity, ctx.principal, record_id, for_update=True)
     if before is None:
         raise NotFound(f"No {entity.name} {record_id}.")
     return before

@@ -3,10 +3,9 @@ tenant, app, soft-delete and visibility conditions `db.scope.record_scope` build
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
+from fastapi import Request
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -20,11 +19,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
 from stride_server.auth.tokens import Claims
+from stride_server.db.reads import Reader, fetch_one, template
 from stride_server.db.scope import (
     ScopeShape,
     levels_seeing_all,
@@ -43,8 +42,6 @@ from stride_server.edm.query import (
     typed_cursor_values,
 )
 from stride_server.edm.registry import Entity
-
-_ASYNCPG = asyncpg_dialect()
 
 
 def table_of(entity: Entity) -> Any:
@@ -93,65 +90,11 @@ def _mine(entity: Entity) -> ColumnElement[bool]:
 
 
 # ------------------------------------------------------------------------------------ cached reads
-# The hot reads (get, list) are built once per *shape* — which clauses a request needs, never its
-# values — with named bind parameters, and kept: SQLAlchemy then finds the compiled SQL by the
-# statement's memoized cache key instead of rebuilding and re-keying the whole tree per request.
-_TEMPLATES: dict[tuple[Any, ...], Any] = {}
-_TEMPLATE_LIMIT = 4096  # shapes are few in practice; a flood of odd ones only costs a rebuild
-
-
-@dataclass(frozen=True)
-class DriverStatement:
-    """A template compiled once for asyncpg: `$n` SQL, the bind names in `$n` order, and the bind
-    processors SQLAlchemy would apply (JSON serialisation)."""
-
-    sql: str
-    names: tuple[str, ...]
-    processors: dict[str, Any]
-    constants: dict[str, Any]  # values fixed in the statement (e.g. the text-search configuration)
-
-    def args(self, params: dict[str, Any]) -> list[Any]:
-        values = [params[n] if n in params else self.constants[n] for n in self.names]
-        processors = self.processors
-        return [processors[n](v) if n in processors else v for n, v in zip(self.names, values, strict=True)]
-
-
-_DRIVER: dict[int, tuple[Any, DriverStatement]] = {}
-
-
-def driver_statement(statement: Any) -> DriverStatement:
-    """The asyncpg form of a cached template (kept with it, so it lives as long as the template)."""
-    found = _DRIVER.get(id(statement))
-    if found is not None and found[0] is statement:
-        return found[1]
-    compiled = statement.compile(dialect=_ASYNCPG)
-    processors = {k: v for k, v in (compiled._bind_processors or {}).items() if v is not None}
-    driver = DriverStatement(compiled.string, tuple(compiled.positiontup or ()), processors, dict(compiled.params))
-    if len(_DRIVER) >= _TEMPLATE_LIMIT:
-        _DRIVER.clear()
-    _DRIVER[id(statement)] = (statement, driver)
-    return driver
-
-
-async def _rows(conn: AsyncConnection | asyncpg.Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
-    """Run a cached template on the driver connection of a read context, or through SQLAlchemy."""
-    if isinstance(conn, asyncpg.Connection):
-        driver = driver_statement(statement)
-        return await conn.fetch(driver.sql, *driver.args(params))  # type: ignore[no-any-return]
-    return list(await conn.execute(statement, params))
-
-
-def _template(key: tuple[Any, ...], build: Any) -> Any:
-    statement = _TEMPLATES.get(key)
-    if statement is None:
-        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
-            _TEMPLATES.clear()
-        statement = _TEMPLATES[key] = build()
-    return statement
+# The hot reads (get, list) are templates of db.reads: built once per shape, run by a Reader.
 
 
 async def fetch(
-    conn: AsyncConnection | asyncpg.Connection, entity: Entity, principal: Principal, record_id: str, *,
+    reader: Reader, entity: Entity, principal: Principal, record_id: str, *,
     include_deleted: bool = False, for_update: bool = False,
 ) -> dict[str, Any] | None:
     shape = scope_shape(entity.personal, principal, include_deleted)
@@ -162,9 +105,9 @@ async def fetch(
                                                     *record_scope(table_of(entity), shape))
         return statement.with_for_update(of=table) if for_update else statement
 
-    statement = _template(("get", entity.name, shape, for_update), build)
-    rows = await _rows(conn, statement, {**scope_params(principal), "record_id": record_id})
-    return _record(entity, rows[0]) if rows else None
+    statement = template(("get", entity.name, shape, for_update), build)
+    rows = await reader.records(statement, {**scope_params(principal), "record_id": record_id})
+    return rows[0] if rows else None
 
 
 def _person_get_template(entity: Entity, has_app: bool) -> Any:
@@ -190,17 +133,16 @@ def _person_get_template(entity: Entity, has_app: bool) -> Any:
                        *(record.c[name] for name in names))
                 .select_from(caller.outerjoin(record, true())))
 
-    return _template(("person_get", entity.name, has_app), build)
+    return template(("person_get", entity.name, has_app), build)
 
 
-async def fetch_for_person(conn: asyncpg.Connection, entity: Entity, claims: Claims, record_id: str) -> Any:
-    """The row of `_person_get_template`, or None when the person is not in the tenant."""
+async def fetch_for_person(request: Request, entity: Entity, claims: Claims, record_id: str) -> Any:
+    """The row of `_person_get_template` (one statement, its own transaction, on the read pool)."""
     statement = _person_get_template(entity, claims.app_id is not None)
-    driver = driver_statement(statement)
     params = {"tenant_id": claims.tenant_id, "person_id": claims.sub, "app_id": claims.app_id,
               "record_id": record_id, "visibility_tenant": claims.tenant_id, "visibility_sub": claims.sub,
               "levels_seeing_all": levels_seeing_all(claims.permissions)}
-    return await conn.fetchrow(driver.sql, *driver.args(params))
+    return await fetch_one(request, statement, params)
 
 
 def _filter_shape(f: Any, op: str, value: Any) -> Any:
@@ -282,7 +224,7 @@ def _build_page(entity: Entity, shape: tuple[Any, ...], query: ListQuery) -> tup
 
 def _page_templates(entity: Entity, principal: Principal, query: ListQuery) -> tuple[Any, Any | None]:
     shape = _page_shape(entity, principal, query)
-    return _template(shape, lambda: _build_page(entity, shape, query))  # type: ignore[no-any-return]
+    return template(shape, lambda: _build_page(entity, shape, query))  # type: ignore[no-any-return]
 
 
 def page_statements(entity: Entity, principal: Principal, query: ListQuery) -> tuple[Any, Any | None]:
@@ -297,24 +239,12 @@ def page_statements(entity: Entity, principal: Principal, query: ListQuery) -> t
     return bound(page), bound(count)
 
 
-async def fetch_page(
-    conn: AsyncConnection | asyncpg.Connection, entity: Entity, principal: Principal, query: ListQuery,
-) -> tuple[list[dict[str, Any]], bool, int | None]:
+async def fetch_page(reader: Reader, entity: Entity, principal: Principal, query: ListQuery,
+                     ) -> tuple[list[dict[str, Any]], bool, int | None]:
     page, count = _page_templates(entity, principal, query)
     params = _page_params(entity, principal, query)
-    total = (await _rows(conn, count, params))[0][0] if count is not None else None
-    found = await _rows(conn, page, params)
-    if isinstance(conn, asyncpg.Connection):
-        names = tuple(found[0].keys()) if found else ()  # labelled with the field names (and _rank)
-        rows = [dict(zip(names, r, strict=True)) for r in found]
-    else:
-        ranked = query.search is not None
-        rows = []
-        for row in found:
-            record = _record(entity, row)
-            if ranked:
-                record["_rank"] = row[-1]
-            rows.append(record)
+    total = (await reader.fetch(count, params))[0][0] if count is not None else None
+    rows = await reader.records(page, params)  # labelled with the field names (and _rank)
     return rows[: query.limit], len(rows) > query.limit, total
 
 

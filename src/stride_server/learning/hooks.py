@@ -35,7 +35,7 @@ async def cohort_written(ctx: Context, record: dict[str, Any],
     """A new cohort, or one whose group changed, has new learners: recompute, answer the new figure."""
     if before is None or before["group_id"] != record["group_id"]:
         await store.recompute_cohort(ctx.conn, ctx.principal.tenant_id, record["id"])
-        return await edm_store.fetch(ctx.conn, COHORT, ctx.principal, record["id"])
+        return await edm_store.fetch(ctx.reader, COHORT, ctx.principal, record["id"])
     return None
 
 
@@ -58,7 +58,7 @@ async def assessment_written(ctx: Context, record: dict[str, Any],
     if before is None or (before["target_cohort_id"], before["target_group_id"]) != (
             record["target_cohort_id"], record["target_group_id"]):
         await store.recompute_assessment(ctx.conn, ctx.principal.tenant_id, record["id"])
-        return await edm_store.fetch(ctx.conn, ASSESSMENT, ctx.principal, record["id"])
+        return await edm_store.fetch(ctx.reader, ASSESSMENT, ctx.principal, record["id"])
     return None
 
 

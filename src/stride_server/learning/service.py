@@ -25,7 +25,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 
 async def _visible_assessment(ctx: Context, assessment_id: str) -> dict[str, Any]:
     ctx.principal.require("view", "learning")
-    assessment = await edm_store.fetch(ctx.conn, ASSESSMENT, ctx.principal, assessment_id)
+    assessment = await edm_store.fetch(ctx.reader, ASSESSMENT, ctx.principal, assessment_id)
     if assessment is None:
         raise NotFound(f"No Assessment {assessment_id}.")
     return assessment
