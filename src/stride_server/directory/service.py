@@ -4,12 +4,13 @@ inside the caller's one tenant transaction (the Context)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.core.context import Context
 from stride_server.core.ids import is_id, new_id
@@ -27,21 +28,33 @@ PERSON_WRITABLE = ("name", "email", "access_level", "manager_id", "job_title", "
 GROUP_WRITABLE = ("kind", "name", "parent_id")
 
 
-def _list_print(kind: str, filters: dict[str, Any]) -> str:
-    """A cursor remembers the list it came from, so replaying it with other filters is a 400."""
-    return fingerprint(kind, sorted((k, repr(v)) for k, v in filters.items() if v is not None))
+Lister = Callable[[AsyncConnection, str, str | None, int], Awaitable[list[dict[str, Any]]]]
+Fetcher = Callable[..., Awaitable[dict[str, Any] | None]]
 
 
-def _after(cursor: str | None, print_: str) -> str | None:
-    """The key of the last row of the previous page, or None for page one."""
-    if not cursor:
-        return None
-    valid = lambda v: isinstance(v, str) and "\x00" not in v and len(v) <= ID_MAX  # noqa: E731
-    return decode_cursor(cursor, print_, valid)  # type: ignore[no-any-return]
-
-
-def _page(rows: list[dict[str, Any]], limit: int, print_: str, key: str) -> dict[str, Any]:
+async def _keyset_page(ctx: Context, kind: str, filters: dict[str, Any], cursor: str | None, limit: int,
+                       rows_after: Lister, key: str = "id") -> dict[str, Any]:
+    """A directory list (view:directory): keyset pages whose cursor remembers the list's filters, so
+    replaying it with other filters is a 400."""
+    ctx.principal.require("view", "directory")
+    print_ = fingerprint(kind, sorted((k, repr(v)) for k, v in filters.items() if v is not None))
+    after = None
+    if cursor:
+        valid = lambda v: isinstance(v, str) and "\x00" not in v and len(v) <= ID_MAX  # noqa: E731
+        after = decode_cursor(cursor, print_, valid)
+    rows = await rows_after(ctx.conn, ctx.principal.tenant_id, after, limit)
     return page(rows, limit, lambda last: encode_cursor(print_, last[key]))
+
+
+async def _one(ctx: Context, what: str, prefix: str, fetch: Fetcher, record_id: str, for_update: bool,
+               ) -> dict[str, Any]:
+    """A person or group of the tenant by id, else 404 (an id of the wrong shape names nothing)."""
+    record = None
+    if is_id(record_id, prefix):
+        record = await fetch(ctx.conn, ctx.principal.tenant_id, record_id, for_update=for_update)
+    if record is None:
+        raise NotFound(f"No {what} {record_id}.")
+    return record
 
 
 @asynccontextmanager
@@ -58,20 +71,12 @@ async def _unique_email() -> AsyncIterator[None]:
 
 # ------------------------------------------------------------------------------------------ people
 async def list_people(ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int) -> dict[str, Any]:
-    ctx.principal.require("view", "directory")
-    print_ = _list_print("people", filters)
-    after = _after(cursor, print_)
-    rows = await store.list_people(ctx.conn, ctx.principal.tenant_id, filters, after, limit)
-    return _page(rows, limit, print_, "id")
+    return await _keyset_page(ctx, "people", filters, cursor, limit,
+                              lambda conn, tenant, after, n: store.list_people(conn, tenant, filters, after, n))
 
 
 async def _person(ctx: Context, person_id: str, *, for_update: bool = False) -> dict[str, Any]:
-    record = None
-    if is_id(person_id, "usr"):
-        record = await store.fetch_person(ctx.conn, ctx.principal.tenant_id, person_id, for_update=for_update)
-    if record is None:
-        raise NotFound(f"No person {person_id}.")
-    return record
+    return await _one(ctx, "person", "usr", store.fetch_person, person_id, for_update)
 
 
 async def get_person(ctx: Context, person_id: str) -> dict[str, Any]:
@@ -89,8 +94,7 @@ async def _check_email_free(ctx: Context, email: str, person_id: str | None) -> 
 async def _check_manager(ctx: Context, person_id: str | None, manager_id: str) -> None:
     """§4: the manager is an active person, and the reporting tree stays a tree."""
     tenant = ctx.principal.tenant_id
-    if not is_id(manager_id, "usr") or not await store.active_people_exist(ctx.conn, tenant, [manager_id]):
-        raise field_error("manager_id", f"{manager_id} is not an active person of this tenant")
+    await active_person(ctx, manager_id, "manager_id")
     if person_id is None:
         return  # a new person has no reports yet
     await store.lock_reporting_tree(ctx.conn, tenant)
@@ -140,22 +144,43 @@ async def update_person(ctx: Context, person_id: str, body: BaseModel, *, if_mat
         return await store.update_person(ctx.conn, ctx.principal.tenant_id, person_id, values)
 
 
+# ------------------------------------------------------------------- person checks other domains share
+# They ask for no directory permission: the calling use case has checked its own.
+async def visible_person(ctx: Context, person_id: str) -> dict[str, Any]:
+    """A person the caller sees (§1.4), else 404."""
+    person = await store.get_person(ctx.conn, ctx.principal.tenant_id, person_id)
+    if person is None or not await store.person_is_visible(ctx.conn, ctx.principal, person_id):
+        raise NotFound(f"No person {person_id}.")
+    return person
+
+
+async def visible_active_person(ctx: Context, person_id: str, field: str) -> dict[str, Any]:
+    """A person the caller sees, else 404; an inactive one is refused (422) for new work."""
+    person = await visible_person(ctx, person_id)
+    if person["status"] != "active":
+        raise field_error(field, f"{person_id} is not an active person")
+    return person
+
+
+async def active_person(ctx: Context, person_id: str, field: str) -> dict[str, Any]:
+    """Any active person of the tenant, whether or not the caller sees them (a reviewer, a manager,
+    a member), else 422 on `field`."""
+    person = None
+    if is_id(person_id, "usr"):
+        person = await store.get_person(ctx.conn, ctx.principal.tenant_id, person_id)
+    if person is None or person["status"] != "active":
+        raise field_error(field, f"{person_id} is not an active person of this tenant")
+    return person
+
+
 # ------------------------------------------------------------------------------------------ groups
 async def list_groups(ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int) -> dict[str, Any]:
-    ctx.principal.require("view", "directory")
-    print_ = _list_print("groups", filters)
-    after = _after(cursor, print_)
-    rows = await store.list_groups(ctx.conn, ctx.principal.tenant_id, filters, after, limit)
-    return _page(rows, limit, print_, "id")
+    return await _keyset_page(ctx, "groups", filters, cursor, limit,
+                              lambda conn, tenant, after, n: store.list_groups(conn, tenant, filters, after, n))
 
 
 async def _group(ctx: Context, group_id: str, *, for_update: bool = False) -> dict[str, Any]:
-    record = None
-    if is_id(group_id, "grp"):
-        record = await store.fetch_group(ctx.conn, ctx.principal.tenant_id, group_id, for_update=for_update)
-    if record is None:
-        raise NotFound(f"No group {group_id}.")
-    return record
+    return await _one(ctx, "group", "grp", store.fetch_group, group_id, for_update)
 
 
 async def get_group(ctx: Context, group_id: str) -> dict[str, Any]:
@@ -228,10 +253,9 @@ async def list_members(ctx: Context, group_id: str, role: str | None, cursor: st
                        limit: int) -> dict[str, Any]:
     ctx.principal.require("view", "directory")
     await _group(ctx, group_id)
-    print_ = _list_print("members", {"group_id": group_id, "role": role})
-    after = _after(cursor, print_)
-    rows = await store.list_members(ctx.conn, ctx.principal.tenant_id, group_id, role, after, limit)
-    return _page(rows, limit, print_, "person_id")
+    return await _keyset_page(
+        ctx, "members", {"group_id": group_id, "role": role}, cursor, limit,
+        lambda conn, tenant, after, n: store.list_members(conn, tenant, group_id, role, after, n), "person_id")
 
 
 async def add_member(ctx: Context, group_id: str, person_id: str, role: str) -> tuple[dict[str, Any], bool]:
@@ -240,8 +264,7 @@ async def add_member(ctx: Context, group_id: str, person_id: str, role: str) -> 
     await _group(ctx, group_id, for_update=True)
     ctx.principal.require("manage", "directory")
     tenant = ctx.principal.tenant_id
-    if not is_id(person_id, "usr") or not await store.active_people_exist(ctx.conn, tenant, [person_id]):
-        raise field_error("person_id", f"{person_id} is not an active person of this tenant")
+    await active_person(ctx, person_id, "person_id")
     existed = await store.fetch_member(ctx.conn, tenant, group_id, person_id) is not None
     await store.set_member(ctx.conn, tenant, group_id, person_id, role)
     member = await store.fetch_member(ctx.conn, tenant, group_id, person_id)
