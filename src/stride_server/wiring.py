@@ -10,6 +10,6 @@ from stride_server.edm.hooks import Wiring, install
 def wire() -> Wiring:
     from stride_server.learning.hooks import HOOKS as LEARNING_HOOKS
     from stride_server.okr.hooks import HOOKS as OKR_HOOKS
-    from stride_server.reviews.service import REFERENCE_CHECKERS as REVIEW_REFERENCES
+    from stride_server.reviews.references import REFERENCE_CHECKERS as REVIEW_REFERENCES
 
     return install({**OKR_HOOKS, **LEARNING_HOOKS}, {**REVIEW_REFERENCES})

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stride_server.reviews.anonymity import (
+from stride_server.reviews.feedback.anonymity import (
     ReleasedSet,
     direction_of,
     disclose,

@@ -1,6 +1,6 @@
 """How entity rules reach the generic Data API: typed hooks per entity and reference checkers per
 reference kind, declared by their domains (`okr.hooks.HOOKS`, `learning.hooks.HOOKS`,
-`reviews.service.REFERENCE_CHECKERS`) and installed once by `stride_server.wiring.wire()`, which
+`reviews.references.REFERENCE_CHECKERS`) and installed once by `stride_server.wiring.wire()`, which
 `create_app()` calls. Installing checks the wiring: a hook for an unknown entity, or a reference kind
 some field declares without a checker, fails at start-up instead of accepting any id at run time."""
 

@@ -6,15 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import func
 
 from stride_server.core.context import Context
 from stride_server.core.ids import new_id
 from stride_server.core.problems import BadRequest, Conflict, Forbidden, NotFound, Unprocessable, field_error
-from stride_server.directory import store as directory
-from stride_server.reviews import review_store as store
-from stride_server.reviews import service as shared
+from stride_server.directory import service as directory
+from stride_server.reviews.cycles import service as cycles
+from stride_server.reviews.records import store
+from stride_server.reviews.records.schemas import (
+    GoalIn,
+    KpiRatingUpdate,
+    PreviousGoalsUpdate,
+    ReviewCreate,
+    ReviewUpdate,
+)
 from stride_server.reviews.rules import REOPEN, aggregate_kpis, evaluate_kpis, is_review_move
 
 TEXT_FIELDS = ("strengths", "growth_areas", "discussion_topics", "reviewer_notes", "action_items")
@@ -64,16 +70,16 @@ async def _detail(ctx: Context, review: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def create_review(ctx: Context, body: BaseModel) -> dict[str, Any]:
-    principal, data = ctx.principal, _fields(body)
+async def create_review(ctx: Context, body: ReviewCreate) -> dict[str, Any]:
+    principal = ctx.principal
     principal.require("update", "performance")
-    cycle = await shared.open_cycle(ctx, data["cycle_id"])
-    user = await shared.visible_person(ctx, data["user_id"], "user_id")
+    cycle = await cycles.open_cycle(ctx, body.cycle_id)
+    user = await directory.visible_active_person(ctx, body.user_id, "user_id")
     # Seed 001: "reviewer_id defaults to the requesting user if omitted".
-    reviewer_id = data["reviewer_id"] or principal.person_id
+    reviewer_id = body.reviewer_id or principal.person_id
     if reviewer_id is None:
         raise field_error("reviewer_id", "is required when the caller is an application")
-    await shared.active_person(ctx, reviewer_id, "reviewer_id")
+    await directory.active_person(ctx, reviewer_id, "reviewer_id")
     if reviewer_id == user["id"]:
         raise field_error("reviewer_id", "a person cannot review themself")
     review_id = new_id("rev")
@@ -90,10 +96,6 @@ async def create_review(ctx: Context, body: BaseModel) -> dict[str, Any]:
         "is_mandatory": item["is_mandatory"], "sort_order": item["sort_order"],
     } for item in items])
     return await get_review(ctx, review_id)
-
-
-def _fields(body: BaseModel) -> dict[str, Any]:
-    return body.model_dump()
 
 
 def _authorize_update(ctx: Context, review: dict[str, Any], sent: set[str], target: str | None) -> None:
@@ -117,7 +119,7 @@ def _authorize_update(ctx: Context, review: dict[str, Any], sent: set[str], targ
         principal.require("manage", "performance")
 
 
-def _merge_kpis(kpis: list[dict[str, Any]], updates: list[Any]) -> list[dict[str, Any]]:
+def _merge_kpis(kpis: list[dict[str, Any]], updates: list[KpiRatingUpdate]) -> list[dict[str, Any]]:
     """The KPI rows after `updates` (by id; only the keys sent change). Unknown id → 422."""
     by_id = {k["id"]: dict(k) for k in kpis}
     changed: dict[str, dict[str, Any]] = {}
@@ -130,7 +132,7 @@ def _merge_kpis(kpis: list[dict[str, Any]], updates: list[Any]) -> list[dict[str
     return list(changed.values())
 
 
-def _goal_rows(goals: list[dict[str, Any]], sent: list[Any]) -> list[dict[str, Any]]:
+def _goal_rows(goals: list[dict[str, Any]], sent: list[GoalIn]) -> list[dict[str, Any]]:
     """The review's new goal list: an item carrying an id of this review keeps it (and its outcome
     unless one is sent); any other id → 422."""
     current = {g["id"]: g for g in goals}
@@ -159,28 +161,27 @@ def _completion(kpis: list[dict[str, Any]]) -> dict[str, Any]:
             "kpi_passed": outcome.passed, "completed_at": func.now()}
 
 
-async def update_review(ctx: Context, review_id: str, body: BaseModel) -> dict[str, Any]:
+async def update_review(ctx: Context, review_id: str, body: ReviewUpdate) -> dict[str, Any]:
     tenant = ctx.principal.tenant_id
     review = await _visible_review(ctx, review_id, for_update=True)
-    data: Any = body
     sent = set(body.model_fields_set)
     current = review["status"]
-    target = data.status if "status" in sent and data.status != current else None
+    target = body.status if "status" in sent and body.status != current else None
     _authorize_update(ctx, review, sent, target)
     if target is not None and not is_review_move(current, target):
         raise BadRequest(f"A review cannot move from {current} to {target}.", slug="invalid-transition")
     if current == "completed" and target is None and sent - {"status"}:
         raise BadRequest("A completed review is read-only; reopen it (status in_review) to change it.",
                          slug="review-completed")
-    values: dict[str, Any] = {k: getattr(data, k) for k in TEXT_FIELDS if k in sent}
+    values: dict[str, Any] = {k: getattr(body, k) for k in TEXT_FIELDS if k in sent}
     kpis = await store.kpi_rows(ctx.conn, tenant, review_id)
     if "kpi_ratings" in sent:
-        changed = _merge_kpis(kpis, data.kpi_ratings)
+        changed = _merge_kpis(kpis, body.kpi_ratings)
         await store.update_kpis(ctx.conn, tenant, review_id, changed)
         kpis = [next((c for c in changed if c["id"] == k["id"]), k) for k in kpis]
     if "goals" in sent:
         await store.replace_goals(ctx.conn, tenant, review_id,
-                                  _goal_rows(await store.goal_rows(ctx.conn, tenant, review_id), data.goals))
+                                  _goal_rows(await store.goal_rows(ctx.conn, tenant, review_id), body.goals))
     if target == "completed":
         values.update(_completion(kpis))
     elif current == "completed" and target is not None:
@@ -201,15 +202,14 @@ async def delete_review(ctx: Context, review_id: str) -> None:
     await store.delete_review(ctx.conn, ctx.principal.tenant_id, review_id)
 
 
-async def set_previous_goals(ctx: Context, review_id: str, body: BaseModel) -> dict[str, Any]:
+async def set_previous_goals(ctx: Context, review_id: str, body: PreviousGoalsUpdate) -> dict[str, Any]:
     """Mark goals of the user's earlier completed reviews completed / not_completed."""
     review = await _visible_review(ctx, review_id, for_update=True)
     ctx.principal.require("update", "performance")
     if ctx.principal.person_id == review["user_id"]:
         # §3.3: outcomes are the reviewer's judgement; the subject may not mark their own goals.
         raise Forbidden("You cannot set the outcomes of your own goals.")
-    data: Any = body
-    outcomes = {o.goal_id: o.status for o in data.outcomes}  # a goal sent twice: the last outcome wins
+    outcomes: dict[str, str] = {o.goal_id: o.status for o in body.outcomes}  # a goal sent twice: the last outcome wins
     found = await store.earlier_goal_ids(ctx.conn, ctx.principal.tenant_id, review, list(outcomes)) if outcomes else set()
     missing = [goal_id for goal_id in outcomes if goal_id not in found]
     if missing:
@@ -224,9 +224,7 @@ async def set_previous_goals(ctx: Context, review_id: str, body: BaseModel) -> d
 
 async def history(ctx: Context, user_id: str) -> dict[str, Any]:
     ctx.principal.require("view", "performance")
-    person = await directory.get_person(ctx.conn, ctx.principal.tenant_id, user_id)
-    if person is None or not await directory.person_is_visible(ctx.conn, ctx.principal, user_id):
-        raise NotFound(f"No person {user_id}.")
+    await directory.visible_person(ctx, user_id)
     rows = await store.history(ctx.conn, ctx.principal.tenant_id, user_id)
     for row in rows:
         row["completed_at"] = store.as_date(row["completed_at"])

@@ -1,7 +1,7 @@
 """SQL of 360 feedback (CONTRACT §3.4, §3.4a): requests, peer selection, the inbox of submitted answers,
 their flush and release, and the released sets a summary reads.
 
-Every statement is tenant-scoped through `store.of_tenant`. Responses are read only by released set —
+Every statement is tenant-scoped through `db.scope.of_tenant`. Responses are read only by released set —
 they hold no column that could name their reviewer, and they are written apart from their requests
 (`flush_inbox`), so neither a column nor `xmin`, commit order or physical order links the two."""
 
@@ -41,8 +41,8 @@ from stride_server.db.tables import (
     review_cycles,
     tenants,
 )
-from stride_server.reviews.anonymity import ReleasedSet
-from stride_server.reviews.peers import PeerRule
+from stride_server.reviews.feedback.anonymity import ReleasedSet
+from stride_server.reviews.feedback.peers import PeerRule
 from stride_server.reviews.rules import FEEDBACK_AREAS
 
 REQUEST_FIELDS = ("id", "cycle_id", "subject_id", "reviewer_id", "due_date", "status", "direction", "created_at")

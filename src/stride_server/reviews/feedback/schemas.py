@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from stride_server.reviews.schemas import Day, Rating, Reference, Text
+from stride_server.reviews.types import REQUEST_BODY, Day, Rating, Reference, Text
 
 FeedbackStatus = Literal["pending", "submitted"]
 Direction = Literal["peer", "upward", "downward"]
 _DIRECTION = ("peer (default), upward (a direct report reviews their manager) or downward (a manager reviews "
               "a direct report); the reporting line decides it when it applies (§3.4a.4, §9.2).")
-_FORBID = ConfigDict(extra="forbid")
 
 
 class FeedbackRequestCreate(BaseModel):
-    model_config = _FORBID
+    model_config = REQUEST_BODY
 
     cycle_id: Reference
     subject_id: Reference
@@ -27,7 +26,7 @@ class FeedbackRequestCreate(BaseModel):
 
 
 class FeedbackBulkCreate(BaseModel):
-    model_config = _FORBID
+    model_config = REQUEST_BODY
 
     cycle_id: Reference
     subject_id: Reference
@@ -53,7 +52,7 @@ class BulkResult(BaseModel):
 
 
 class FeedbackSubmit(BaseModel):
-    model_config = _FORBID
+    model_config = REQUEST_BODY
 
     request_id: Reference
     organisation_rating: Rating | None = None

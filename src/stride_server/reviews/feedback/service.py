@@ -1,5 +1,6 @@
 """Use cases of 360 feedback (seed 001, CONTRACT §3.4, §3.4a): requests (single and by peer selection)
-with their direction, anonymous submission, release at the cycle's close, and the anonymized summary."""
+with their direction, anonymous submission and the anonymized summary (the release at a cycle's close
+is `feedback.release`)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,15 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from pydantic import BaseModel
-
 from stride_server.core.context import Context
 from stride_server.core.ids import new_id
 from stride_server.core.problems import Conflict, Forbidden, NotFound, Unprocessable, field_error
-from stride_server.directory import store as directory
-from stride_server.reviews import feedback_store as store
-from stride_server.reviews import service as shared
-from stride_server.reviews.anonymity import (
-    Disclosure,
-    ReleasedSet,
-    direction_of,
-    disclose,
-    minimum_for,
-    plan_release,
-)
-from stride_server.reviews.peers import peer_rule
+from stride_server.directory import service as directory
+from stride_server.reviews.cycles import service as cycles
+from stride_server.reviews.feedback import store
+from stride_server.reviews.feedback.anonymity import Disclosure, direction_of, disclose, minimum_for
+from stride_server.reviews.feedback.peers import peer_rule
+from stride_server.reviews.feedback.schemas import FeedbackBulkCreate, FeedbackRequestCreate, FeedbackSubmit
 from stride_server.reviews.rules import FEEDBACK_AREAS, FEEDBACK_DIRECTIONS, RATINGS
 
 SUMMARY_LEVELS = frozenset({"manager", "head", "executive"})
@@ -38,53 +31,53 @@ async def pending_requests(ctx: Context) -> list[dict[str, Any]]:
     return await store.pending_requests(ctx.conn, ctx.principal.tenant_id, ctx.principal.person_id)
 
 
-async def create_request(ctx: Context, body: BaseModel) -> dict[str, Any]:
-    principal, data = ctx.principal, body.model_dump()
+async def create_request(ctx: Context, body: FeedbackRequestCreate) -> dict[str, Any]:
+    principal = ctx.principal
     principal.require("update", "performance")
-    cycle = await shared.open_cycle(ctx, data["cycle_id"])
-    subject = await shared.visible_person(ctx, data["subject_id"], "subject_id")
-    if data["reviewer_id"] == subject["id"]:
+    cycle = await cycles.open_cycle(ctx, body.cycle_id)
+    subject = await directory.visible_active_person(ctx, body.subject_id, "subject_id")
+    if body.reviewer_id == subject["id"]:
         raise field_error("reviewer_id", "a person cannot give feedback on themself")
-    reviewer = await shared.active_person(ctx, data["reviewer_id"], "reviewer_id")
+    reviewer = await directory.active_person(ctx, body.reviewer_id, "reviewer_id")
     request = await store.insert_request(ctx.conn, {
         "tenant_id": principal.tenant_id, "id": new_id("fbq"), "cycle_id": cycle["id"], "subject_id": subject["id"],
-        "reviewer_id": reviewer["id"], "due_date": data["due_date"],
-        "direction": direction_of(subject, reviewer, data.get("direction") or "peer")})
+        "reviewer_id": reviewer["id"], "due_date": body.due_date,
+        "direction": direction_of(subject, reviewer, body.direction or "peer")})
     if request is None:
         raise Conflict("This reviewer already has a feedback request for this subject in this cycle.",
                        slug="duplicate-request")
     return {**request, "cycle_name": cycle["name"], "subject_name": subject["name"]}
 
 
-async def create_bulk_requests(ctx: Context, body: BaseModel) -> dict[str, int]:
+async def create_bulk_requests(ctx: Context, body: FeedbackBulkCreate) -> dict[str, int]:
     """Requests to every peer of the subject (§3.4); existing ones are skipped, so a repeat creates 0."""
-    principal, data = ctx.principal, body.model_dump()
+    principal = ctx.principal
     principal.require("update", "performance")
-    cycle = await shared.open_cycle(ctx, data["cycle_id"])
-    subject = await shared.visible_person(ctx, data["subject_id"], "subject_id")
+    cycle = await cycles.open_cycle(ctx, body.cycle_id)
+    subject = await directory.visible_active_person(ctx, body.subject_id, "subject_id")
     peers = await store.select_peers(ctx.conn, principal.tenant_id, subject["id"], peer_rule(subject["access_level"]))
     created = await store.insert_requests(ctx.conn, [{
         "tenant_id": principal.tenant_id, "id": new_id("fbq"), "cycle_id": cycle["id"], "subject_id": subject["id"],
-        "reviewer_id": peer["id"], "due_date": data["due_date"], "direction": direction_of(subject, peer)}
+        "reviewer_id": peer["id"], "due_date": body.due_date, "direction": direction_of(subject, peer)}
         for peer in peers])
     return {"created": created, "total_peers": len(peers)}
 
 
-async def submit(ctx: Context, body: BaseModel) -> dict[str, str]:
+async def submit(ctx: Context, body: FeedbackSubmit) -> dict[str, str]:
     """The assigned reviewer answers once. The answers go to the inbox with no reviewer, request or time,
     and reach feedback_responses only when the cycle closes (§3.4a.5): flushed in a later transaction,
     many at once, in random order. Only the request row records that its reviewer submitted."""
-    principal, data = ctx.principal, body.model_dump()
+    principal = ctx.principal
     principal.require("view", "performance")
     request = None
     if principal.person_id is not None:
-        request = await store.fetch_assigned_request(ctx.conn, principal.tenant_id, data["request_id"],
+        request = await store.fetch_assigned_request(ctx.conn, principal.tenant_id, body.request_id,
                                                      principal.person_id)
     if request is None:
-        raise NotFound(f"No feedback request {data['request_id']} assigned to you.")
+        raise NotFound(f"No feedback request {body.request_id} assigned to you.")
     if request["status"] != "pending":
         raise Conflict("This feedback has already been submitted.", slug="already-submitted")
-    answers = {k: data[k] for k in store.RESPONSE_FIELDS}
+    answers = {k: getattr(body, k) for k in store.RESPONSE_FIELDS}
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in answers.values()):
         raise Unprocessable("Give at least one rating or comment.",
                             errors=[{"field": "overall_comment", "message": "the feedback is empty"}])
@@ -94,33 +87,6 @@ async def submit(ctx: Context, body: BaseModel) -> dict[str, str]:
                                         "direction": request["direction"], **answers})
     await store.mark_submitted(ctx.conn, principal.tenant_id, request["id"])
     return {"request_id": request["id"], "status": "submitted"}
-
-
-async def release_cycle(ctx: Context, cycle_id: str) -> None:
-    """On close (§3.4a.1): flush the cycle's inbox, then release each subject's pending responses per
-    direction as `plan_release` decides. Runs under the cycle's update lock."""
-    tenant = ctx.principal.tenant_id
-    await store.flush_inbox(ctx.conn, tenant, cycle_id)
-    pending = await store.pending_counts(ctx.conn, tenant, cycle_id)
-    if not pending:
-        return
-    feedback_minimum, upward_minimum = await store.minimums(ctx.conn, tenant, cycle_id)
-    earlier: dict[tuple[str, str], list[ReleasedSet]] = {}
-    for row in await store.cycle_releases(ctx.conn, tenant, cycle_id):
-        earlier.setdefault((row["subject_id"], row["direction"]), []).append(ReleasedSet(
-            row["id"], cycle_id, row["direction"], row["response_count"], 0))
-    new_sets, grown = [], []
-    for group in pending:
-        minimum = minimum_for(group["direction"], feedback_minimum, upward_minimum)
-        plan = plan_release(earlier.get((group["subject_id"], group["direction"]), []), group["pending"], minimum)
-        if not plan.release:
-            continue
-        keys = {"subject_id": group["subject_id"], "direction": group["direction"]}
-        if plan.join is not None:
-            grown.append({"id": plan.join, **keys, "added": group["pending"]})
-        else:
-            new_sets.append({"id": new_id("rel"), **keys, "response_count": group["pending"]})
-    await store.release(ctx.conn, tenant, cycle_id, new_sets, grown)
 
 
 def _comments(values: list[str | None]) -> list[str]:
@@ -161,9 +127,7 @@ def summarize(disclosure: Disclosure, rows: list[dict[str, Any]]) -> dict[str, A
 async def summary(ctx: Context, user_id: str, cycle_id: str | None) -> dict[str, Any]:
     principal = ctx.principal
     principal.require("view", "performance")
-    person = await directory.get_person(ctx.conn, principal.tenant_id, user_id)
-    if person is None or not await directory.person_is_visible(ctx.conn, principal, user_id):
-        raise NotFound(f"No person {user_id}.")
+    await directory.visible_person(ctx, user_id)
     # Seed 001: "Manager+ access only".
     if principal.access_level not in SUMMARY_LEVELS and not principal.can("manage", "performance"):
         raise Forbidden("The feedback summary is for managers, heads and executives.")
