@@ -28,6 +28,7 @@ serve: install ## serve on :8000 (no demo refresh)
 
 lint: install openapi-lint ## ruff and mypy (the Python SDK strict, with its type-check-only usage file), the OpenAPI linters
 	$(BIN)/ruff check src tests bench sdk/python
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
 	cd sdk/python && $(CURDIR)/$(BIN)/mypy src scripts tests
 

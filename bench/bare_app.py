@@ -53,8 +53,11 @@ def _page(rows: list[asyncpg.Record]) -> Response:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     size = int(os.environ.get("BENCH_POOL_SIZE", "10"))
     app.state.pool = await asyncpg.create_pool(
-        os.environ["BENCH_DSN"], min_size=size, max_size=size,
-        server_settings={"jit": "off", "application_name": "stride-bare"})
+        os.environ["BENCH_DSN"],
+        min_size=size,
+        max_size=size,
+        server_settings={"jit": "off", "application_name": "stride-bare"},
+    )
     try:
         yield
     finally:
@@ -78,7 +81,9 @@ async def list_by_person(request: Request) -> Response:
 @app.get("/goals/{goal_id}")
 async def get_goal(request: Request, goal_id: str) -> Response:
     params = request.query_params
-    rows = await _fetch(request, "get", {"tenant": params["tenant"], "person": params["person"], "id": goal_id})
+    rows = await _fetch(
+        request, "get", {"tenant": params["tenant"], "person": params["person"], "id": goal_id}
+    )
     return _json(dict(rows[0])) if rows else _json({"status": 404}, 404)
 
 
@@ -87,6 +92,9 @@ async def tenant_page(request: Request) -> Response:
     params = request.query_params
     if "after_id" not in params:
         return _page(await _fetch(request, "first_page", {"tenant": params["tenant"]}))
-    inputs = {"tenant": params["tenant"], "after_id": params["after_id"],
-              "after_created_at": datetime.fromisoformat(params["after_created_at"])}
+    inputs = {
+        "tenant": params["tenant"],
+        "after_id": params["after_id"],
+        "after_created_at": datetime.fromisoformat(params["after_created_at"]),
+    }
     return _page(await _fetch(request, "deep_page", inputs))

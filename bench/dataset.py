@@ -23,19 +23,109 @@ GENERATOR = "datapi-v1"  # bump when the generated data changes shape, so old da
 SEED_SOURCES = ("edm", "import")  # how seeded goals are stamped; the benchmark's own creates use "wrk"
 CREATED_SOURCE = "wrk"
 GOAL_COLUMNS = (
-    "tenant_id", "id", "created_at", "updated_at", "created_by", "updated_by", "source", "source_type",
-    "person_id", "title", "description", "category", "period", "target_date", "status", "progress_pct",
+    "tenant_id",
+    "id",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+    "source",
+    "source_type",
+    "person_id",
+    "title",
+    "description",
+    "category",
+    "period",
+    "target_date",
+    "status",
+    "progress_pct",
 )
-VERBS = ("Improve", "Ship", "Reduce", "Automate", "Document", "Launch", "Mentor on", "Own", "Streamline", "Audit")
-TOPICS = ("onboarding flow", "release pipeline", "incident response", "customer churn", "test coverage",
-          "quarterly planning", "hiring loop", "billing accuracy", "support backlog", "data quality",
-          "API latency", "design system", "security review", "cost of cloud spend", "sales enablement")
+VERBS = (
+    "Improve",
+    "Ship",
+    "Reduce",
+    "Automate",
+    "Document",
+    "Launch",
+    "Mentor on",
+    "Own",
+    "Streamline",
+    "Audit",
+)
+TOPICS = (
+    "onboarding flow",
+    "release pipeline",
+    "incident response",
+    "customer churn",
+    "test coverage",
+    "quarterly planning",
+    "hiring loop",
+    "billing accuracy",
+    "support backlog",
+    "data quality",
+    "API latency",
+    "design system",
+    "security review",
+    "cost of cloud spend",
+    "sales enablement",
+)
 CATEGORIES = ("development", "delivery", "leadership", "quality", "customer", "learning")
-STATUSES = (("not_started", 0.2), ("in_progress", 0.45), ("at_risk", 0.1), ("completed", 0.2), ("cancelled", 0.05))
-FIRST = ("Amara", "Daniel", "Priya", "Lena", "Tomas", "Aisha", "Kenji", "Sofia", "Marcus", "Ines", "Ravi", "Chloe",
-         "Samuel", "Yuki", "Lucas", "Zara", "Ethan", "Mei", "Noah", "Fatima", "Jonas", "Ana", "Liam", "Grace")
-LAST = ("Okafor", "Reyes", "Natarajan", "Fischer", "Becker", "Khan", "Watanabe", "Rossi", "Johnson", "Duarte",
-        "Menon", "Martin", "Osei", "Tanaka", "Moreau", "Ahmed", "Clarke", "Lin", "Berg", "Silva", "Park")
+STATUSES = (
+    ("not_started", 0.2),
+    ("in_progress", 0.45),
+    ("at_risk", 0.1),
+    ("completed", 0.2),
+    ("cancelled", 0.05),
+)
+FIRST = (
+    "Amara",
+    "Daniel",
+    "Priya",
+    "Lena",
+    "Tomas",
+    "Aisha",
+    "Kenji",
+    "Sofia",
+    "Marcus",
+    "Ines",
+    "Ravi",
+    "Chloe",
+    "Samuel",
+    "Yuki",
+    "Lucas",
+    "Zara",
+    "Ethan",
+    "Mei",
+    "Noah",
+    "Fatima",
+    "Jonas",
+    "Ana",
+    "Liam",
+    "Grace",
+)
+LAST = (
+    "Okafor",
+    "Reyes",
+    "Natarajan",
+    "Fischer",
+    "Becker",
+    "Khan",
+    "Watanabe",
+    "Rossi",
+    "Johnson",
+    "Duarte",
+    "Menon",
+    "Martin",
+    "Osei",
+    "Tanaka",
+    "Moreau",
+    "Ahmed",
+    "Clarke",
+    "Lin",
+    "Berg",
+    "Silva",
+    "Park",
+)
 
 
 @dataclass(frozen=True)
@@ -59,8 +149,10 @@ class Scale:
 
 
 # The issue's figures: 1,000,000 goals over 100 tenants and 10,000 people, so 100 goals a person.
-SCALES = {"small": Scale("small", tenants=10, goals_per_person=10),
-          "full": Scale("full", tenants=100, goals_per_person=100)}
+SCALES = {
+    "small": Scale("small", tenants=10, goals_per_person=10),
+    "full": Scale("full", tenants=100, goals_per_person=100),
+}
 
 
 # ------------------------------------------------------------------------------------ the database
@@ -114,8 +206,19 @@ class Tenant:
     levels: dict[str, str]  # person id -> access level
 
 
-PEOPLE_COLUMNS = ("tenant_id", "id", "name", "email", "access_level", "manager_id", "job_title", "status",
-                  "external_id", "created_at", "updated_at")
+PEOPLE_COLUMNS = (
+    "tenant_id",
+    "id",
+    "name",
+    "email",
+    "access_level",
+    "manager_id",
+    "job_title",
+    "status",
+    "external_id",
+    "created_at",
+    "updated_at",
+)
 GROUP_COLUMNS = ("tenant_id", "id", "kind", "name", "created_at", "updated_at")
 MEMBER_COLUMNS = ("tenant_id", "group_id", "person_id", "role")
 EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
@@ -140,8 +243,21 @@ def build_tenant(index: int, size: int, rng: random.Random) -> Tenant:
         pid = _ulid_at("usr", moment, rng)
         name = f"{FIRST[n % len(FIRST)]} {LAST[(n * 7 + index) % len(LAST)]}"
         email = f"person{n}@{tenant_id.replace('_', '-')}.example"
-        people.append((tenant_id, pid, name, email, level, manager, title, "active", f"E{index:03d}{n:04d}",
-                       moment, moment))
+        people.append(
+            (
+                tenant_id,
+                pid,
+                name,
+                email,
+                level,
+                manager,
+                title,
+                "active",
+                f"E{index:03d}{n:04d}",
+                moment,
+                moment,
+            )
+        )
         levels[pid] = level
         return pid
 
@@ -198,12 +314,31 @@ def goal_rows(tenant: Tenant, per_person: int, rng: random.Random, now: datetime
             author = pid if rng.random() < 0.7 or managers[pid] is None else managers[pid]
             topic = rng.choice(TOPICS)
             title = f"{rng.choice(VERBS)} {topic}"
-            description = (f"{title} for the team this {period[5:].lower()}. Success means measurable change in "
-                           f"{topic}, reviewed with my manager every two weeks.")
+            description = (
+                f"{title} for the team this {period[5:].lower()}. Success means measurable change in "
+                f"{topic}, reviewed with my manager every two weeks."
+            )
             updated = created + timedelta(days=rng.random() * 30)
-            rows.append((tenant.tenant_id, _ulid_at("pgl", created, rng), created, min(updated, now), author, pid,
-                         rng.choice(SEED_SOURCES), rng.choice(("frontend", "api")), pid, title, description,
-                         rng.choice(CATEGORIES), period, target, status, progress))
+            rows.append(
+                (
+                    tenant.tenant_id,
+                    _ulid_at("pgl", created, rng),
+                    created,
+                    min(updated, now),
+                    author,
+                    pid,
+                    rng.choice(SEED_SOURCES),
+                    rng.choice(("frontend", "api")),
+                    pid,
+                    title,
+                    description,
+                    rng.choice(CATEGORIES),
+                    period,
+                    target,
+                    status,
+                    progress,
+                )
+            )
     return rows
 
 
@@ -230,8 +365,9 @@ async def remove_created_goals(conn: asyncpg.Connection, tenant_ids: list[str]) 
     removed = 0
     for tenant_id in tenant_ids:
         await _for_tenant(conn, tenant_id)
-        status = await conn.execute("DELETE FROM person_goals WHERE tenant_id = $1 AND source = $2",
-                                    tenant_id, CREATED_SOURCE)
+        status = await conn.execute(
+            "DELETE FROM person_goals WHERE tenant_id = $1 AND source = $2", tenant_id, CREATED_SOURCE
+        )
         removed += int(status.split()[-1])
     return removed
 
@@ -260,8 +396,15 @@ async def load(url: str, scale: Scale, *, force: bool = False, log: Any = print)
         size = await conn.fetchval("SELECT pg_size_pretty(pg_total_relation_size('person_goals'))")
     finally:
         await conn.close()
-    return {"reused": reused, "seconds": round(time.perf_counter() - started, 1), "removed_created": removed,
-            "person_goals_size": size, "tenants": scale.tenants, "people": scale.people, "goals": scale.goals}
+    return {
+        "reused": reused,
+        "seconds": round(time.perf_counter() - started, 1),
+        "removed_created": removed,
+        "person_goals_size": size,
+        "tenants": scale.tenants,
+        "people": scale.people,
+        "goals": scale.goals,
+    }
 
 
 async def _bulk_load(conn: asyncpg.Connection, scale: Scale, log: Any) -> None:
@@ -278,8 +421,11 @@ async def _bulk_load(conn: asyncpg.Connection, scale: Scale, log: Any) -> None:
         tenant = build_tenant(index, scale.people_per_tenant, rng)
         await _for_tenant(conn, tenant.tenant_id)
         async with conn.transaction():
-            await conn.execute("INSERT INTO tenants (tenant_id, name) VALUES ($1, $2)", tenant.tenant_id,
-                               f"Bench tenant {index}")
+            await conn.execute(
+                "INSERT INTO tenants (tenant_id, name) VALUES ($1, $2)",
+                tenant.tenant_id,
+                f"Bench tenant {index}",
+            )
             await conn.copy_records_to_table("people", records=tenant.people, columns=PEOPLE_COLUMNS)
             await conn.copy_records_to_table("groups", records=tenant.groups, columns=GROUP_COLUMNS)
             await conn.copy_records_to_table("group_members", records=tenant.members, columns=MEMBER_COLUMNS)
@@ -292,20 +438,56 @@ async def _bulk_load(conn: asyncpg.Connection, scale: Scale, log: Any) -> None:
     log(f"  rebuilding {len(indexes)} indexes on person_goals …")
     for _, definition in indexes:
         await conn.execute(definition)
-    await conn.execute("CREATE TABLE bench_meta (generator text, tenants int, people int, goals int, "
-                       "loaded_at timestamptz DEFAULT now())")
-    await conn.execute("INSERT INTO bench_meta (generator, tenants, people, goals) VALUES ($1, $2, $3, $4)",
-                       GENERATOR, scale.tenants, scale.people, scale.goals)
-
+    await conn.execute(
+        "CREATE TABLE bench_meta (generator text, tenants int, people int, goals int, "
+        "loaded_at timestamptz DEFAULT now())"
+    )
+    await conn.execute(
+        "INSERT INTO bench_meta (generator, tenants, people, goals) VALUES ($1, $2, $3, $4)",
+        GENERATOR,
+        scale.tenants,
+        scale.people,
+        scale.goals,
+    )
 
 
 # ------------------------------------------------------------------------------------------ the OKRs
 OKR_SOURCE = "bench-okr"
-OBJECTIVE_COLUMNS = ("tenant_id", "id", "created_at", "updated_at", "created_by", "updated_by", "source",
-                     "period", "title", "description", "category", "owner_id", "parent_objective_id",
-                     "key_result_ids", "status", "weight")
-KEY_RESULT_COLUMNS = ("tenant_id", "id", "created_at", "updated_at", "created_by", "updated_by", "source",
-                      "objective_id", "title", "metric_type", "baseline", "target", "unit", "direction", "owner_id")
+OBJECTIVE_COLUMNS = (
+    "tenant_id",
+    "id",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+    "source",
+    "period",
+    "title",
+    "description",
+    "category",
+    "owner_id",
+    "parent_objective_id",
+    "key_result_ids",
+    "status",
+    "weight",
+)
+KEY_RESULT_COLUMNS = (
+    "tenant_id",
+    "id",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+    "source",
+    "objective_id",
+    "title",
+    "metric_type",
+    "baseline",
+    "target",
+    "unit",
+    "direction",
+    "owner_id",
+)
 KEY_RESULTS_PER_TEAM = 3
 
 
@@ -316,8 +498,9 @@ class OkrTenant:
     key_result_ids: tuple[str, ...]
 
 
-def okr_rows(tenant_id: str, people: list[Any], period: str, rng: random.Random,
-             now: datetime) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def okr_rows(
+    tenant_id: str, people: list[Any], period: str, rng: random.Random, now: datetime
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """A three-level chain: the company objective (the executive's), one per department head under it,
     one per manager under those, and KEY_RESULTS_PER_TEAM key results on each manager's objective."""
     by_level: dict[str, list[Any]] = {}
@@ -331,24 +514,61 @@ def okr_rows(tenant_id: str, people: list[Any], period: str, rng: random.Random,
 
     def objective(owner: str, parent: str | None, title: str, krs: list[str]) -> str:
         oid = _ulid_at("obj", moment + timedelta(seconds=len(objectives)), rng)
-        objectives.append((tenant_id, oid, moment, moment, executive, executive, OKR_SOURCE, period, title,
-                           f"{title}: the outcome we commit to for {period}.", rng.choice(CATEGORIES), owner,
-                           parent, json.dumps(krs), "active", round(rng.uniform(0.2, 1.0), 2)))
+        objectives.append(
+            (
+                tenant_id,
+                oid,
+                moment,
+                moment,
+                executive,
+                executive,
+                OKR_SOURCE,
+                period,
+                title,
+                f"{title}: the outcome we commit to for {period}.",
+                rng.choice(CATEGORIES),
+                owner,
+                parent,
+                json.dumps(krs),
+                "active",
+                round(rng.uniform(0.2, 1.0), 2),
+            )
+        )
         return oid
 
     company = objective(executive, None, "Grow a healthy, profitable business", [])
     department = {}
     for head in heads:
-        department[head["id"]] = objective(head["id"], company, f"{rng.choice(VERBS)} {rng.choice(TOPICS)}", [])
+        department[head["id"]] = objective(
+            head["id"], company, f"{rng.choice(VERBS)} {rng.choice(TOPICS)}", []
+        )
     for manager in by_level["manager"]:
-        kr_ids = [_ulid_at("krs", moment + timedelta(seconds=len(key_results) + k), rng)
-                  for k in range(KEY_RESULTS_PER_TEAM)]
+        kr_ids = [
+            _ulid_at("krs", moment + timedelta(seconds=len(key_results) + k), rng)
+            for k in range(KEY_RESULTS_PER_TEAM)
+        ]
         parent = department.get(manager["manager_id"], company)
         team = objective(manager["id"], parent, f"{rng.choice(VERBS)} {rng.choice(TOPICS)}", kr_ids)
         for kr in kr_ids:
-            key_results.append((tenant_id, kr, moment, moment, executive, executive, OKR_SOURCE, team,
-                                f"{rng.choice(VERBS)} {rng.choice(TOPICS)} by {rng.randint(10, 90)}%", "number",
-                                0.0, 1000.0, "count", "increase", manager["id"]))
+            key_results.append(
+                (
+                    tenant_id,
+                    kr,
+                    moment,
+                    moment,
+                    executive,
+                    executive,
+                    OKR_SOURCE,
+                    team,
+                    f"{rng.choice(VERBS)} {rng.choice(TOPICS)} by {rng.randint(10, 90)}%",
+                    "number",
+                    0.0,
+                    1000.0,
+                    "count",
+                    "increase",
+                    manager["id"],
+                )
+            )
     return objectives, key_results
 
 
@@ -367,12 +587,17 @@ async def load_okrs(url: str, tenants: int) -> list[OkrTenant]:
             await conn.execute("DELETE FROM objectives WHERE tenant_id = $1", tenant_id)
         for tenant_id in tenant_ids[:tenants]:
             await _for_tenant(conn, tenant_id)
-            people = await conn.fetch("SELECT id, access_level, manager_id FROM people WHERE tenant_id = $1 "
-                                      "ORDER BY created_at, id", tenant_id)
+            people = await conn.fetch(
+                "SELECT id, access_level, manager_id FROM people WHERE tenant_id = $1 "
+                "ORDER BY created_at, id",
+                tenant_id,
+            )
             objectives, key_results = okr_rows(tenant_id, list(people), period, rng, datetime.now(UTC))
             async with conn.transaction():
                 await conn.copy_records_to_table("objectives", records=objectives, columns=OBJECTIVE_COLUMNS)
-                await conn.copy_records_to_table("key_results", records=key_results, columns=KEY_RESULT_COLUMNS)
+                await conn.copy_records_to_table(
+                    "key_results", records=key_results, columns=KEY_RESULT_COLUMNS
+                )
             out.append(OkrTenant(tenant_id, objectives[0][11], tuple(k[1] for k in key_results)))
         await conn.execute("RESET stride.tenant_id")
         for table in ("objectives", "key_results"):
@@ -417,7 +642,9 @@ async def pick_callers(url: str, tenants: int, per_tenant: int) -> list[Caller]:
                  FROM people p
                 WHERE p.tenant_id IN (SELECT tenant_id FROM tenants ORDER BY tenant_id LIMIT $1)
                   AND p.access_level IN ('employee', 'lead', 'manager')
-                ORDER BY p.tenant_id, p.id""", tenants)
+                ORDER BY p.tenant_id, p.id""",
+            tenants,
+        )
     finally:
         await conn.close()
     by_tenant: dict[str, list[Any]] = {}
@@ -429,7 +656,9 @@ async def pick_callers(url: str, tenants: int, per_tenant: int) -> list[Caller]:
         managers = [m for m in members if m["access_level"] != "employee"]
         employees = [m for m in members if m["access_level"] == "employee"]
         chosen = rng.sample(managers, 1) + rng.sample(employees, per_tenant - 1)
-        callers += [Caller(m["tenant_id"], m["id"], m["access_level"], tuple(m["goals"] or ())) for m in chosen]
+        callers += [
+            Caller(m["tenant_id"], m["id"], m["access_level"], tuple(m["goals"] or ())) for m in chosen
+        ]
     return callers
 
 
@@ -439,16 +668,26 @@ async def deep_pages(url: str, tenants: int, fraction: float = 0.9) -> list[Deep
     conn = await asyncpg.connect(libpq(url))
     pages = []
     try:
-        for tenant_id in [r[0] for r in await conn.fetch("SELECT tenant_id FROM tenants ORDER BY tenant_id LIMIT $1",
-                                                             tenants)]:
+        for tenant_id in [
+            r[0]
+            for r in await conn.fetch("SELECT tenant_id FROM tenants ORDER BY tenant_id LIMIT $1", tenants)
+        ]:
             await _for_tenant(conn, tenant_id)
-            executive = await conn.fetchval("SELECT id FROM people WHERE tenant_id = $1 AND access_level = "
-                                            "'executive' ORDER BY id LIMIT 1", tenant_id)
-            total = await conn.fetchval("SELECT count(*) FROM person_goals WHERE tenant_id = $1 AND NOT is_deleted",
-                                        tenant_id)
+            executive = await conn.fetchval(
+                "SELECT id FROM people WHERE tenant_id = $1 AND access_level = "
+                "'executive' ORDER BY id LIMIT 1",
+                tenant_id,
+            )
+            total = await conn.fetchval(
+                "SELECT count(*) FROM person_goals WHERE tenant_id = $1 AND NOT is_deleted", tenant_id
+            )
             depth = int(total * fraction)
-            row = await conn.fetchrow("""SELECT created_at, id FROM person_goals WHERE tenant_id = $1 AND NOT is_deleted
-                                         ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1""", tenant_id, depth - 1)
+            row = await conn.fetchrow(
+                """SELECT created_at, id FROM person_goals WHERE tenant_id = $1 AND NOT is_deleted
+                                         ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1""",
+                tenant_id,
+                depth - 1,
+            )
             pages.append(DeepPage(tenant_id, executive, total, depth, (row["created_at"], row["id"])))
         await conn.execute("RESET stride.tenant_id")
     finally:

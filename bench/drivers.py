@@ -36,7 +36,9 @@ def ensure_wrk() -> str:
     installed = subprocess.run(["apt-get", "install", "-y", "wrk"], env=env, capture_output=True, timeout=300)
     if installed.returncode != 0:  # a fresh container may have no package lists yet
         subprocess.run(["apt-get", "update"], env=env, capture_output=True, timeout=300, check=True)
-        subprocess.run(["apt-get", "install", "-y", "wrk"], env=env, capture_output=True, timeout=300, check=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "wrk"], env=env, capture_output=True, timeout=300, check=True
+        )
     found = shutil.which("wrk")
     if not found:
         raise SystemExit("wrk is not installed and apt-get could not install it")
@@ -59,6 +61,7 @@ def free_port() -> int:
 def background_cpu(seconds: float = 1.0) -> float:
     """Busy share (%) of all CPUs over `seconds` while this benchmark puts no load on them: what
     others (test suites, builds) are using right before a measured row."""
+
     def sample() -> tuple[int, int]:
         with open("/proc/stat") as f:
             values = [int(v) for v in f.readline().split()[1:9]]
@@ -96,8 +99,9 @@ class Server:
 def _start(name: str, command: list[str], env: dict[str, str], log: Path, port: int) -> Server:
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     server = Server(name, process, f"http://{HOST}:{port}", log)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -115,18 +119,51 @@ def _start(name: str, command: list[str], env: dict[str, str], log: Path, port: 
 
 def start_stride(database_url: str, secret: str, workers: int, log_level: str, log: Path) -> Server:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "STRIDE_JWT_SECRET": secret, "STRIDE_LOG_LEVEL": log_level}
-    command = [sys.executable, "-m", "stride_server.cli", "serve", "--host", HOST, "--port", str(port),
-               "--workers", str(workers)]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "STRIDE_JWT_SECRET": secret,
+        "STRIDE_LOG_LEVEL": log_level,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "stride_server.cli",
+        "serve",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     return _start("stride serve", command, env, log, port)
 
 
 def start_bare(dsn: str, spec: Path, workers: int, pool_size: int, log: Path) -> Server:
     port = free_port()
     env = {**os.environ, "BENCH_DSN": dsn, "BENCH_SPEC": str(spec), "BENCH_POOL_SIZE": str(pool_size)}
-    command = [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(BENCH), "--host", HOST,
-               "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
-               "--no-access-log", "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bare_app:app",
+        "--app-dir",
+        str(BENCH),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     return _start("bare app", command, env, log, port)
 
 
@@ -146,8 +183,19 @@ def write_requests(path: Path, requests: list[Request]) -> Path:
 
 
 def wrk(base: str, requests_file: Path, *, duration: float, connections: int, threads: int) -> dict[str, Any]:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "5s",
-               "-s", str(LUA), base, "--", str(requests_file)]
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(LUA),
+        base,
+        "--",
+        str(requests_file),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRKJSON ")), None)
     if done.returncode != 0 or line is None:
@@ -155,9 +203,16 @@ def wrk(base: str, requests_file: Path, *, duration: float, connections: int, th
     raw = json.loads(line.removeprefix("WRKJSON "))
     seconds = raw["duration_us"] / 1e6
     errors = sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
-    return {"rps": raw["requests"] / seconds, "p50_ms": raw["p50_us"] / 1000, "p99_ms": raw["p99_us"] / 1000,
-            "p90_ms": raw["p90_us"] / 1000, "requests": raw["requests"], "errors": errors,
-            "non_2xx": raw["non_2xx_3xx"], "seconds": round(seconds, 2)}
+    return {
+        "rps": raw["requests"] / seconds,
+        "p50_ms": raw["p50_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "p90_ms": raw["p90_us"] / 1000,
+        "requests": raw["requests"],
+        "errors": errors,
+        "non_2xx": raw["non_2xx_3xx"],
+        "seconds": round(seconds, 2),
+    }
 
 
 # ----------------------------------------------------------------------------------------- pgbench
@@ -166,21 +221,46 @@ def to_pgbench(sql: str, names: list[str]) -> str:
     return re.sub(r"\$(\d+)", lambda m: ":" + names[int(m.group(1)) - 1], sql).strip() + ";\n"
 
 
-def pgbench(dsn: str, scripts: list[Path], defines: dict[str, str], *, duration: float, warmup: float,
-            clients: int, threads: int, workdir: Path, options: str | None = None) -> dict[str, Any]:
+def pgbench(
+    dsn: str,
+    scripts: list[Path],
+    defines: dict[str, str],
+    *,
+    duration: float,
+    warmup: float,
+    clients: int,
+    threads: int,
+    workdir: Path,
+    options: str | None = None,
+) -> dict[str, Any]:
     """`pgbench -M prepared` over `scripts` (one picked at random per transaction) for warmup + duration
     seconds in one run, so the prepared statements and their plans survive the warm-up; req/s and
     percentiles come from the per-transaction log, counting only what ends after the warm-up."""
     for old in workdir.glob("pgbench_log*"):
         old.unlink()
-    command = [pgbench_path(), "-n", "-M", "prepared", "-c", str(clients), "-j", str(threads),
-               "-T", str(max(1, round(warmup + duration))), "-l", "--log-prefix", str(workdir / "pgbench_log")]
+    command = [
+        pgbench_path(),
+        "-n",
+        "-M",
+        "prepared",
+        "-c",
+        str(clients),
+        "-j",
+        str(threads),
+        "-T",
+        str(max(1, round(warmup + duration))),
+        "-l",
+        "--log-prefix",
+        str(workdir / "pgbench_log"),
+    ]
     for script in scripts:
         command += ["-f", str(script)]
     for key, value in defines.items():
         command += ["-D", f"{key}={value}"]
     env = {**os.environ, **({"PGOPTIONS": options} if options else {})}
-    done = subprocess.run([*command, dsn], capture_output=True, text=True, timeout=warmup + duration + 120, env=env)
+    done = subprocess.run(
+        [*command, dsn], capture_output=True, text=True, timeout=warmup + duration + 120, env=env
+    )
     failed = re.search(r"number of failed transactions: (\d+)", done.stdout)
     if done.returncode != 0 or "tps = " not in done.stdout:
         raise SystemExit(f"pgbench failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
@@ -199,6 +279,13 @@ def pgbench(dsn: str, scripts: list[Path], defines: dict[str, str], *, duration:
     if len(latencies) < 2 or seconds <= 0:
         raise SystemExit("pgbench: no transactions after the warm-up")
     quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
-    return {"rps": len(latencies) / seconds, "p50_ms": quantiles[49] / 1000, "p90_ms": quantiles[89] / 1000,
-            "p99_ms": quantiles[98] / 1000, "requests": len(latencies), "errors": int(failed.group(1)) if failed else 0,
-            "non_2xx": 0, "seconds": round(seconds, 2)}
+    return {
+        "rps": len(latencies) / seconds,
+        "p50_ms": quantiles[49] / 1000,
+        "p90_ms": quantiles[89] / 1000,
+        "p99_ms": quantiles[98] / 1000,
+        "requests": len(latencies),
+        "errors": int(failed.group(1)) if failed else 0,
+        "non_2xx": 0,
+        "seconds": round(seconds, 2),
+    }

@@ -52,11 +52,16 @@ async def _setup(base: str, url: str, tenants: int) -> list[tuple[str, list[str]
                 body = {"title": f"Level {level}", "period": "2026-Annual", "weight": 0.5}
                 if parent:
                     body["parent_objective_id"] = parent
-                parent = (await client.post("/api/v1/okr/objectives", json=body, headers=headers)).json()["id"]
+                parent = (await client.post("/api/v1/okr/objectives", json=body, headers=headers)).json()[
+                    "id"
+                ]
             ids = []
             for n in range(KEY_RESULTS):
-                created = await client.post("/api/v1/okr/key-results", headers=headers,
-                                            json={"title": f"KR {n}", "objective_id": parent, "target": 1000})
+                created = await client.post(
+                    "/api/v1/okr/key-results",
+                    headers=headers,
+                    json={"title": f"KR {n}", "objective_id": parent, "target": 1000},
+                )
                 ids.append(created.json()["id"])
             out.append((token, ids))
     return out
@@ -68,11 +73,23 @@ def _requests(setup: list[tuple[str, list[str]]], kind: str) -> list[Request]:
         for token, ids in setup:
             for kr in ids:
                 if kind == "check-in":
-                    requests.append(Request("POST", f"/api/v1/okr/key-results/{kr}/check-ins", token,
-                                            f'{{"value": {round_ * 7 % 1000}, "note": "bench"}}'))
+                    requests.append(
+                        Request(
+                            "POST",
+                            f"/api/v1/okr/key-results/{kr}/check-ins",
+                            token,
+                            f'{{"value": {round_ * 7 % 1000}, "note": "bench"}}',
+                        )
+                    )
                 else:
-                    requests.append(Request("PATCH", f"/api/v1/okr/key-results/{kr}", token,
-                                            f'{{"title": "KR round {round_}"}}'))
+                    requests.append(
+                        Request(
+                            "PATCH",
+                            f"/api/v1/okr/key-results/{kr}",
+                            token,
+                            f'{{"title": "KR round {round_}"}}',
+                        )
+                    )
     return requests
 
 
@@ -96,12 +113,16 @@ def main() -> None:
                 path = write_requests(WORK / f"okr-{kind}.tsv", _requests(tenants, kind))
                 result = wrk(server.base, path, duration=args.duration, connections=32, threads=2)
                 rows.append((label, kind, result))
-        print(f"\nKey-result writes, {args.workers} workers, 32 connections, {args.duration:.0f} s each, "
-              f"objective chain {DEPTH} levels deep")
+        print(
+            f"\nKey-result writes, {args.workers} workers, 32 connections, {args.duration:.0f} s each, "
+            f"objective chain {DEPTH} levels deep"
+        )
         print(f"{'spread':<12} {'request':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
         for label, kind, r in rows:
-            print(f"{label:<12} {kind:<10} {r['rps']:>8.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
-                  f"{r['non_2xx']:>8}")
+            print(
+                f"{label:<12} {kind:<10} {r['rps']:>8.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
+                f"{r['non_2xx']:>8}"
+            )
     finally:
         server.stop()
 

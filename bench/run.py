@@ -41,11 +41,17 @@ CALLER_TENANTS, CALLERS_PER_TENANT, GETS_PER_CALLER, DEEP_TENANTS, OKR_TENANTS =
 OKR = "/api/v1/okr/key-results"
 TARGET_RATIO, TARGET_DEEP = 0.70, 1.5
 SCENARIOS = {
-    "list": "list by person (limit 50)", "get": "get by id", "create": "create",
-    "first": "tenant list, first page", "deep": "tenant list, 90% deep by cursor",
-    "okr_checkin": f"OKR check-in, {OKR_TENANTS} tenants", "okr_patch": f"OKR key-result PATCH, {OKR_TENANTS} tenants",
-    "okr_checkin_1t": "OKR check-in, 1 tenant", "okr_patch_1t": "OKR key-result PATCH, 1 tenant",
-    "list_tx": "list, Stride's whole transaction", "get_tx": "get, Stride's one statement",
+    "list": "list by person (limit 50)",
+    "get": "get by id",
+    "create": "create",
+    "first": "tenant list, first page",
+    "deep": "tenant list, 90% deep by cursor",
+    "okr_checkin": f"OKR check-in, {OKR_TENANTS} tenants",
+    "okr_patch": f"OKR key-result PATCH, {OKR_TENANTS} tenants",
+    "okr_checkin_1t": "OKR check-in, 1 tenant",
+    "okr_patch_1t": "OKR key-result PATCH, 1 tenant",
+    "list_tx": "list, Stride's whole transaction",
+    "get_tx": "get, Stride's one statement",
 }
 
 
@@ -56,9 +62,16 @@ def main() -> None:
     scale = dataset.SCALES[args.scale]
     shutil.rmtree(WORK, ignore_errors=True)  # this run's scripts, request lists and server logs
     WORK.mkdir(parents=True)
-    report: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(), "scale": scale.name,
-                              "workers": args.workers, "duration_s": args.duration, "connections": args.connections,
-                              "wrk_threads": args.threads, "machine": _machine(), "results": []}
+    report: dict[str, Any] = {
+        "started_at": datetime.now(UTC).isoformat(),
+        "scale": scale.name,
+        "workers": args.workers,
+        "duration_s": args.duration,
+        "connections": args.connections,
+        "wrk_threads": args.threads,
+        "machine": _machine(),
+        "results": [],
+    }
     url = asyncio.run(dataset.ensure_database(dataset.server_url(), scale.database))
     dsn = dataset.libpq(url)
     dataset.migrate(url)
@@ -85,15 +98,22 @@ def main() -> None:
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=sorted(dataset.SCALES), default="full",
-                        help="full: 1,000,000 goals; small: 10,000 (checks the pipeline quickly)")
+    parser.add_argument(
+        "--scale",
+        choices=sorted(dataset.SCALES),
+        default="full",
+        help="full: 1,000,000 goals; small: 10,000 (checks the pipeline quickly)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="server worker processes (Stride and bare)")
     parser.add_argument("--duration", type=float, default=10, help="seconds per measured scenario")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of unmeasured load before each")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads and pgbench -j")
-    parser.add_argument("--log-level", default="warning", help="STRIDE_LOG_LEVEL of the server (info logs "
-                        "one access line per request)")
+    parser.add_argument(
+        "--log-level",
+        default="warning",
+        help="STRIDE_LOG_LEVEL of the server (info logs one access line per request)",
+    )
     parser.add_argument("--reload", action="store_true", help="reload the data even if it matches")
     return parser.parse_args()
 
@@ -103,8 +123,12 @@ def _say(message: str) -> None:
 
 
 def _machine() -> dict[str, Any]:
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-            "loadavg_at_start": os.getloadavg()}
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "loadavg_at_start": os.getloadavg(),
+    }
 
 
 class Runner:
@@ -114,10 +138,17 @@ class Runner:
         self.args, self.report = args, report
 
     def _file(self, target: str, scenario: str, figures: dict[str, Any], background: float) -> None:
-        figures = {"target": target, "scenario": scenario, **figures, "background_cpu_pct": round(background, 1)}
+        figures = {
+            "target": target,
+            "scenario": scenario,
+            **figures,
+            "background_cpu_pct": round(background, 1),
+        }
         self.report["results"].append(figures)
-        _say(f"  {target:8} {scenario:14} {figures['rps']:9.0f} req/s  p50 {figures['p50_ms']:7.2f} ms  "
-             f"p99 {figures['p99_ms']:7.2f} ms  errors {figures['errors']}  non-2xx {figures['non_2xx']}")
+        _say(
+            f"  {target:8} {scenario:14} {figures['rps']:9.0f} req/s  p50 {figures['p50_ms']:7.2f} ms  "
+            f"p99 {figures['p99_ms']:7.2f} ms  errors {figures['errors']}  non-2xx {figures['non_2xx']}"
+        )
 
     def wrk(self, target: str, scenario: str, base: str, requests: list[Request]) -> None:
         path = drivers.write_requests(WORK / f"{target}_{scenario}.tsv", requests)
@@ -125,14 +156,30 @@ class Runner:
         if self.args.warmup > 0:
             drivers.wrk(base, path, duration=self.args.warmup, **options)
         background = drivers.background_cpu()
-        self._file(target, scenario, drivers.wrk(base, path, duration=self.args.duration, **options), background)
+        self._file(
+            target, scenario, drivers.wrk(base, path, duration=self.args.duration, **options), background
+        )
 
-    def pgbench(self, scenario: str, dsn: str, scripts: list[Path], defines: dict[str, str],
-                options: str = "-c jit=off") -> None:
+    def pgbench(
+        self,
+        scenario: str,
+        dsn: str,
+        scripts: list[Path],
+        defines: dict[str, str],
+        options: str = "-c jit=off",
+    ) -> None:
         background = drivers.background_cpu()
-        figures = drivers.pgbench(dsn, scripts, defines, duration=self.args.duration, warmup=max(self.args.warmup, 1),
-                                  clients=self.args.connections, threads=self.args.threads, workdir=WORK,
-                                  options=options)
+        figures = drivers.pgbench(
+            dsn,
+            scripts,
+            defines,
+            duration=self.args.duration,
+            warmup=max(self.args.warmup, 1),
+            clients=self.args.connections,
+            threads=self.args.threads,
+            workdir=WORK,
+            options=options,
+        )
         self._file("pgbench", scenario, figures, background)
 
 
@@ -147,25 +194,59 @@ def _okr_requests(okrs: list[dataset.OkrTenant], tokens: dict[str, str], kind: s
                     continue
                 kr, token = o.key_result_ids[k], tokens[o.executive_id]
                 if kind == "checkin":
-                    requests.append(Request("POST", f"{OKR}/{kr}/check-ins", token,
-                                            json.dumps({"value": (round_ * 37 + k) % 1000, "note": "wrk"})))
+                    requests.append(
+                        Request(
+                            "POST",
+                            f"{OKR}/{kr}/check-ins",
+                            token,
+                            json.dumps({"value": (round_ * 37 + k) % 1000, "note": "wrk"}),
+                        )
+                    )
                 else:
-                    requests.append(Request("PATCH", f"{OKR}/{kr}", token,
-                                            json.dumps({"title": f"Key result {k}, round {round_}"})))
+                    requests.append(
+                        Request(
+                            "PATCH",
+                            f"{OKR}/{kr}",
+                            token,
+                            json.dumps({"title": f"Key result {k}, round {round_}"}),
+                        )
+                    )
     return requests
 
 
-def _stride_requests(callers: list[dataset.Caller], pages: list[dataset.DeepPage],
-                     tokens: dict[str, str], okrs: list[dataset.OkrTenant]) -> dict[str, list[Request]]:
-    body = json.dumps({"title": "Benchmark goal", "description": "Created under load.", "category": "delivery",
-                       "period": "2026-Q2", "status": "in_progress", "progress_pct": 10, "source": "wrk"})
+def _stride_requests(
+    callers: list[dataset.Caller],
+    pages: list[dataset.DeepPage],
+    tokens: dict[str, str],
+    okrs: list[dataset.OkrTenant],
+) -> dict[str, list[Request]]:
+    body = json.dumps(
+        {
+            "title": "Benchmark goal",
+            "description": "Created under load.",
+            "category": "delivery",
+            "period": "2026-Q2",
+            "status": "in_progress",
+            "progress_pct": 10,
+            "source": "wrk",
+        }
+    )
     return {
-        "list": [Request("GET", f"{GOALS}?person_id={c.person_id}&limit=50", tokens[c.person_id]) for c in callers],
-        "get": [Request("GET", f"{GOALS}/{g}", tokens[c.person_id]) for c in callers
-                for g in c.some_goals(GETS_PER_CALLER)],
+        "list": [
+            Request("GET", f"{GOALS}?person_id={c.person_id}&limit=50", tokens[c.person_id]) for c in callers
+        ],
+        "get": [
+            Request("GET", f"{GOALS}/{g}", tokens[c.person_id])
+            for c in callers
+            for g in c.some_goals(GETS_PER_CALLER)
+        ],
         "first": [Request("GET", f"{GOALS}?limit=50", tokens[p.executive_id]) for p in pages],
-        "deep": [Request("GET", f"{GOALS}?limit=50&cursor={statements.cursor_for(p.after)}", tokens[p.executive_id])
-                 for p in pages],
+        "deep": [
+            Request(
+                "GET", f"{GOALS}?limit=50&cursor={statements.cursor_for(p.after)}", tokens[p.executive_id]
+            )
+            for p in pages
+        ],
         "create": [Request("POST", GOALS, tokens[c.person_id], body) for c in callers],
         "okr_checkin": _okr_requests(okrs, tokens, "checkin"),
         "okr_patch": _okr_requests(okrs, tokens, "patch"),
@@ -178,8 +259,15 @@ READS = ("list", "get", "first", "deep")
 WRITES = ("create", "okr_patch", "okr_checkin", "okr_patch_1t", "okr_checkin_1t")
 
 
-def _bench_servers(run: Runner, url: str, dsn: str, spec: Path, callers: list[dataset.Caller],
-                   pages: list[dataset.DeepPage], okrs: list[dataset.OkrTenant]) -> None:
+def _bench_servers(
+    run: Runner,
+    url: str,
+    dsn: str,
+    spec: Path,
+    callers: list[dataset.Caller],
+    pages: list[dataset.DeepPage],
+    okrs: list[dataset.OkrTenant],
+) -> None:
     """Stride and the bare app serve side by side; each read scenario runs Stride, bare, bare, Stride
     (ABBA), so a drift in the machine's speed during the run weighs on both alike and the ratios use
     the means. Then Stride's writes, with the bare app stopped."""
@@ -201,15 +289,23 @@ def _bench_servers(run: Runner, url: str, dsn: str, spec: Path, callers: list[da
         stride.stop()
 
 
-def _start_stride(run: Runner, url: str, callers: list[dataset.Caller], pages: list[dataset.DeepPage],
-                  okrs: list[dataset.OkrTenant]) -> tuple[drivers.Server, dict[str, list[Request]]]:
+def _start_stride(
+    run: Runner,
+    url: str,
+    callers: list[dataset.Caller],
+    pages: list[dataset.DeepPage],
+    okrs: list[dataset.OkrTenant],
+) -> tuple[drivers.Server, dict[str, list[Request]]]:
     from stride_server.auth.tokens import mint
     from stride_server.config import Settings
 
     secret = secrets.token_urlsafe(32)
     settings = Settings(stride_jwt_secret=secret, stride_jwt_public_key=None, stride_jwks_url=None)
-    people = {c.person_id: c.tenant_id for c in callers} | {p.executive_id: p.tenant_id for p in pages} \
+    people = (
+        {c.person_id: c.tenant_id for c in callers}
+        | {p.executive_id: p.tenant_id for p in pages}
         | {o.executive_id: o.tenant_id for o in okrs}
+    )
     tokens = {sub: mint(tenant, sub, ttl=7200, settings=settings) for sub, tenant in people.items()}
     requests = _stride_requests(callers, pages, tokens, okrs)
     _say(f"stride serve --workers {run.args.workers} (STRIDE_LOG_LEVEL={run.args.log_level}) …")
@@ -222,13 +318,20 @@ def _start_stride(run: Runner, url: str, callers: list[dataset.Caller], pages: l
     return server, requests
 
 
-def _check_stride(base: str, requests: dict[str, list[Request]], callers: list[dataset.Caller],
-                  pages: list[dataset.DeepPage]) -> None:
+def _check_stride(
+    base: str,
+    requests: dict[str, list[Request]],
+    callers: list[dataset.Caller],
+    pages: list[dataset.DeepPage],
+) -> None:
     """One pass over every request before any load: right status, right rows, and the deep cursor is
     exactly what Stride hands out itself."""
     with httpx.Client(base_url=base, timeout=10) as client:
+
         def call(r: Request, status: int) -> Any:
-            headers = {"Authorization": f"Bearer {r.token}"} | ({"Content-Type": "application/json"} if r.body else {})
+            headers = {"Authorization": f"Bearer {r.token}"} | (
+                {"Content-Type": "application/json"} if r.body else {}
+            )
             answer = client.request(r.method, r.path, headers=headers, content=r.body or None)
             if answer.status_code != status:
                 raise SystemExit(f"{r.method} {r.path}: {answer.status_code} {answer.text[:300]}")
@@ -248,7 +351,9 @@ def _check_stride(base: str, requests: dict[str, list[Request]], callers: list[d
             page = call(deep, 200)
             assert len(page["data"]) == 50 and page["has_more"], p
             head = page["data"][0]
-            assert (datetime.fromisoformat(head["created_at"]), head["id"]) < p.after, "the page starts after the cursor"
+            assert (datetime.fromisoformat(head["created_at"]), head["id"]) < p.after, (
+                "the page starts after the cursor"
+            )
         call(requests["create"][0], 201)
         record = call(requests["okr_checkin"][0], 201)
         assert record["history"] and record["history"][-1]["note"] == "wrk", record
@@ -269,22 +374,28 @@ async def _remove_created(dsn: str, callers: list[dataset.Caller]) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- bare
-def _start_bare(run: Runner, dsn: str, spec: Path, callers: list[dataset.Caller],
-                pages: list[dataset.DeepPage]) -> tuple[drivers.Server, dict[str, list[Request]]]:
+def _start_bare(
+    run: Runner, dsn: str, spec: Path, callers: list[dataset.Caller], pages: list[dataset.DeepPage]
+) -> tuple[drivers.Server, dict[str, list[Request]]]:
     def deep_path(p: dataset.DeepPage) -> str:
         return f"/tenant-goals?tenant={p.tenant_id}&after_created_at={quote(p.after[0].isoformat())}&after_id={p.after[1]}"
 
     requests = {
         "list": [Request("GET", f"/goals?tenant={c.tenant_id}&person={c.person_id}") for c in callers],
-        "get": [Request("GET", f"/goals/{g}?tenant={c.tenant_id}&person={c.person_id}") for c in callers
-                for g in c.some_goals(GETS_PER_CALLER)],
+        "get": [
+            Request("GET", f"/goals/{g}?tenant={c.tenant_id}&person={c.person_id}")
+            for c in callers
+            for g in c.some_goals(GETS_PER_CALLER)
+        ],
         "first": [Request("GET", f"/tenant-goals?tenant={p.tenant_id}") for p in pages],
         "deep": [Request("GET", deep_path(p)) for p in pages],
     }
     from stride_server.config import get_settings
 
     _say(f"bare FastAPI + asyncpg, --workers {run.args.workers} …")
-    server = drivers.start_bare(dsn, spec, run.args.workers, get_settings().stride_pool_size, WORK / "bare.log")
+    server = drivers.start_bare(
+        dsn, spec, run.args.workers, get_settings().stride_pool_size, WORK / "bare.log"
+    )
     try:
         with httpx.Client(base_url=server.base, timeout=10) as client:
             for r, caller in zip(requests["list"], callers, strict=True):
@@ -305,7 +416,9 @@ def _script(name: str, body: str) -> Path:
     return path
 
 
-def _variables(statement: statements.Statement, inputs: dict[str, str], defines: dict[str, str], key: str) -> list[str]:
+def _variables(
+    statement: statements.Statement, inputs: dict[str, str], defines: dict[str, str], key: str
+) -> list[str]:
     """pgbench variable names for each $n of `statement`; constants become shared defines."""
     names = []
     for n, param in enumerate(statement.params, 1):
@@ -317,10 +430,17 @@ def _variables(statement: statements.Statement, inputs: dict[str, str], defines:
     return names
 
 
-def _bench_pgbench(run: Runner, dsn: str, sql: dict[str, statements.Statement], callers: list[dataset.Caller],
-                   pages: list[dataset.DeepPage]) -> None:
+def _bench_pgbench(
+    run: Runner,
+    dsn: str,
+    sql: dict[str, statements.Statement],
+    callers: list[dataset.Caller],
+    pages: list[dataset.DeepPage],
+) -> None:
     defines: dict[str, str] = {}
-    scripts: dict[str, list[Path]] = {name: [] for name in ("list", "get", "first", "deep", "list_tx", "get_tx")}
+    scripts: dict[str, list[Path]] = {
+        name: [] for name in ("list", "get", "first", "deep", "list_tx", "get_tx")
+    }
 
     def text(name: str, inputs: dict[str, str]) -> str:
         return drivers.to_pgbench(sql[name].sql, _variables(sql[name], inputs, defines, name))
@@ -339,7 +459,11 @@ def _bench_pgbench(run: Runner, dsn: str, sql: dict[str, statements.Statement], 
         scripts["get"].append(_script(f"get_{k}", text("get", {**inputs, "id": f"g{k}"})))
         scripts["get_tx"].append(_script(f"get_tx_{k}", text("person_get", {**inputs, "id": f"g{k}"})))
     for d, p in enumerate(pages):
-        defines[f"dt{d}"], defines[f"da{d}"], defines[f"di{d}"] = p.tenant_id, p.after[0].isoformat(), p.after[1]
+        defines[f"dt{d}"], defines[f"da{d}"], defines[f"di{d}"] = (
+            p.tenant_id,
+            p.after[0].isoformat(),
+            p.after[1],
+        )
         inputs = {"tenant": f"dt{d}", "after_created_at": f"da{d}", "after_id": f"di{d}"}
         scripts["first"].append(_script(f"first_{d}", text("first_page", inputs)))
         scripts["deep"].append(_script(f"deep_{d}", text("deep_page", inputs)))
@@ -355,8 +479,9 @@ def _bench_pgbench(run: Runner, dsn: str, sql: dict[str, statements.Statement], 
 
 
 # ------------------------------------------------------------------------------------------ reporting
-def _explain(dsn: str, sql: dict[str, statements.Statement], caller: dataset.Caller,
-             page: dataset.DeepPage) -> dict[str, Any]:
+def _explain(
+    dsn: str, sql: dict[str, statements.Statement], caller: dataset.Caller, page: dataset.DeepPage
+) -> dict[str, Any]:
     from stride_server.config import get_settings
 
     role = get_settings().stride_app_db_role
@@ -365,9 +490,15 @@ def _explain(dsn: str, sql: dict[str, statements.Statement], caller: dataset.Cal
     plans = {}
     for name, inputs in (("list", person), ("get", person), ("first_page", tenant), ("deep_page", tenant)):
         plan = asyncio.run(statements.explain(dsn, sql[name], inputs, role))
-        plans[name] = {"summary": statements.summarise(plan), "one_line": statements.one_line(plan), "plan": plan}
-    _say(f"\nEXPLAIN (ANALYZE, BUFFERS), as role {role} with the tenant set; caller {caller.access_level} "
-         f"{caller.person_id}, deep page after row {page.depth:,} of {page.total:,}:")
+        plans[name] = {
+            "summary": statements.summarise(plan),
+            "one_line": statements.one_line(plan),
+            "plan": plan,
+        }
+    _say(
+        f"\nEXPLAIN (ANALYZE, BUFFERS), as role {role} with the tenant set; caller {caller.access_level} "
+        f"{caller.person_id}, deep page after row {page.depth:,} of {page.total:,}:"
+    )
     for name in ("list", "deep_page", "first_page", "get"):
         _say(f"  {name}:")
         for line in plans[name]["summary"]:
@@ -391,39 +522,55 @@ def _ratios(results: list[dict[str, Any]]) -> dict[str, Any]:
         stride, bare = _mean(results, "stride", scenario, "rps"), _mean(results, "bare", scenario, "rps")
         if stride and bare:
             value = stride / bare
-            ratios[f"{scenario}_stride_over_bare_rps"] = {"value": round(value, 3), "target": f">= {TARGET_RATIO}",
-                                                          "met": value >= TARGET_RATIO}
+            ratios[f"{scenario}_stride_over_bare_rps"] = {
+                "value": round(value, 3),
+                "target": f">= {TARGET_RATIO}",
+                "met": value >= TARGET_RATIO,
+            }
     first, deep = _mean(results, "stride", "first", "p50_ms"), _mean(results, "stride", "deep", "p50_ms")
     if first and deep:
         value = deep / first
-        ratios["deep_p50_over_first_p50"] = {"value": round(value, 3), "target": f"<= {TARGET_DEEP}",
-                                             "met": value <= TARGET_DEEP}
+        ratios["deep_p50_over_first_p50"] = {
+            "value": round(value, 3),
+            "target": f"<= {TARGET_DEEP}",
+            "met": value <= TARGET_DEEP,
+        }
     return ratios
 
 
 def _print_table(report: dict[str, Any]) -> None:
     data = report["data"]
-    _say(f"\nData API benchmark — {data['goals']:,} goals, {data['tenants']} tenants, {data['people']:,} people; "
-         f"{report['connections']} connections, {report['workers']} workers, {report['duration_s']:g} s per row; "
-         f"{report['machine']['cpus']} CPUs shared by load generator, servers and PostgreSQL")
+    _say(
+        f"\nData API benchmark — {data['goals']:,} goals, {data['tenants']} tenants, {data['people']:,} people; "
+        f"{report['connections']} connections, {report['workers']} workers, {report['duration_s']:g} s per row; "
+        f"{report['machine']['cpus']} CPUs shared by load generator, servers and PostgreSQL"
+    )
     _say(f"{'scenario':36} {'target':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'bg cpu':>7}")
     for scenario, label in SCENARIOS.items():
         for r in (x for x in report["results"] if x["scenario"] == scenario):
             failures = r["errors"] + r["non_2xx"]
-            _say(f"{label:36} {r['target']:8} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
-                 f"{failures:7d} {r['background_cpu_pct']:6.0f}%")
+            _say(
+                f"{label:36} {r['target']:8} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
+                f"{failures:7d} {r['background_cpu_pct']:6.0f}%"
+            )
     _say("\nmeans of the ABBA rows (req/s; p50 ms):")
     for scenario in READS:
         stride, bare = (_mean(report["results"], t, scenario, "rps") for t in ("stride", "bare"))
         p50 = _mean(report["results"], "stride", scenario, "p50_ms")
         if stride and bare and p50:
-            _say(f"  {SCENARIOS[scenario]:34} stride {stride:7.0f}  bare {bare:7.0f}  stride/bare {stride / bare:5.3f}"
-                 f"  stride p50 {p50:6.2f}")
+            _say(
+                f"  {SCENARIOS[scenario]:34} stride {stride:7.0f}  bare {bare:7.0f}  stride/bare {stride / bare:5.3f}"
+                f"  stride p50 {p50:6.2f}"
+            )
     _say("\ntargets:")
     for name, ratio in report["ratios"].items():
-        _say(f"  {name:30} {ratio['value']:6.3f}  (target {ratio['target']})  {'MET' if ratio['met'] else 'MISSED'}")
-    _say("(bg cpu = how busy the machine was, from others' work, in the idle second before the row; every row\n"
-         " shares the same CPUs between the load generator, the server and PostgreSQL, so figures are noisy)")
+        _say(
+            f"  {name:30} {ratio['value']:6.3f}  (target {ratio['target']})  {'MET' if ratio['met'] else 'MISSED'}"
+        )
+    _say(
+        "(bg cpu = how busy the machine was, from others' work, in the idle second before the row; every row\n"
+        " shares the same CPUs between the load generator, the server and PostgreSQL, so figures are noisy)"
+    )
 
 
 if __name__ == "__main__":

@@ -96,8 +96,15 @@ async def capture() -> dict[str, Statement]:
         "list": _compile(store.page_statements(goals, employee, by_person)[0]),
         "get": _compile(get),
         # a person's get as Stride sends it: one statement, its own transaction, stride_enter inside
-        "person_get": _compile(store._person_get_template(goals, False).params(
-            tenant_id=TENANT, person_id=PERSON, record_id=GOAL, visibility_tenant=TENANT, visibility_sub=PERSON)),
+        "person_get": _compile(
+            store._person_get_template(goals, False).params(
+                tenant_id=TENANT,
+                person_id=PERSON,
+                record_id=GOAL,
+                visibility_tenant=TENANT,
+                visibility_sub=PERSON,
+            )
+        ),
         "first_page": _compile(store.page_statements(goals, executive, first)[0]),
         "deep_page": _compile(store.page_statements(goals, executive, deep)[0]),
     }
@@ -123,7 +130,9 @@ async def explain(dsn: str, statement: Statement, inputs: dict[str, Any], role: 
             async with conn.transaction():
                 await conn.execute(f'SET LOCAL ROLE "{role}"')
                 await conn.execute("SELECT set_config('stride.tenant_id', $1, true)", inputs["tenant"])
-                rows = await conn.fetch("EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, *statement.values(inputs))
+                rows = await conn.fetch(
+                    "EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, *statement.values(inputs)
+                )
                 lines = [r[0] for r in rows]
         return lines
     finally:
@@ -155,11 +164,22 @@ def _actual(text: str) -> str:
 
 def one_line(plan: list[str]) -> str:
     """The person_goals scan (index, rows), the top node's shared buffers, planning and execution time."""
-    scan = next((line.strip().removeprefix("-> ").strip() for line in plan
-                 if "Scan" in line and " on person_goals" in line), "no scan of person_goals")
+    scan = next(
+        (
+            line.strip().removeprefix("-> ").strip()
+            for line in plan
+            if "Scan" in line and " on person_goals" in line
+        ),
+        "no scan of person_goals",
+    )
     rows = scan.split("rows=")[-1].split()[0].rstrip(")") if "actual" in scan and "rows=" in scan else "?"
     buffers = next((line.split("Buffers:")[1].strip() for line in plan if "Buffers:" in line), "")
-    times = {line.strip().split(":")[0]: line.split(":")[1].strip() for line in plan
-             if line.strip().startswith(("Planning Time", "Execution Time"))}
-    return (f"{scan.split('  (cost=')[0]} → {rows} rows; {buffers}; planning {times.get('Planning Time', '?')}, "
-            f"execution {times.get('Execution Time', '?')}")
+    times = {
+        line.strip().split(":")[0]: line.split(":")[1].strip()
+        for line in plan
+        if line.strip().startswith(("Planning Time", "Execution Time"))
+    }
+    return (
+        f"{scan.split('  (cost=')[0]} → {rows} rows; {buffers}; planning {times.get('Planning Time', '?')}, "
+        f"execution {times.get('Execution Time', '?')}"
+    )

@@ -93,10 +93,17 @@ def _free_port() -> int:
 def start_server(env: dict[str, str], *, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     """A real `stride serve` process; returns it and its base URL once /healthz answers."""
     port = _free_port()
-    log = open(ROOT / ".stride" / f"server-{port}.log", "wb") if (ROOT / ".stride").exists() else subprocess.DEVNULL
+    log = (
+        open(ROOT / ".stride" / f"server-{port}.log", "wb")
+        if (ROOT / ".stride").exists()
+        else subprocess.DEVNULL
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "stride_server.cli", "serve", "--port", str(port), "--workers", str(workers)],
-        env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -122,8 +129,14 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def server(database_url: str) -> Iterator[str]:
-    process, base = start_server({"DATABASE_URL": database_url, "STRIDE_JWT_SECRET": TEST_SECRET,
-                                  "STRIDE_LOG_LEVEL": "warning", "STRIDE_POOL_SIZE": "4"})
+    process, base = start_server(
+        {
+            "DATABASE_URL": database_url,
+            "STRIDE_JWT_SECRET": TEST_SECRET,
+            "STRIDE_LOG_LEVEL": "warning",
+            "STRIDE_POOL_SIZE": "4",
+        }
+    )
     try:
         yield base
     finally:

@@ -32,8 +32,11 @@ PEOPLE = (  # name, access level, manager
     ("carol", "employee", "manager2"),
 )
 GROUPS = (  # name, kind, [(member, role)]
-    ("Engineering", "department", [("head", "head"), ("manager", "member"), ("lead", "member"),
-                                   ("alice", "member"), ("bob", "member")]),
+    (
+        "Engineering",
+        "department",
+        [("head", "head"), ("manager", "member"), ("lead", "member"), ("alice", "member"), ("bob", "member")],
+    ),
     ("Sales", "department", [("manager2", "member"), ("carol", "member")]),
     ("Alpha", "squad", [("lead", "lead"), ("alice", "member"), ("bob", "member")]),
     ("Beta", "squad", [("carol", "member")]),
@@ -61,7 +64,9 @@ class Org:
         return {"Authorization": f"Bearer {token}"}
 
 
-async def in_tenant(pool: asyncpg.Pool, tenant_id: str, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+async def in_tenant(
+    pool: asyncpg.Pool, tenant_id: str, statements: list[tuple[str, tuple[Any, ...]]]
+) -> None:
     """Run statements as the owner with the tenant set, so row-level security is satisfied even where
     the owner is not a superuser."""
     async with pool.acquire() as conn, conn.transaction():
@@ -78,32 +83,55 @@ async def build_org(pool: asyncpg.Pool, tenant_id: str | None = None) -> Org:
     for name, _level, _ in PEOPLE:
         org.people[name] = new_id("usr")
     for name, level, manager in PEOPLE:
-        statements.append((
-            "INSERT INTO people (tenant_id, id, name, email, access_level, manager_id) VALUES ($1,$2,$3,$4,$5,$6)",
-            (org.tenant_id, org.people[name], name.title(), f"{name}@{org.tenant_id}.test", level,
-             org.people[manager] if manager else None),
-        ))
+        statements.append(
+            (
+                "INSERT INTO people (tenant_id, id, name, email, access_level, manager_id) VALUES ($1,$2,$3,$4,$5,$6)",
+                (
+                    org.tenant_id,
+                    org.people[name],
+                    name.title(),
+                    f"{name}@{org.tenant_id}.test",
+                    level,
+                    org.people[manager] if manager else None,
+                ),
+            )
+        )
     for group, kind, members in GROUPS:
         org.groups[group] = new_id("grp")
-        statements.append(("INSERT INTO groups (tenant_id, id, kind, name) VALUES ($1,$2,$3,$4)",
-                           (org.tenant_id, org.groups[group], kind, group)))
+        statements.append(
+            (
+                "INSERT INTO groups (tenant_id, id, kind, name) VALUES ($1,$2,$3,$4)",
+                (org.tenant_id, org.groups[group], kind, group),
+            )
+        )
         for member, role in members:
-            statements.append((
-                "INSERT INTO group_members (tenant_id, group_id, person_id, role) VALUES ($1,$2,$3,$4)",
-                (org.tenant_id, org.groups[group], org.people[member], role),
-            ))
+            statements.append(
+                (
+                    "INSERT INTO group_members (tenant_id, group_id, person_id, role) VALUES ($1,$2,$3,$4)",
+                    (org.tenant_id, org.groups[group], org.people[member], role),
+                )
+            )
     await in_tenant(pool, org.tenant_id, statements)
     return org
 
 
-async def add_group(pool: asyncpg.Pool, org: Org, name: str, kind: str, members: list[tuple[str, str]]) -> str:
+async def add_group(
+    pool: asyncpg.Pool, org: Org, name: str, kind: str, members: list[tuple[str, str]]
+) -> str:
     group_id = new_id("grp")
     statements: list[tuple[str, tuple[Any, ...]]] = [
-        ("INSERT INTO groups (tenant_id, id, kind, name) VALUES ($1,$2,$3,$4)", (org.tenant_id, group_id, kind, name)),
+        (
+            "INSERT INTO groups (tenant_id, id, kind, name) VALUES ($1,$2,$3,$4)",
+            (org.tenant_id, group_id, kind, name),
+        ),
     ]
     for member, role in members:
-        statements.append(("INSERT INTO group_members (tenant_id, group_id, person_id, role) VALUES ($1,$2,$3,$4)",
-                           (org.tenant_id, group_id, org.people[member], role)))
+        statements.append(
+            (
+                "INSERT INTO group_members (tenant_id, group_id, person_id, role) VALUES ($1,$2,$3,$4)",
+                (org.tenant_id, group_id, org.people[member], role),
+            )
+        )
     await in_tenant(pool, org.tenant_id, statements)
     org.groups[name] = group_id
     return group_id
@@ -113,8 +141,14 @@ async def create_application(pool: asyncpg.Pool, org: Org, permissions: list[str
     import json
 
     app_id = new_id("app")
-    await in_tenant(pool, org.tenant_id, [(
-        "INSERT INTO applications (tenant_id, id, name, permissions) VALUES ($1,$2,$3,$4::jsonb)",
-        (org.tenant_id, app_id, "Integration", json.dumps(permissions)),
-    )])
+    await in_tenant(
+        pool,
+        org.tenant_id,
+        [
+            (
+                "INSERT INTO applications (tenant_id, id, name, permissions) VALUES ($1,$2,$3,$4::jsonb)",
+                (org.tenant_id, app_id, "Integration", json.dumps(permissions)),
+            )
+        ],
+    )
     return app_id

@@ -23,9 +23,22 @@ async def test_manifest_is_public_and_read_from_the_registry(api) -> None:  # ty
     assert key_result["operations"] == ["list", "get", "create", "update", "delete"]
     fields = {f["name"]: f for f in key_result["fields"]}
     # seed 004's schema table, in its order, with its words
-    assert list(fields)[:14] == ["id", "tenant_id", "app_id", "created_at", "updated_at", "created_by", "updated_by",
-                                 "source", "source_type", "is_deleted", "deleted_at", "deleted_by", "schema_version",
-                                 "version"]
+    assert list(fields)[:14] == [
+        "id",
+        "tenant_id",
+        "app_id",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+        "source",
+        "source_type",
+        "is_deleted",
+        "deleted_at",
+        "deleted_by",
+        "schema_version",
+        "version",
+    ]
     assert fields["source_type"]["enum"] == ["frontend", "backend", "server", "system", "api"]
     assert fields["source_type"]["description"] == "Where the write originated. Defaults to 'api'."
     assert fields["progress_pct"]["read_only"] is True and fields["title"]["required"] is True
@@ -43,8 +56,12 @@ async def test_openapi_has_stable_operation_ids(api) -> None:  # type: ignore[no
     for entity in ENTITIES:
         expected = {f"{entity.slug}-{operation}" for operation in entity.operations}
         assert expected <= ids, expected - ids
-    assert {"key-results-check-in", "assessment-responses-create", "assessment-responses-list",
-            "manifest-get"} <= ids
+    assert {
+        "key-results-check-in",
+        "assessment-responses-create",
+        "assessment-responses-list",
+        "manifest-get",
+    } <= ids
     assert "goals-delete" not in ids and "learning-records-update" not in ids
     assert "Problem" in schema["components"]["schemas"]
     assert schema["components"]["schemas"]["KeyResult"]["properties"]["progress_pct"]

@@ -26,11 +26,15 @@ MAX_EXAMPLES = int(os.environ.get("STRIDE_SCHEMATHESIS_EXAMPLES", "25"))
 SEED = os.environ.get("STRIDE_SCHEMATHESIS_SEED", "20260415")
 # Operations of work in progress elsewhere, off until their owners fix them: (name regex, why).
 EXCLUDED: list[tuple[str, str]] = [
-    (r"^PATCH /api/v1/directory/(people|groups)/\{id\}$",
-     "directory/schemas.py: `version` is refused below 1 but its JSON schema has no minimum"),
-    (r"^POST /api/v1/directory/people$",
-     "directory/schemas.py: the email pattern's \\s is not ECMAScript's (U+0085, U+001C-U+001F differ), so "
-     "some emails the schema allows are refused"),
+    (
+        r"^PATCH /api/v1/directory/(people|groups)/\{id\}$",
+        "directory/schemas.py: `version` is refused below 1 but its JSON schema has no minimum",
+    ),
+    (
+        r"^POST /api/v1/directory/people$",
+        "directory/schemas.py: the email pattern's \\s is not ECMAScript's (U+0085, U+001C-U+001F differ), so "
+        "some emails the schema allows are refused",
+    ),
 ]
 
 CONFIG = """
@@ -57,24 +61,44 @@ def _schemathesis() -> str:
 
 def test_openapi_holds_under_schemathesis(server, org, tmp_path) -> None:  # type: ignore[no-untyped-def]
     config = tmp_path / "schemathesis.toml"
-    config.write_text(CONFIG + "".join(f"\n[[operations]]\ninclude-name-regex = '{name}'\nenabled = false\n"
-                                       for name, _ in EXCLUDED))
+    config.write_text(
+        CONFIG
+        + "".join(
+            f"\n[[operations]]\ninclude-name-regex = '{name}'\nenabled = false\n" for name, _ in EXCLUDED
+        )
+    )
     command = [
-        _schemathesis(), "--config-file", str(config), "--no-color", "run", f"{server}/openapi.json",
-        "--checks", "all",
-        "--mode", "all",
-        "--max-examples", str(MAX_EXAMPLES),
-        "--seed", SEED,
-        "--workers", "1",  # hypothesis' lambda introspection is not thread-safe (spurious errors at 2)
-        "--request-timeout", "10",
-        "--suppress-health-check", "all",
-        "--header", f"Authorization: Bearer {org.token('exec')}",
+        _schemathesis(),
+        "--config-file",
+        str(config),
+        "--no-color",
+        "run",
+        f"{server}/openapi.json",
+        "--checks",
+        "all",
+        "--mode",
+        "all",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--seed",
+        SEED,
+        "--workers",
+        "1",  # hypothesis' lambda introspection is not thread-safe (spurious errors at 2)
+        "--request-timeout",
+        "10",
+        "--suppress-health-check",
+        "all",
+        "--header",
+        f"Authorization: Bearer {org.token('exec')}",
     ]
-    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.core.schemathesis_hooks",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": "tests.core.schemathesis_hooks",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=900, env=env)
     output = result.stdout + result.stderr
-    summary = output[output.find("SUMMARY"):] if "SUMMARY" in output else output[-5000:]
+    summary = output[output.find("SUMMARY") :] if "SUMMARY" in output else output[-5000:]
     print(summary)
     assert result.returncode == 0, output[-30000:]
     tested = re.search(r"Tested:\s+(\d+)", output)

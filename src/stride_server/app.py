@@ -38,10 +38,17 @@ from stride_server.edm.registry import DOMAINS
 
 log = logging.getLogger("stride")
 
+
 def problem_response(error: StrideError, request: Request) -> Response:
-    request_id = getattr(request.state, "request_id", None) or request.scope.get("state", {}).get("request_id")
-    return Response(dumps(error.problem(request_id)), status_code=error.status, headers=error.headers,
-                    media_type="application/problem+json")
+    request_id = getattr(request.state, "request_id", None) or request.scope.get("state", {}).get(
+        "request_id"
+    )
+    return Response(
+        dumps(error.problem(request_id)),
+        status_code=error.status,
+        headers=error.headers,
+        media_type="application/problem+json",
+    )
 
 
 def require_bearer(request: Request, token: str) -> None:
@@ -76,9 +83,11 @@ def _allowed_methods(request: Request) -> str:
     """RFC 9110 `Allow` for a 405: the methods of every route on this path (Starlette names only the
     first route's, and each operation of a Data API collection is a route of its own)."""
     routes = request.app.router.routes
-    return ", ".join(method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-                     if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
-                            for route in routes))
+    return ", ".join(
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -96,8 +105,10 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             error = NotFound("No such path.")
         elif exc.status_code == 405:
-            error = MethodNotAllowed(f"{request.method} is not offered on {request.url.path}.",
-                                     headers={"Allow": _allowed_methods(request)})
+            error = MethodNotAllowed(
+                f"{request.method} is not offered on {request.url.path}.",
+                headers={"Allow": _allowed_methods(request)},
+            )
         else:
             error = StrideError(str(exc.detail))
             error.status, error.slug = exc.status_code, "http"
@@ -126,17 +137,30 @@ def install_error_handlers(app: FastAPI) -> None:
 def openapi_tags() -> list[dict[str, str]]:
     """Every tag an operation carries, declared once with its description: the Data API's domains
     from the registry (the Performance reviews API shares `performance`), then the rest of the API."""
-    reviews = (" Also the Performance reviews API under /api/performance: review templates, cycles, reviews "
-               "with KPI ratings and goals, 360 feedback.")
-    return [*({"name": name, "description": description + (reviews if name == "performance" else "")}
-              for name, (_title, description) in DOMAINS.items()),
-            {"name": "directory", "description": "People, groups (squads, departments, teams, cohorts), "
-                                                 "memberships and the people import."},
-            {"name": "platform", "description": "Applications (integrations), their API keys, and the "
-                                                "tenant's settings."},
-            {"name": "auth", "description": "The exchange of an application's API key for a JWT."},
-            {"name": "discovery", "description": "The public manifest of the Data API's domains, entities "
-                                                 "and fields."}]
+    reviews = (
+        " Also the Performance reviews API under /api/performance: review templates, cycles, reviews "
+        "with KPI ratings and goals, 360 feedback."
+    )
+    return [
+        *(
+            {"name": name, "description": description + (reviews if name == "performance" else "")}
+            for name, (_title, description) in DOMAINS.items()
+        ),
+        {
+            "name": "directory",
+            "description": "People, groups (squads, departments, teams, cohorts), "
+            "memberships and the people import.",
+        },
+        {
+            "name": "platform",
+            "description": "Applications (integrations), their API keys, and the tenant's settings.",
+        },
+        {"name": "auth", "description": "The exchange of an application's API key for a JWT."},
+        {
+            "name": "discovery",
+            "description": "The public manifest of the Data API's domains, entities and fields.",
+        },
+    ]
 
 
 # Relative: the document describes the server that serves it, whatever its host (§6).
@@ -151,18 +175,33 @@ OPENAPI_LICENSE = {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
-    schema = get_openapi(title="Stride API", version=__version__, routes=app.routes,
-                         description="People performance: goals, OKRs, reviews with 360 feedback, learning.",
-                         tags=openapi_tags(), servers=OPENAPI_SERVERS, contact=OPENAPI_CONTACT,
-                         license_info=OPENAPI_LICENSE)
+    schema = get_openapi(
+        title="Stride API",
+        version=__version__,
+        routes=app.routes,
+        description="People performance: goals, OKRs, reviews with 360 feedback, learning.",
+        tags=openapi_tags(),
+        servers=OPENAPI_SERVERS,
+        contact=OPENAPI_CONTACT,
+        license_info=OPENAPI_LICENSE,
+    )
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components["Problem"] = {
-        "type": "object", "required": ["type", "title", "status"],
+        "type": "object",
+        "required": ["type", "title", "status"],
         "properties": {
-            "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-            "detail": {"type": "string"}, "request_id": {"type": ["string", "null"]},
-            "errors": {"type": "array", "items": {"type": "object", "properties": {
-                "field": {"type": "string"}, "message": {"type": "string"}}}},
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "request_id": {"type": ["string", "null"]},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                },
+            },
             "current": {"type": "object", "additionalProperties": True},
         },
     }
@@ -170,14 +209,23 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         for method, operation in path.items():
             if method == "post":  # §2.6: any POST may carry an idempotency key (malformed: 400)
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
-                operation.setdefault("responses", {}).setdefault("400", {
-                    "description": "Problem",
-                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+                operation.setdefault("responses", {}).setdefault(
+                    "400",
+                    {
+                        "description": "Problem",
+                        "content": {
+                            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                        },
+                    },
+                )
             for response in operation.get("responses", {}).values():
                 content = response.get("content", {})
-                if "application/json" in content and "HTTPValidationError" in str(content["application/json"]):
-                    response["content"] = {"application/problem+json": {
-                        "schema": {"$ref": "#/components/schemas/Problem"}}}
+                if "application/json" in content and "HTTPValidationError" in str(
+                    content["application/json"]
+                ):
+                    response["content"] = {
+                        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                    }
                     response["description"] = "Problem"
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
@@ -214,8 +262,14 @@ def create_app() -> FastAPI:
     wire()  # the domains' hooks and reference checkers into the Data API, checked before serving
     settings = get_settings()
     # /docs is discovery.docs: FastAPI's own page loads Swagger UI from a CDN and runs an inline script.
-    app = FastAPI(title="Stride API", version=__version__, lifespan=lifespan, docs_url=None,
-                  redoc_url=None, openapi_url="/openapi.json")
+    app = FastAPI(
+        title="Stride API",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
     app.add_middleware(IdempotencyMiddleware)  # inner: sees the request id and the body limit
     app.add_middleware(RequestMiddleware)
     install_error_handlers(app)
@@ -251,4 +305,3 @@ def create_app() -> FastAPI:
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
-

@@ -20,9 +20,19 @@ def _serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings.stride_log_level)
     upgrade()
-    uvicorn.run("stride_server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                loop="uvloop", http="httptools", log_config=None, access_log=False,
-                log_level=settings.stride_log_level.lower(), timeout_graceful_shutdown=5)
+    uvicorn.run(
+        "stride_server.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+        log_level=settings.stride_log_level.lower(),
+        timeout_graceful_shutdown=5,
+    )
     return 0
 
 
@@ -41,7 +51,11 @@ def _tenant_create(args: argparse.Namespace) -> int:
 
     upgrade()
     admin_id = asyncio.run(create_tenant(args.tenant_id, args.admin_name, args.admin_email))
-    print(json.dumps({"tenant_id": args.tenant_id, "admin_id": admin_id, "token": mint(args.tenant_id, admin_id)}))
+    print(
+        json.dumps(
+            {"tenant_id": args.tenant_id, "admin_id": admin_id, "token": mint(args.tenant_id, admin_id)}
+        )
+    )
     return 0
 
 
@@ -80,10 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(run=_serve)
 
-    db = commands.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
+    db = commands.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True
+    )
     db.add_parser("upgrade", help="apply migrations (idempotent)").set_defaults(run=_db_upgrade)
 
-    tenant = commands.add_parser("tenant", help="tenants").add_subparsers(dest="tenant_command", required=True)
+    tenant = commands.add_parser("tenant", help="tenants").add_subparsers(
+        dest="tenant_command", required=True
+    )
     create = tenant.add_parser("create", help="create a tenant and its first (executive) person")
     create.add_argument("tenant_id")
     create.add_argument("--admin-name", required=True)

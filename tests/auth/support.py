@@ -30,7 +30,12 @@ def secret() -> str:
 
 def claims(org: Org, who: str = "exec", **overrides: Any) -> dict[str, Any]:
     now = int(time.time())
-    payload: dict[str, Any] = {"sub": org.people[who], "tenant_id": org.tenant_id, "iat": now, "exp": now + 600}
+    payload: dict[str, Any] = {
+        "sub": org.people[who],
+        "tenant_id": org.tenant_id,
+        "iat": now,
+        "exp": now + 600,
+    }
     payload.update(overrides)
     return {k: v for k, v in payload.items() if v is not None}
 
@@ -80,13 +85,17 @@ def ec_key() -> ec.EllipticCurvePrivateKey:
 
 
 def private_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def public_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> str:
-    return key.public_key().public_bytes(serialization.Encoding.PEM,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
 @contextmanager

@@ -35,8 +35,9 @@ RSA_KEY, OTHER_RSA_KEY, EC_KEY = rsa_key(), rsa_key(), ec_key()
 
 
 def _server(database_url: str, **env: str) -> tuple[Any, str]:
-    return start_server({"DATABASE_URL": database_url, "STRIDE_LOG_LEVEL": "warning", "STRIDE_POOL_SIZE": "2",
-                         **env})
+    return start_server(
+        {"DATABASE_URL": database_url, "STRIDE_LOG_LEVEL": "warning", "STRIDE_POOL_SIZE": "2", **env}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +78,7 @@ async def _get(base: str, token: str) -> httpx.Response:
 
 # --- a configured public key ----------------------------------------------------------------------
 
+
 async def test_public_key_mode_accepts_a_properly_signed_rs256_token(pem_server, org) -> None:  # type: ignore[no-untyped-def]
     response = await _get(pem_server, _signed(claims(org), RSA_KEY))
     assert response.status_code == 200, response.text
@@ -84,9 +86,13 @@ async def test_public_key_mode_accepts_a_properly_signed_rs256_token(pem_server,
 
 async def test_public_key_mode_applies_default_permissions_and_tenant(pem_server, org) -> None:  # type: ignore[no-untyped-def]
     async with httpx.AsyncClient(base_url=pem_server) as client:
-        denied = await client.get("/api/v1/platform/applications", headers=bearer(_signed(claims(org, "alice"), RSA_KEY)))
+        denied = await client.get(
+            "/api/v1/platform/applications", headers=bearer(_signed(claims(org, "alice"), RSA_KEY))
+        )
         assert denied.status_code == 403
-        allowed = await client.get("/api/v1/platform/applications", headers=bearer(_signed(claims(org), RSA_KEY)))
+        allowed = await client.get(
+            "/api/v1/platform/applications", headers=bearer(_signed(claims(org), RSA_KEY))
+        )
         assert allowed.status_code == 200
 
 
@@ -107,7 +113,9 @@ async def test_rs256_token_of_another_key_is_401(pem_server, org) -> None:  # ty
 
 async def test_public_key_mode_refuses_alg_none_and_expired_tokens(pem_server, org) -> None:  # type: ignore[no-untyped-def]
     assert_unauthorized(await _get(pem_server, raw_token({"alg": "none", "typ": "JWT"}, claims(org), None)))
-    assert_unauthorized(await _get(pem_server, _signed(claims(org, exp=1_600_000_000, iat=1_599_990_000), RSA_KEY)))
+    assert_unauthorized(
+        await _get(pem_server, _signed(claims(org, exp=1_600_000_000, iat=1_599_990_000), RSA_KEY))
+    )
 
 
 async def test_token_exchange_is_400_without_an_hs256_secret(pem_server, api, org) -> None:  # type: ignore[no-untyped-def]
@@ -123,13 +131,24 @@ async def test_token_exchange_is_400_without_an_hs256_secret(pem_server, api, or
 
 # --- a JWKS URL -----------------------------------------------------------------------------------
 
+
 async def test_jwks_mode_accepts_rs256_and_es256_tokens_of_listed_keys(jwks_server, org) -> None:  # type: ignore[no-untyped-def]
     assert (await _get(jwks_server, _signed(claims(org), RSA_KEY, kid="rsa-1"))).status_code == 200
     assert (await _get(jwks_server, _signed(claims(org), EC_KEY, "ES256", kid="ec-1"))).status_code == 200
 
 
-@pytest.mark.parametrize("case", ["no kid", "unknown kid", "other key under a listed kid", "key of another kid",
-                                  "hs256 keyed with the jwk", "hs256 secret", "alg none"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "no kid",
+        "unknown kid",
+        "other key under a listed kid",
+        "key of another kid",
+        "hs256 keyed with the jwk",
+        "hs256 secret",
+        "alg none",
+    ],
+)
 async def test_jwks_mode_refuses_forged_tokens(jwks_server, org, case) -> None:  # type: ignore[no-untyped-def]
     payload = claims(org)
     token = {
@@ -138,8 +157,10 @@ async def test_jwks_mode_refuses_forged_tokens(jwks_server, org, case) -> None: 
         "other key under a listed kid": lambda: _signed(payload, OTHER_RSA_KEY, kid="rsa-1"),
         "key of another kid": lambda: _signed(payload, RSA_KEY, kid="ec-1"),
         "hs256 keyed with the jwk": lambda: raw_token(
-            {"alg": "HS256", "typ": "JWT", "kid": "rsa-1"}, payload,
-            lambda data: hmac_sign(data, public_pem(RSA_KEY).encode())),
+            {"alg": "HS256", "typ": "JWT", "kid": "rsa-1"},
+            payload,
+            lambda data: hmac_sign(data, public_pem(RSA_KEY).encode()),
+        ),
         "hs256 secret": lambda: jwt.encode(payload, secret(), algorithm="HS256", headers={"kid": "rsa-1"}),
         "alg none": lambda: raw_token({"alg": "none", "typ": "JWT", "kid": "rsa-1"}, payload, None),
     }[case]()

@@ -19,9 +19,15 @@ AUDIENCE = "stride-api"
 
 @pytest.fixture(scope="module")
 def checked_server(database_url: str) -> Iterator[str]:
-    process, base = start_server({"DATABASE_URL": database_url, "STRIDE_JWT_ISSUER": ISSUER,
-                                  "STRIDE_JWT_AUDIENCE": AUDIENCE, "STRIDE_LOG_LEVEL": "warning",
-                                  "STRIDE_POOL_SIZE": "2"})
+    process, base = start_server(
+        {
+            "DATABASE_URL": database_url,
+            "STRIDE_JWT_ISSUER": ISSUER,
+            "STRIDE_JWT_AUDIENCE": AUDIENCE,
+            "STRIDE_LOG_LEVEL": "warning",
+            "STRIDE_POOL_SIZE": "2",
+        }
+    )
     try:
         yield base
     finally:
@@ -29,7 +35,9 @@ def checked_server(database_url: str) -> Iterator[str]:
 
 
 def _token(org, **overrides) -> str:  # type: ignore[no-untyped-def]
-    return jwt.encode(claims(org, **{"iss": ISSUER, "aud": AUDIENCE, **overrides}), secret(), algorithm="HS256")
+    return jwt.encode(
+        claims(org, **{"iss": ISSUER, "aud": AUDIENCE, **overrides}), secret(), algorithm="HS256"
+    )
 
 
 async def test_matching_issuer_and_audience_pass(checked_server, org) -> None:  # type: ignore[no-untyped-def]
@@ -39,10 +47,17 @@ async def test_matching_issuer_and_audience_pass(checked_server, org) -> None:  
         assert (await client.get(PROBE, headers=bearer(listed_audience))).status_code == 200
 
 
-@pytest.mark.parametrize("overrides", [
-    {"iss": "https://evil.test"}, {"iss": ISSUER + "/"}, {"iss": None},
-    {"aud": "another-api"}, {"aud": ["another-api"]}, {"aud": None},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"iss": "https://evil.test"},
+        {"iss": ISSUER + "/"},
+        {"iss": None},
+        {"aud": "another-api"},
+        {"aud": ["another-api"]},
+        {"aud": None},
+    ],
+)
 async def test_wrong_or_missing_issuer_or_audience_is_401(checked_server, org, overrides) -> None:  # type: ignore[no-untyped-def]
     async with httpx.AsyncClient(base_url=checked_server) as client:
         assert_unauthorized(await client.get(PROBE, headers=bearer(_token(org, **overrides))))
@@ -56,9 +71,16 @@ async def test_unconfigured_server_ignores_iss_and_aud(api, org) -> None:  # typ
 async def test_exchanged_token_carries_issuer_and_audience(checked_server, org) -> None:  # type: ignore[no-untyped-def]
     async with httpx.AsyncClient(base_url=checked_server) as client:
         admin = bearer(_token(org))
-        app = (await client.post("/api/v1/platform/applications", json={"name": "i", "permissions": ["view:okr"]},
-                                 headers=admin)).json()
-        key = (await client.post(f"/api/v1/platform/applications/{app['id']}/keys", headers=admin)).json()["key"]
+        app = (
+            await client.post(
+                "/api/v1/platform/applications",
+                json={"name": "i", "permissions": ["view:okr"]},
+                headers=admin,
+            )
+        ).json()
+        key = (await client.post(f"/api/v1/platform/applications/{app['id']}/keys", headers=admin)).json()[
+            "key"
+        ]
         response = await client.post("/api/v1/auth/token", json={"api_key": key})
         assert response.status_code == 200, response.text
         token = response.json()["access_token"]

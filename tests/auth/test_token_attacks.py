@@ -29,10 +29,23 @@ async def test_a_valid_token_passes(api, org) -> None:  # type: ignore[no-untype
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize("authorization", [
-    None, "", "Bearer", "Bearer  x", "Basic dXNlcjpwYXNz", "Token abc", "bearer-abc",
-    "Bearer garbage", "Bearer a.b.c", "Bearer ...", "Bearer " + "x" * 4000, "Bearer eyJhbGciOiJIUzI1NiJ9",
-])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer  x",
+        "Basic dXNlcjpwYXNz",
+        "Token abc",
+        "bearer-abc",
+        "Bearer garbage",
+        "Bearer a.b.c",
+        "Bearer ...",
+        "Bearer " + "x" * 4000,
+        "Bearer eyJhbGciOiJIUzI1NiJ9",
+    ],
+)
 async def test_missing_or_garbage_authorization_is_401(api, authorization) -> None:  # type: ignore[no-untyped-def]
     headers = {} if authorization is None else {"Authorization": authorization}
     assert_unauthorized(await api.get(PROBE, headers=headers))
@@ -81,12 +94,15 @@ async def test_token_issued_in_the_future_is_401(api, org) -> None:  # type: ign
     assert_unauthorized(await api.get(PROBE, headers=bearer(token)))
 
 
-@pytest.mark.parametrize("change", [
-    {"sub": "exec"},                                  # become someone else
-    {"permissions": ["manage:platform"]},             # grant oneself a permission
-    {"exp": 4102444800},                              # live forever
-    {"tenant_id": "another-tenant"},                  # hop tenants
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sub": "exec"},  # become someone else
+        {"permissions": ["manage:platform"]},  # grant oneself a permission
+        {"exp": 4102444800},  # live forever
+        {"tenant_id": "another-tenant"},  # hop tenants
+    ],
+)
 async def test_tampered_payload_with_the_original_signature_is_401(api, org, change) -> None:  # type: ignore[no-untyped-def]
     original = jwt.encode(claims(org, "alice"), secret(), algorithm="HS256")
     header, _, signature = original.split(".")
@@ -99,8 +115,12 @@ async def test_tampered_payload_with_the_original_signature_is_401(api, org, cha
 async def test_truncated_or_stripped_signature_is_401(api, org) -> None:  # type: ignore[no-untyped-def]
     token = jwt.encode(claims(org), secret(), algorithm="HS256")
     header, payload, signature = token.split(".")
-    for broken in (f"{header}.{payload}.", f"{header}.{payload}", f"{header}.{payload}.{signature[:-4]}",
-                   f"{header}.{payload}.{b64url(b'x' * 32)}"):
+    for broken in (
+        f"{header}.{payload}.",
+        f"{header}.{payload}",
+        f"{header}.{payload}.{signature[:-4]}",
+        f"{header}.{payload}.{b64url(b'x' * 32)}",
+    ):
         assert_unauthorized(await api.get(PROBE, headers=bearer(broken)))
 
 
@@ -108,13 +128,24 @@ async def test_truncated_or_stripped_signature_is_401(api, org) -> None:  # type
 async def test_missing_required_claim_is_401(api, org, claim) -> None:  # type: ignore[no-untyped-def]
     payload = claims(org)
     del payload[claim]
-    assert_unauthorized(await api.get(PROBE, headers=bearer(jwt.encode(payload, secret(), algorithm="HS256"))))
+    assert_unauthorized(
+        await api.get(PROBE, headers=bearer(jwt.encode(payload, secret(), algorithm="HS256")))
+    )
 
 
-@pytest.mark.parametrize("change", [
-    {"sub": ""}, {"tenant_id": ""}, {"sub": 42}, {"tenant_id": ["t"]}, {"app_id": 7},
-    {"permissions": "manage:platform"}, {"permissions": [1, 2]}, {"exp": "tomorrow"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sub": ""},
+        {"tenant_id": ""},
+        {"sub": 42},
+        {"tenant_id": ["t"]},
+        {"app_id": 7},
+        {"permissions": "manage:platform"},
+        {"permissions": [1, 2]},
+        {"exp": "tomorrow"},
+    ],
+)
 async def test_claims_of_the_wrong_type_are_401(api, org, change) -> None:  # type: ignore[no-untyped-def]
     payload = {**claims(org), **change}
     token = hmac_token(payload, secret().encode())  # by hand: PyJWT refuses to encode some of these
@@ -143,20 +174,29 @@ async def test_unknown_person_is_401(api, org) -> None:  # type: ignore[no-untyp
 async def test_inactive_person_is_401(api, org, owner_db) -> None:  # type: ignore[no-untyped-def]
     token = org.token("bob")
     assert (await api.get(PROBE, headers=bearer(token))).status_code == 200
-    await in_tenant(owner_db, org.tenant_id, [("UPDATE people SET status = 'inactive' WHERE id = $1",
-                                               (org.people["bob"],))])
+    await in_tenant(
+        owner_db,
+        org.tenant_id,
+        [("UPDATE people SET status = 'inactive' WHERE id = $1", (org.people["bob"],))],
+    )
     assert_unauthorized(await api.get(PROBE, headers=bearer(token)))
 
 
-async def test_application_token_must_name_a_live_application_of_the_tenant(api, org, other_org, owner_db) -> None:  # type: ignore[no-untyped-def]
+async def test_application_token_must_name_a_live_application_of_the_tenant(
+    api, org, other_org, owner_db
+) -> None:  # type: ignore[no-untyped-def]
     app_id = await create_application(owner_db, org, ["view:okr"])
     good = claims(org, sub=app_id, app_id=app_id, permissions=["view:okr"])
-    assert (await api.get(PROBE, headers=bearer(jwt.encode(good, secret(), algorithm="HS256")))).status_code == 200
+    assert (
+        await api.get(PROBE, headers=bearer(jwt.encode(good, secret(), algorithm="HS256")))
+    ).status_code == 200
     for bad in (
-        {**good, "app_id": None},                                    # sub app_… without app_id
-        {**good, "app_id": "app_01JD3ZZZZZZZZZZZZZZZZZZZZZ"},       # app_id differs from sub
+        {**good, "app_id": None},  # sub app_… without app_id
+        {**good, "app_id": "app_01JD3ZZZZZZZZZZZZZZZZZZZZZ"},  # app_id differs from sub
         {**good, "sub": "app_01JD3ZZZZZZZZZZZZZZZZZZZZZ", "app_id": "app_01JD3ZZZZZZZZZZZZZZZZZZZZZ"},
-        {**good, "tenant_id": other_org.tenant_id},                  # the app of another tenant
+        {**good, "tenant_id": other_org.tenant_id},  # the app of another tenant
     ):
         payload = {k: v for k, v in bad.items() if v is not None}
-        assert_unauthorized(await api.get(PROBE, headers=bearer(jwt.encode(payload, secret(), algorithm="HS256"))))
+        assert_unauthorized(
+            await api.get(PROBE, headers=bearer(jwt.encode(payload, secret(), algorithm="HS256")))
+        )

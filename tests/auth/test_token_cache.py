@@ -16,16 +16,23 @@ SECRET = "cache-test-secret-cache-test-secret"
 
 
 def _verifier() -> tokens.Verifier:
-    return tokens.Verifier(Settings(stride_jwt_secret=SECRET, stride_jwt_public_key=None, stride_jwks_url=None))
+    return tokens.Verifier(
+        Settings(stride_jwt_secret=SECRET, stride_jwt_public_key=None, stride_jwks_url=None)
+    )
 
 
 def _token(exp_in: float, **extra: object) -> str:
     now = int(time.time())
-    return jwt.encode({"sub": "usr_1", "tenant_id": "acme", "iat": now, "exp": now + exp_in, **extra}, SECRET,
-                      algorithm="HS256")
+    return jwt.encode(
+        {"sub": "usr_1", "tenant_id": "acme", "iat": now, "exp": now + exp_in, **extra},
+        SECRET,
+        algorithm="HS256",
+    )
 
 
-def test_a_verified_token_is_answered_from_the_cache_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_verified_token_is_answered_from_the_cache_until_it_expires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     verifier, token = _verifier(), _token(30)
     first = verifier.verify(token)
     calls: list[str] = []
@@ -59,8 +66,9 @@ def test_a_tampered_or_foreign_token_is_never_a_cache_hit() -> None:
     header, payload, signature = token.split(".")
     with pytest.raises(Unauthorized):
         verifier.verify(f"{header}.{payload}.{signature[:-2]}AA")
-    foreign = jwt.encode(jwt.decode(token, SECRET, algorithms=["HS256"]), "another-secret-another-secret-xx",
-                         algorithm="HS256")
+    foreign = jwt.encode(
+        jwt.decode(token, SECRET, algorithms=["HS256"]), "another-secret-another-secret-xx", algorithm="HS256"
+    )
     with pytest.raises(Unauthorized):
         verifier.verify(foreign)
 

@@ -18,16 +18,35 @@ import schemathesis
 
 # Messages of request validation (pydantic, and the body parser): a schema-valid request must never
 # meet one, so such a 422 is a schema inaccuracy and stays a failure.
-REQUEST_VALIDATION = ("Input should", "String should", "Field required", "Value error", "Assertion failed",
-                      "List should", "Tuple should", "Dictionary should", "Object should", "Extra inputs",
-                      "unknown field", "malformed JSON", "Unable to", "Invalid", "Timezone", "Datetime should",
-                      "Date should", "Decimal")
+REQUEST_VALIDATION = (
+    "Input should",
+    "String should",
+    "Field required",
+    "Value error",
+    "Assertion failed",
+    "List should",
+    "Tuple should",
+    "Dictionary should",
+    "Object should",
+    "Extra inputs",
+    "unknown field",
+    "malformed JSON",
+    "Unable to",
+    "Invalid",
+    "Timezone",
+    "Datetime should",
+    "Date should",
+    "Decimal",
+)
 
 
 # Validator rules JSON Schema has no word for: uniqueness of a member across items, encoded size, and
 # date-times RFC 3339 allows that fall outside years 1–9999 once in UTC.
-INEXPRESSIBLE = ("question ids must be unique", "must be at most 64 KiB of JSON",
-                 "is out of the supported date range")
+INEXPRESSIBLE = (
+    "question ids must be unique",
+    "must be at most 64 KiB of JSON",
+    "is out of the supported date range",
+)
 
 
 def _problem(response: Any) -> dict[str, Any]:
@@ -40,8 +59,16 @@ def _problem(response: Any) -> dict[str, Any]:
 
 # Problems that answer the state of a record rather than the shape of the request (§5: "400 invalid
 # state transition"), and the content of an imported file (a CSV body is a plain string to a schema).
-STATE_SLUGS = frozenset({"cycle-not-open", "invalid-transition", "review-completed", "malformed-file",
-                         "import-rejected", "idempotency-key-reused"})
+STATE_SLUGS = frozenset(
+    {
+        "cycle-not-open",
+        "invalid-transition",
+        "review-completed",
+        "malformed-file",
+        "import-rejected",
+        "idempotency-key-reused",
+    }
+)
 
 
 def is_state_dependent(status: int, problem: dict[str, Any]) -> bool:
@@ -68,7 +95,9 @@ def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool
         return True
     if os.environ.get("STRIDE_SCHEMATHESIS_DROPPED"):  # a log of what was dropped, to review by eye
         with open(os.environ["STRIDE_SCHEMATHESIS_DROPPED"], "a") as log:
-            log.write(f"{case.method} {case.path} {response.status_code} {problem.get('detail', '')[:200]!r}\n")
+            log.write(
+                f"{case.method} {case.path} {response.status_code} {problem.get('detail', '')[:200]!r}\n"
+            )
     return False
 
 
@@ -82,7 +111,11 @@ def map_case(context: Any, case: Any) -> Any:
     headers = case.headers or {}
     for name in list(headers):
         value = headers[name]
-        if name.lower() == "idempotency-key" and isinstance(value, str) and _VALID_KEY.match(value) \
-                and len(value) <= 255:
+        if (
+            name.lower() == "idempotency-key"
+            and isinstance(value, str)
+            and _VALID_KEY.match(value)
+            and len(value) <= 255
+        ):
             headers[name] = f"{value[:200]}-{uuid.uuid4().hex}"
     return case

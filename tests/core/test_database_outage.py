@@ -55,20 +55,40 @@ class Postgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *args: str) -> None:
-        subprocess.run([*self.run_as, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                       timeout=60)
+        subprocess.run(
+            [*self.run_as, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, timeout=60
+        )
 
     def init(self) -> None:
         if os.geteuid() == 0:
             shutil.chown(self.directory, "postgres", "postgres")
-        self._run(str(self.bin / "initdb"), "-D", str(self.directory / "db"), "-U", "postgres", "--auth=trust",
-                  "-E", "UTF8")
+        self._run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.directory / "db"),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+        )
 
     def start(self) -> None:
-        options = (f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c max_connections=50")
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.directory / "db"), "-l", str(self.directory / "log"),
-                  "-w", "-o", options, "start")
+        options = (
+            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c max_connections=50"
+        )
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.directory / "db"),
+            "-l",
+            str(self.directory / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        )
 
     def stop(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.directory / "db"), "-m", "fast", "-w", "stop")
@@ -95,8 +115,14 @@ def postgres() -> Iterator[Postgres]:
 
 
 def _stride(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "stride_server.cli", *args], env={**os.environ, **env}, cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "stride_server.cli", *args],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -117,18 +143,27 @@ def _assert_unavailable(response: httpx.Response, elapsed: float) -> None:
 
 
 def test_outage_answers_503_promptly_and_recovers_without_restart(postgres: Postgres) -> None:
-    env = {"DATABASE_URL": postgres.url, "STRIDE_JWT_SECRET": TEST_SECRET, "STRIDE_LOG_LEVEL": "warning",
-           "STRIDE_POOL_SIZE": "4"}
+    env = {
+        "DATABASE_URL": postgres.url,
+        "STRIDE_JWT_SECRET": TEST_SECRET,
+        "STRIDE_LOG_LEVEL": "warning",
+        "STRIDE_POOL_SIZE": "4",
+    }
     _stride(env, "db", "upgrade")
-    tenant = json.loads(_stride(env, "tenant", "create", "outage", "--admin-name", "Ada",
-                                "--admin-email", "ada@outage.test"))
+    tenant = json.loads(
+        _stride(env, "tenant", "create", "outage", "--admin-name", "Ada", "--admin-email", "ada@outage.test")
+    )
     process, base = start_server(env)
     headers = {"Authorization": f"Bearer {tenant['token']}"}
     goal = {"title": "Survive outages"}
     calls: list[tuple[str, str, dict[str, object]]] = [
         ("GET", "/api/v1/performance/goals", {}),
         ("POST", "/api/v1/performance/goals", {"json": goal}),
-        ("POST", "/api/v1/performance/goals", {"json": goal, "headers": {**headers, "Idempotency-Key": "outage-1"}}),
+        (
+            "POST",
+            "/api/v1/performance/goals",
+            {"json": goal, "headers": {**headers, "Idempotency-Key": "outage-1"}},
+        ),
         ("GET", "/api/v1/performance/goals/pgl_01JD3ZZZZZZZZZZZZZZZZZZZZZ", {}),
     ]
     try:
@@ -153,8 +188,9 @@ def test_outage_answers_503_promptly_and_recovers_without_restart(postgres: Post
             # Every request after recovery succeeds: no stale pooled connection leaks a 503.
             statuses = [client.get("/api/v1/performance/goals").status_code for _ in range(12)]
             assert statuses == [200] * 12, statuses
-            created = client.post("/api/v1/performance/goals", json=goal,
-                                  headers={**headers, "Idempotency-Key": "outage-1"})
+            created = client.post(
+                "/api/v1/performance/goals", json=goal, headers={**headers, "Idempotency-Key": "outage-1"}
+            )
             assert created.status_code == 201, created.text  # the failed attempt left no key behind
             assert client.get("/api/v1/performance/goals").json()["data"][0]["id"] == created.json()["id"]
     finally:

@@ -55,9 +55,13 @@ async def test_same_key_and_body_replays_the_first_response(api, org) -> None:  
 
 async def test_same_key_with_another_body_is_422(api, org) -> None:  # type: ignore[no-untyped-def]
     key = new_key()
-    first = await api.post(OBJECTIVES, json={"title": "A", "period": "2026-Q1"}, headers=keyed(org, "exec", key))
+    first = await api.post(
+        OBJECTIVES, json={"title": "A", "period": "2026-Q1"}, headers=keyed(org, "exec", key)
+    )
     assert first.status_code == 201
-    other = await api.post(OBJECTIVES, json={"title": "B", "period": "2026-Q1"}, headers=keyed(org, "exec", key))
+    other = await api.post(
+        OBJECTIVES, json={"title": "B", "period": "2026-Q1"}, headers=keyed(org, "exec", key)
+    )
     assert other.status_code == 422
     assert other.headers["content-type"] == "application/problem+json"
     assert other.json()["type"].endswith("/idempotency-key-reused")
@@ -73,8 +77,9 @@ async def test_same_key_on_another_path_is_422(api, org) -> None:  # type: ignor
 
 async def test_concurrent_requests_with_one_key_create_one_record(api, org) -> None:  # type: ignore[no-untyped-def]
     key, body = new_key(), {"name": "Leaders", "tags": ["a"]}
-    responses = await asyncio.gather(*(api.post(COHORTS, json=body, headers=keyed(org, "exec", key))
-                                       for _ in range(2)))
+    responses = await asyncio.gather(
+        *(api.post(COHORTS, json=body, headers=keyed(org, "exec", key)) for _ in range(2))
+    )
     statuses = sorted(r.status_code for r in responses)
     assert statuses in ([201, 201], [201, 409]), [r.text for r in responses]
     if statuses == [201, 201]:
@@ -134,9 +139,16 @@ async def test_keys_belong_to_their_tenant(api, org, owner_db) -> None:  # type:
     """The same person id in two tenants is two callers: the key does not cross tenants."""
     twin = await build_org(owner_db)
     same_id = org.people["exec"]
-    await in_tenant(owner_db, twin.tenant_id, [(
-        "INSERT INTO people (tenant_id, id, name, email, access_level) VALUES ($1,$2,'Twin','twin@x.test','executive')",
-        (twin.tenant_id, same_id))])
+    await in_tenant(
+        owner_db,
+        twin.tenant_id,
+        [
+            (
+                "INSERT INTO people (tenant_id, id, name, email, access_level) VALUES ($1,$2,'Twin','twin@x.test','executive')",
+                (twin.tenant_id, same_id),
+            )
+        ],
+    )
     twin.people["twin"] = same_id
     key, body = new_key(), {"title": "Shared key", "period": "2026-Q2"}
     ours = await api.post(OBJECTIVES, json=body, headers=keyed(org, "exec", key))
@@ -148,12 +160,23 @@ async def test_keys_belong_to_their_tenant(api, org, owner_db) -> None:  # type:
 
 async def test_a_key_older_than_24_hours_counts_as_absent(api, org, owner_db) -> None:  # type: ignore[no-untyped-def]
     key = new_key()
-    first = await api.post(OBJECTIVES, json={"title": "Old", "period": "2026-Q1"}, headers=keyed(org, "exec", key))
+    first = await api.post(
+        OBJECTIVES, json={"title": "Old", "period": "2026-Q1"}, headers=keyed(org, "exec", key)
+    )
     assert first.status_code == 201
-    await in_tenant(owner_db, org.tenant_id, [(
-        "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE tenant_id = $1 AND key = $2",
-        (org.tenant_id, key))])
-    again = await api.post(OBJECTIVES, json={"title": "New", "period": "2026-Q1"}, headers=keyed(org, "exec", key))
+    await in_tenant(
+        owner_db,
+        org.tenant_id,
+        [
+            (
+                "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE tenant_id = $1 AND key = $2",
+                (org.tenant_id, key),
+            )
+        ],
+    )
+    again = await api.post(
+        OBJECTIVES, json={"title": "New", "period": "2026-Q1"}, headers=keyed(org, "exec", key)
+    )
     assert again.status_code == 201 and "idempotent-replayed" not in again.headers
     assert again.json()["id"] != first.json()["id"]
     assert await count(api, org, OBJECTIVES) == 2
@@ -175,8 +198,10 @@ async def test_unauthenticated_request_is_401_and_stores_nothing(api, org, owner
         response = await api.post(OBJECTIVES, json={"title": "x", "period": "2026-Q1"}, headers=headers)
         assert response.status_code == 401
     # A well-signed token whose subject is not a person of the tenant: 401, and the key is released.
-    ghost_headers = {"Authorization": "Bearer " + _token_for(org.tenant_id, "usr_01HXNOBODY00000000000000000"),
-                     "Idempotency-Key": key}
+    ghost_headers = {
+        "Authorization": "Bearer " + _token_for(org.tenant_id, "usr_01HXNOBODY00000000000000000"),
+        "Idempotency-Key": key,
+    }
     response = await api.post(OBJECTIVES, json={"title": "x", "period": "2026-Q1"}, headers=ghost_headers)
     assert response.status_code == 401
     assert await key_rows(owner_db, org.tenant_id) == []
@@ -191,7 +216,9 @@ def _token_for(tenant_id: str, sub: str) -> str:
 async def test_malformed_keys_are_400(api, org) -> None:  # type: ignore[no-untyped-def]
     body = {"title": "x", "period": "2026-Q1"}
     for bad in ("k" * 256, "tab\there", b"caf\xe9", b""):
-        response = await api.post(OBJECTIVES, json=body, headers={**org.headers("exec"), "Idempotency-Key": bad})
+        response = await api.post(
+            OBJECTIVES, json=body, headers={**org.headers("exec"), "Idempotency-Key": bad}
+        )
         assert response.status_code == 400, (bad, response.text)
         problem = response.json()
         assert problem["type"].endswith("/idempotency-key") and problem["request_id"]
@@ -202,7 +229,9 @@ async def test_malformed_keys_are_400(api, org) -> None:  # type: ignore[no-unty
 
 
 async def test_keys_are_ignored_on_other_methods(api, org) -> None:  # type: ignore[no-untyped-def]
-    created = await api.post(OBJECTIVES, json={"title": "x", "period": "2026-Q1"}, headers=org.headers("exec"))
+    created = await api.post(
+        OBJECTIVES, json={"title": "x", "period": "2026-Q1"}, headers=org.headers("exec")
+    )
     path = f"{OBJECTIVES}/{created.json()['id']}"
     key = new_key()
     for title in ("y", "z"):
@@ -212,6 +241,7 @@ async def test_keys_are_ignored_on_other_methods(api, org) -> None:  # type: ign
 
 
 # --- the middleware on a bare ASGI app: what is not stored (server errors, raises, huge bodies) ---
+
 
 def _bare_app(outcomes: list[Any]) -> Any:
     """An app whose POST /things answers each of `outcomes` in turn: a status, an exception, or bytes."""
@@ -235,8 +265,9 @@ def _bare_app(outcomes: list[Any]) -> Any:
             return Response(outcome, 201, media_type="application/octet-stream")
         return Response(b'{"n": %d}' % len(calls), outcome, media_type="application/json")
 
-    app = Starlette(routes=[Route("/things", things, methods=["POST"])],
-                    middleware=[Middleware(IdempotencyMiddleware)])
+    app = Starlette(
+        routes=[Route("/things", things, methods=["POST"])], middleware=[Middleware(IdempotencyMiddleware)]
+    )
     app.state.engine = create_engine(pool_size=2)
     app.state.calls = calls
     return app
@@ -287,8 +318,11 @@ async def test_small_response_is_stored_and_replayed(org) -> None:  # type: igno
 
 async def test_body_over_1_mib_with_a_key_is_413_and_claims_nothing(api, org, owner_db) -> None:  # type: ignore[no-untyped-def]
     body = b'{"title": "t", "period": "2026-Q1", "description": "' + b"x" * (2 * 1024 * 1024) + b'"}'
-    response = await api.post(OBJECTIVES, content=body, headers={**keyed(org, "exec", new_key()),
-                                                                 "Content-Type": "application/json"})
+    response = await api.post(
+        OBJECTIVES,
+        content=body,
+        headers={**keyed(org, "exec", new_key()), "Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert await key_rows(owner_db, org.tenant_id) == []
 

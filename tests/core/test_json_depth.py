@@ -83,12 +83,14 @@ async def cycle(api: httpx.AsyncClient, org: Org) -> dict[str, Any]:
 
 @pytest.mark.parametrize("keyed", [False, True], ids=["plain", "idempotency-key"])
 async def test_64_levels_are_accepted_in_a_json_field(api, org, cohort, keyed) -> None:  # type: ignore[no-untyped-def]
-    created = await api.post(COHORTS, content=body_with({"name": "Deep"}, "metadata", LIMIT),
-                             headers=headers(org, keyed))
+    created = await api.post(
+        COHORTS, content=body_with({"name": "Deep"}, "metadata", LIMIT), headers=headers(org, keyed)
+    )
     assert created.status_code == 201, created.text
     assert created.json()["metadata"] == nested(LIMIT - 1)
-    patched = await api.patch(f"{COHORTS}/{cohort['id']}", content=body_with({}, "metadata", LIMIT),
-                              headers=headers(org, keyed))
+    patched = await api.patch(
+        f"{COHORTS}/{cohort['id']}", content=body_with({}, "metadata", LIMIT), headers=headers(org, keyed)
+    )
     assert patched.status_code == 200, patched.text
     assert patched.json()["metadata"] == nested(LIMIT - 1)
 
@@ -96,17 +98,19 @@ async def test_64_levels_are_accepted_in_a_json_field(api, org, cohort, keyed) -
 @pytest.mark.parametrize("keyed", [False, True], ids=["plain", "idempotency-key"])
 @pytest.mark.parametrize("levels", [LIMIT + 1, 1_000, 100_000])
 async def test_deeper_than_64_levels_is_422_on_every_kind_of_endpoint(  # type: ignore[no-untyped-def]
-        api, org, cohort, cycle, levels, keyed) -> None:
+    api, org, cohort, cycle, levels, keyed
+) -> None:
     # (method, path, the rest of a valid body, the field holding the deep value)
     writes: list[tuple[str, str, dict[str, Any], str]] = [
-        ("POST", COHORTS, {"name": "Deep"}, "metadata"),                      # Data API create
-        ("PATCH", f"{COHORTS}/{cohort['id']}", {}, "metadata"),               # Data API update
-        ("PUT", f"{CYCLES}/{cycle['id']}", {}, "name"),                       # reviews PUT
-        ("POST", APPLICATIONS, {"permissions": ["view:okr"]}, "name"),        # platform POST
+        ("POST", COHORTS, {"name": "Deep"}, "metadata"),  # Data API create
+        ("PATCH", f"{COHORTS}/{cohort['id']}", {}, "metadata"),  # Data API update
+        ("PUT", f"{CYCLES}/{cycle['id']}", {}, "name"),  # reviews PUT
+        ("POST", APPLICATIONS, {"permissions": ["view:okr"]}, "name"),  # platform POST
     ]
     for method, path, fields, field in writes:
-        response = await api.request(method, path, content=body_with(fields, field, levels),
-                                     headers=headers(org, keyed))
+        response = await api.request(
+            method, path, content=body_with(fields, field, levels), headers=headers(org, keyed)
+        )
         # orjson refuses over 1,024 levels while parsing, before any field is known: the body is named.
         assert_too_deep(response, field if levels <= 1_024 else "body")
     listed = await api.get(COHORTS, params={"count": "true"}, headers=org.headers("exec"))
@@ -128,7 +132,10 @@ async def test_the_depth_limit_counts_the_body_itself(api, org) -> None:  # type
 async def test_a_deep_json_line_in_the_people_import_is_422(api, org, levels) -> None:  # type: ignore[no-untyped-def]
     """The import reads JSON lines itself (not a JSON body): a deep line is a bad row, never a 500."""
     line = body_with({"email": "deep@example.com"}, "name", levels)
-    response = await api.post("/api/v1/directory/import", content=line + b"\n",
-                              headers={**org.headers("exec"), "Content-Type": "application/x-ndjson"})
+    response = await api.post(
+        "/api/v1/directory/import",
+        content=line + b"\n",
+        headers={**org.headers("exec"), "Content-Type": "application/x-ndjson"},
+    )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")

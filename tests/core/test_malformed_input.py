@@ -32,7 +32,9 @@ def assert_problem(response: httpx.Response, status: int, slug: str | None = Non
 
 @pytest.fixture
 async def objective_path(api, org) -> str:  # type: ignore[no-untyped-def]
-    response = await api.post(OBJECTIVES, json={"title": "Target", "period": "2026-Q1"}, headers=org.headers("exec"))
+    response = await api.post(
+        OBJECTIVES, json={"title": "Target", "period": "2026-Q1"}, headers=org.headers("exec")
+    )
     assert response.status_code == 201, response.text
     return f"{OBJECTIVES}/{response.json()['id']}"
 
@@ -47,20 +49,34 @@ BAD_BODIES: list[tuple[str, bytes, str | None, int]] = [
     ("trailing garbage", b'{"title": "t"} x', "application/json", 422),
     ("single quotes", b"{'title': 't'}", "application/json", 422),
     ("wrong type", b'{"title": 5, "period": "2026-Q1"}', "application/json", 422),
-    ("wrong nested type", b'{"title": "t", "period": "2026-Q1", "tags": [1, {"a": []}]}', "application/json", 422),
+    (
+        "wrong nested type",
+        b'{"title": "t", "period": "2026-Q1", "tags": [1, {"a": []}]}',
+        "application/json",
+        422,
+    ),
     ("1e400", b'{"title": "t", "period": "2026-Q1", "weight": 1e400}', "application/json", 422),
     ("-1e400", b'{"title": "t", "period": "2026-Q1", "weight": -1e400}', "application/json", 422),
     ("NaN", b'{"title": "t", "period": "2026-Q1", "weight": NaN}', "application/json", 422),
     ("Infinity", b'{"title": "t", "period": "2026-Q1", "weight": Infinity}', "application/json", 422),
-    ("huge integer", b'{"title": "t", "period": "2026-Q1", "weight": ' + b"9" * 5000 + b"}",
-     "application/json", 422),
+    (
+        "huge integer",
+        b'{"title": "t", "period": "2026-Q1", "weight": ' + b"9" * 5000 + b"}",
+        "application/json",
+        422,
+    ),
     ("deep nesting", _deep(10_000), "application/json", 422),
     ("invalid UTF-8", b'{"title": "\xff\xfe\xc3", "period": "2026-Q1"}', "application/json", 422),
     ("lone surrogate escape", b'{"title": "\\ud800", "period": "2026-Q1"}', "application/json", 422),
     ("raw NUL in a value", b'{"title": "a\x00b", "period": "2026-Q1"}', "application/json", 422),
     ("escaped NUL in a value", b'{"title": "a\\u0000b", "period": "2026-Q1"}', "application/json", 422),
     ("escaped NUL in a key", b'{"title\\u0000": "a", "period": "2026-Q1"}', "application/json", 422),
-    ("escaped NUL nested", b'{"title": "t", "period": "2026-Q1", "tags": ["\\u0000"]}', "application/json", 422),
+    (
+        "escaped NUL nested",
+        b'{"title": "t", "period": "2026-Q1", "tags": ["\\u0000"]}',
+        "application/json",
+        422,
+    ),
     ("raw NUL in a key", b'{"ti\x00tle": "a", "period": "2026-Q1"}', "application/json", 422),
     ("JSON array", b'[{"title": "t", "period": "2026-Q1"}]', "application/json", 422),
     ("JSON string", b'"title"', "application/json", 422),
@@ -73,21 +89,33 @@ BAD_BODIES: list[tuple[str, bytes, str | None, int]] = [
 ]
 
 
-async def _send(api: httpx.AsyncClient, method: str, path: str, body: bytes, content_type: str | None,
-                headers: dict[str, str]) -> httpx.Response:
+async def _send(
+    api: httpx.AsyncClient,
+    method: str,
+    path: str,
+    body: bytes,
+    content_type: str | None,
+    headers: dict[str, str],
+) -> httpx.Response:
     if content_type is not None:
         headers = {**headers, "Content-Type": content_type}
     return await api.request(method, path, content=body, headers=headers, timeout=TIMEOUT)
 
 
-@pytest.mark.parametrize(("name", "body", "content_type", "status"), BAD_BODIES, ids=[b[0] for b in BAD_BODIES])
+@pytest.mark.parametrize(
+    ("name", "body", "content_type", "status"), BAD_BODIES, ids=[b[0] for b in BAD_BODIES]
+)
 async def test_bad_create_body_is_a_clear_4xx(api, org, name, body, content_type, status) -> None:  # type: ignore[no-untyped-def]
     response = await _send(api, "POST", OBJECTIVES, body, content_type, org.headers("exec"))
     assert_problem(response, status)
 
 
-@pytest.mark.parametrize(("name", "body", "content_type", "status"), BAD_BODIES, ids=[b[0] for b in BAD_BODIES])
-async def test_bad_update_body_is_a_clear_4xx(api, org, objective_path, name, body, content_type, status) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("name", "body", "content_type", "status"), BAD_BODIES, ids=[b[0] for b in BAD_BODIES]
+)
+async def test_bad_update_body_is_a_clear_4xx(
+    api, org, objective_path, name, body, content_type, status
+) -> None:  # type: ignore[no-untyped-def]
     response = await _send(api, "PATCH", objective_path, body, content_type, org.headers("exec"))
     assert_problem(response, status)
     unchanged = await api.get(objective_path, headers=org.headers("exec"))
@@ -113,8 +141,9 @@ async def test_chunked_body_over_1_mib_is_413(api, org, objective_path, method) 
             yield b"x" * 65536
         yield b'"}'
 
-    response = await api.request(method, path, content=chunks(), headers={**org.headers("exec"), **JSON},
-                                 timeout=TIMEOUT)
+    response = await api.request(
+        method, path, content=chunks(), headers={**org.headers("exec"), **JSON}, timeout=TIMEOUT
+    )
     assert_problem(response, 413)
 
 
@@ -126,8 +155,10 @@ async def test_bad_content_length_is_4xx(api, org, content_length) -> None:  # t
 
     parts = urlsplit(str(api.base_url))
     token = org.token("exec")
-    request = (f"POST {OBJECTIVES} HTTP/1.1\r\nHost: {parts.hostname}\r\nAuthorization: Bearer {token}\r\n"
-               f"Content-Type: application/json\r\nContent-Length: {content_length}\r\nConnection: close\r\n\r\n{{}}")
+    request = (
+        f"POST {OBJECTIVES} HTTP/1.1\r\nHost: {parts.hostname}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {content_length}\r\nConnection: close\r\n\r\n{{}}"
+    )
     with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
         sock.sendall(request.encode())
         status_line = sock.recv(1024).split(b"\r\n", 1)[0]
@@ -201,8 +232,9 @@ BAD_QUERIES: list[tuple[str, dict[str, str] | str]] = [
 @pytest.mark.parametrize(("name", "params"), BAD_QUERIES, ids=[q[0] for q in BAD_QUERIES])
 async def test_bad_list_query_is_400(api, org, name, params) -> None:  # type: ignore[no-untyped-def]
     url = f"{OBJECTIVES}?{params}" if isinstance(params, str) else OBJECTIVES
-    response = await api.get(url, params=None if isinstance(params, str) else params,
-                             headers=org.headers("exec"), timeout=TIMEOUT)
+    response = await api.get(
+        url, params=None if isinstance(params, str) else params, headers=org.headers("exec"), timeout=TIMEOUT
+    )
     assert_problem(response, 400)
 
 
@@ -248,29 +280,39 @@ TAMPERINGS = [
 @pytest.mark.parametrize(("name", "change"), TAMPERINGS, ids=[t[0] for t in TAMPERINGS])
 async def test_tampered_cursor_is_400(api, org, name, change) -> None:  # type: ignore[no-untyped-def]
     cursor = await _first_page(api, org, OBJECTIVES, {})
-    response = await api.get(OBJECTIVES, params={"limit": "1", "cursor": _tamper(cursor, change)},
-                             headers=org.headers("exec"))
+    response = await api.get(
+        OBJECTIVES, params={"limit": "1", "cursor": _tamper(cursor, change)}, headers=org.headers("exec")
+    )
     assert_problem(response, 400)
 
 
 @pytest.mark.parametrize("value", [2**40, -(2**40), 1.5, "1", True, None, [1]])
 async def test_tampered_integer_cursor_is_400(api, org, value) -> None:  # type: ignore[no-untyped-def]
     cursor = await _first_page(api, org, OBJECTIVES, {"sort": "version"})
-    response = await api.get(OBJECTIVES, params={"sort": "version", "limit": "1",
-                                                 "cursor": _tamper(cursor, _set_value(0, value))},
-                             headers=org.headers("exec"))
+    response = await api.get(
+        OBJECTIVES,
+        params={"sort": "version", "limit": "1", "cursor": _tamper(cursor, _set_value(0, value))},
+        headers=org.headers("exec"),
+    )
     assert_problem(response, 400)
 
 
 async def test_cursor_reused_with_other_filters_or_sort_is_400(api, org) -> None:  # type: ignore[no-untyped-def]
     cursor = await _first_page(api, org, OBJECTIVES, {"status": "active"})
-    for params in ({"status": "draft"}, {}, {"status": "active", "sort": "title"}, {"status": "active", "q": "o"},
-                   {"status": "active", "mine": "true"}):
-        response = await api.get(OBJECTIVES, params={**params, "limit": "1", "cursor": cursor},
-                                 headers=org.headers("exec"))
+    for params in (
+        {"status": "draft"},
+        {},
+        {"status": "active", "sort": "title"},
+        {"status": "active", "q": "o"},
+        {"status": "active", "mine": "true"},
+    ):
+        response = await api.get(
+            OBJECTIVES, params={**params, "limit": "1", "cursor": cursor}, headers=org.headers("exec")
+        )
         assert_problem(response, 400)
-    same = await api.get(OBJECTIVES, params={"status": "active", "limit": "1", "cursor": cursor},
-                         headers=org.headers("exec"))
+    same = await api.get(
+        OBJECTIVES, params={"status": "active", "limit": "1", "cursor": cursor}, headers=org.headers("exec")
+    )
     assert same.status_code == 200 and len(same.json()["data"]) == 1
 
 
@@ -283,7 +325,9 @@ async def test_cursor_of_another_collection_is_400(api, org) -> None:  # type: i
 async def test_cursor_of_another_tenant_reveals_nothing(api, org, other_org) -> None:  # type: ignore[no-untyped-def]
     """A cursor only carries sort values; in another tenant it pages over that tenant's own rows."""
     cursor = await _first_page(api, org, OBJECTIVES, {})
-    response = await api.get(OBJECTIVES, params={"cursor": cursor, "limit": "1"}, headers=other_org.headers("exec"))
+    response = await api.get(
+        OBJECTIVES, params={"cursor": cursor, "limit": "1"}, headers=other_org.headers("exec")
+    )
     assert response.status_code == 200 and response.json()["data"] == []
 
 
@@ -312,15 +356,26 @@ BAD_IDS = [
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
 async def test_unknown_or_garbage_ids_are_404(api, org, method, record_id) -> None:  # type: ignore[no-untyped-def]
     body = b'{"title": "t"}' if method == "PATCH" else None
-    response = await api.request(method, f"{OBJECTIVES}/{record_id}", content=body,
-                                 headers={**org.headers("exec"), **JSON}, timeout=TIMEOUT)
+    response = await api.request(
+        method,
+        f"{OBJECTIVES}/{record_id}",
+        content=body,
+        headers={**org.headers("exec"), **JSON},
+        timeout=TIMEOUT,
+    )
     assert_problem(response, 404)
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/okr/%00", "/api/v1/%ff/objectives", "/api/v1/okr/objectives/x/y", "/api/v1/okr/objectives%2Fx",
-    "/api/v1/okr/objectives/" + "a" * 8000,
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/okr/%00",
+        "/api/v1/%ff/objectives",
+        "/api/v1/okr/objectives/x/y",
+        "/api/v1/okr/objectives%2Fx",
+        "/api/v1/okr/objectives/" + "a" * 8000,
+    ],
+)
 async def test_garbage_paths_are_404(api, org, path) -> None:  # type: ignore[no-untyped-def]
     response = await api.get(path, headers=org.headers("exec"), timeout=TIMEOUT)
     assert_problem(response, 404)
@@ -336,36 +391,65 @@ async def test_get_with_bad_flag_is_400(api, org, objective_path) -> None:  # ty
 # (Control characters in a header never reach the app: the HTTP server answers 400 itself.)
 @pytest.mark.parametrize("if_match", ['"abc"', '"99999999999999999999999"', "W/", "", '"1", "2"'])
 async def test_garbage_if_match_is_412(api, org, objective_path, if_match) -> None:  # type: ignore[no-untyped-def]
-    response = await api.patch(objective_path, json={"title": "x"}, headers={**org.headers("exec"), "If-Match": if_match})
+    response = await api.patch(
+        objective_path, json={"title": "x"}, headers={**org.headers("exec"), "If-Match": if_match}
+    )
     if if_match == "":
         assert response.status_code in (200, 412)
     else:
         assert_problem(response, 412)
 
 
-@pytest.mark.parametrize(("version", "status"), [
-    ("1", 422), (1.5, 422), (True, 422), ([1], 422), (-1, 409), (2**70, 409), (None, 200), (1.0, 200), (1, 200),
-])
+@pytest.mark.parametrize(
+    ("version", "status"),
+    [
+        ("1", 422),
+        (1.5, 422),
+        (True, 422),
+        ([1], 422),
+        (-1, 409),
+        (2**70, 409),
+        (None, 200),
+        (1.0, 200),
+        (1, 200),
+    ],
+)
 async def test_body_versions_of_every_shape(api, org, objective_path, version, status) -> None:  # type: ignore[no-untyped-def]
     """JSON Schema's integer includes 1.0; a string, a fraction or a boolean is 422; a stale one 409."""
-    response = await api.patch(objective_path, json={"title": "x", "version": version}, headers=org.headers("exec"))
+    response = await api.patch(
+        objective_path, json={"title": "x", "version": version}, headers=org.headers("exec")
+    )
     if status == 200:
         assert response.status_code == 200, response.text
     else:
         assert_problem(response, status)
 
 
-@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "2026-02-30",
-                                   "2026-01-01T25:00:00Z", "+002026-01-01", "2026-01-01T00:00:00+99:00"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00:00+23:59",
+        "2026-02-30",
+        "2026-01-01T25:00:00Z",
+        "+002026-01-01",
+        "2026-01-01T00:00:00+99:00",
+    ],
+)
 async def test_dates_out_of_range_are_422(api, org, value) -> None:  # type: ignore[no-untyped-def]
     response = await api.post(COHORTS, json={"name": "C", "start_date": value}, headers=org.headers("exec"))
     assert_problem(response, 422)
 
 
-@pytest.mark.parametrize(("value", "created"), [
-    ("9999-12-31T23:59:59-23:59", "created_at[lt]"), ("0001-01-01T00:00:00+23:59", "created_at[gt]"),
-    ("9999-12-31T23:59:60Z", "created_at[lt]"), ("2000-01-01t00:00:00z", "created_at[gt]"),
-])
+@pytest.mark.parametrize(
+    ("value", "created"),
+    [
+        ("9999-12-31T23:59:59-23:59", "created_at[lt]"),
+        ("0001-01-01T00:00:00+23:59", "created_at[gt]"),
+        ("9999-12-31T23:59:60Z", "created_at[lt]"),
+        ("2000-01-01t00:00:00z", "created_at[gt]"),
+    ],
+)
 async def test_date_filters_at_the_calendar_edges_still_compare(api, org, value, created) -> None:  # type: ignore[no-untyped-def]
     """RFC 3339 allows what Python's datetime cannot hold once in UTC; as a filter it is pinned to the
     nearest representable moment, which compares the same way with every stored value."""
@@ -377,10 +461,15 @@ async def test_date_filters_at_the_calendar_edges_still_compare(api, org, value,
     assert nothing.status_code == 200 and nothing.json()["data"] == []
 
 
-@pytest.mark.parametrize(("value", "stored"), [
-    ("2026-04-15t10:00:00z", "2026-04-15T10:00:00Z"), ("2026-12-31T23:59:60Z", "2027-01-01T00:00:00Z"),
-    ("2026-04-15T10:00:00.123456789+02:00", "2026-04-15T08:00:00.123456Z"), ("2026-04-15", "2026-04-15T00:00:00Z"),
-])
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("2026-04-15t10:00:00z", "2026-04-15T10:00:00Z"),
+        ("2026-12-31T23:59:60Z", "2027-01-01T00:00:00Z"),
+        ("2026-04-15T10:00:00.123456789+02:00", "2026-04-15T08:00:00.123456Z"),
+        ("2026-04-15", "2026-04-15T00:00:00Z"),
+    ],
+)
 async def test_rfc3339_dates_are_accepted(api, org, value, stored) -> None:  # type: ignore[no-untyped-def]
     response = await api.post(COHORTS, json={"name": "C", "start_date": value}, headers=org.headers("exec"))
     assert response.status_code == 201, response.text
@@ -389,8 +478,16 @@ async def test_rfc3339_dates_are_accepted(api, org, value, stored) -> None:  # t
 
 async def test_extreme_numbers_in_json_fields_read_back_unchanged(api, org) -> None:  # type: ignore[no-untyped-def]
     """jsonb prints 1e300 as a 301-digit integer; it must read back as the float it was (not a 500)."""
-    metadata = {"big": 1e300, "tiny": -2.5e-300, "int64": 2**63 - 1, "uint64": 2**64 - 1, "nested": [[-1.5e308]]}
-    created = await api.post(COHORTS, json={"name": "Numbers", "metadata": metadata}, headers=org.headers("exec"))
+    metadata = {
+        "big": 1e300,
+        "tiny": -2.5e-300,
+        "int64": 2**63 - 1,
+        "uint64": 2**64 - 1,
+        "nested": [[-1.5e308]],
+    }
+    created = await api.post(
+        COHORTS, json={"name": "Numbers", "metadata": metadata}, headers=org.headers("exec")
+    )
     assert created.status_code == 201, created.text
     assert created.json()["metadata"] == metadata
     got = await api.get(f"{COHORTS}/{created.json()['id']}", headers=org.headers("exec"))

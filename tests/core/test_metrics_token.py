@@ -17,9 +17,15 @@ METRICS_TOKEN = "metrics-" + secrets.token_urlsafe(24)
 
 @pytest.fixture(scope="module")
 def guarded(database_url: str) -> Iterator[str]:
-    process, base = start_server({"DATABASE_URL": database_url, "STRIDE_JWT_SECRET": TEST_SECRET,
-                                  "STRIDE_LOG_LEVEL": "warning", "STRIDE_POOL_SIZE": "2",
-                                  "STRIDE_METRICS_TOKEN": METRICS_TOKEN})
+    process, base = start_server(
+        {
+            "DATABASE_URL": database_url,
+            "STRIDE_JWT_SECRET": TEST_SECRET,
+            "STRIDE_LOG_LEVEL": "warning",
+            "STRIDE_POOL_SIZE": "2",
+            "STRIDE_METRICS_TOKEN": METRICS_TOKEN,
+        }
+    )
     try:
         yield base
     finally:
@@ -30,24 +36,31 @@ def test_metrics_answer_the_configured_bearer_token(guarded: str) -> None:
     """§6: "when `STRIDE_METRICS_TOKEN` is set, only with that bearer token"."""
     httpx.get(guarded + "/api/v1/manifest", timeout=10)
     for scheme in ("Bearer", "bearer"):
-        response = httpx.get(guarded + "/metrics", headers={"Authorization": f"{scheme} {METRICS_TOKEN}"},
-                             timeout=10)
+        response = httpx.get(
+            guarded + "/metrics", headers={"Authorization": f"{scheme} {METRICS_TOKEN}"}, timeout=10
+        )
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/plain")
-        assert 'stride_http_requests_total{method="GET",route="/api/v1/manifest",status="200"}' in response.text
+        assert (
+            'stride_http_requests_total{method="GET",route="/api/v1/manifest",status="200"}' in response.text
+        )
 
 
-@pytest.mark.parametrize("authorization", [
-    None,
-    "",
-    "Bearer",
-    "Bearer wrong",
-    f"Bearer {METRICS_TOKEN}x",
-    f"Bearer {METRICS_TOKEN[:-1]}",
-    f"Basic {METRICS_TOKEN}",
-    METRICS_TOKEN,
-    b"Bearer \xe9",  # not ASCII
-], ids=["none", "empty", "no-token", "wrong", "longer", "shorter", "basic", "no-scheme", "latin-1"])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer wrong",
+        f"Bearer {METRICS_TOKEN}x",
+        f"Bearer {METRICS_TOKEN[:-1]}",
+        f"Basic {METRICS_TOKEN}",
+        METRICS_TOKEN,
+        b"Bearer \xe9",  # not ASCII
+    ],
+    ids=["none", "empty", "no-token", "wrong", "longer", "shorter", "basic", "no-scheme", "latin-1"],
+)
 def test_metrics_without_that_token_are_401_problem(guarded: str, authorization: str | bytes | None) -> None:
     """§6: "only with that bearer token"; §5: "401 | no/invalid token", as problem+json with a challenge."""
     headers = {} if authorization is None else {"Authorization": authorization}
@@ -61,7 +74,10 @@ def test_metrics_without_that_token_are_401_problem(guarded: str, authorization:
 def test_a_user_token_does_not_open_the_metrics(guarded: str, org) -> None:  # type: ignore[no-untyped-def]
     """§6: "only with that bearer token": a valid API token is not that token."""
     assert_problem(httpx.get(guarded + "/metrics", headers=org.headers("exec"), timeout=10), 401)
-    assert httpx.get(guarded + "/api/v1/okr/objectives", headers=org.headers("exec"), timeout=10).status_code == 200
+    assert (
+        httpx.get(guarded + "/api/v1/okr/objectives", headers=org.headers("exec"), timeout=10).status_code
+        == 200
+    )
 
 
 def test_metrics_are_public_when_no_token_is_set(server: str) -> None:

@@ -15,7 +15,9 @@ async def test_read_connections_come_back_with_no_tenant_and_no_transaction(org,
     app = create_app()
     async with app.router.lifespan_context(app):
         pool = app.state.read_pool
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://stride") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://stride"
+        ) as client:
             alice = {"Authorization": f"Bearer {org.token('alice')}"}
             created = await client.post(GOALS, json={"title": "Ship the pool"}, headers=alice)
             assert created.status_code == 201, created.text
@@ -27,7 +29,9 @@ async def test_read_connections_come_back_with_no_tenant_and_no_transaction(org,
             assert (await client.get(f"{GOALS}/{created.json()['id']}", headers=stranger)).status_code == 404
 
         assert pool.get_size() >= 1
-        connections = [await pool.acquire() for _ in range(pool.get_max_size())]  # all, the used ones among them
+        connections = [
+            await pool.acquire() for _ in range(pool.get_max_size())
+        ]  # all, the used ones among them
         try:
             for conn in connections:
                 assert not conn.is_in_transaction()

@@ -16,16 +16,25 @@ SQL_COMPARISON = re.compile(r"tenant_id\s*=\s*(:|\$\d|\w+\.tenant_id)", re.IGNOR
 
 def _mentions_tenant(node: ast.AST) -> bool:
     return (isinstance(node, ast.Attribute) and node.attr == "tenant_id") or (
-        isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "tenant_id")
+        isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Constant)
+        and node.slice.value == "tenant_id"
+    )
 
 
 def violations(source: str, name: str = "<source>") -> list[str]:
     """Where `source` compares tenant_id by hand: Python comparisons and SQL text."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Compare) and any(_mentions_tenant(part) for part in (node.left, *node.comparators)):
+        if isinstance(node, ast.Compare) and any(
+            _mentions_tenant(part) for part in (node.left, *node.comparators)
+        ):
             found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_COMPARISON.search(node.value):
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and SQL_COMPARISON.search(node.value)
+        ):
             found.append(f"{name}:{node.lineno}: SQL text {SQL_COMPARISON.search(node.value).group(0)!r}")  # type: ignore[union-attr]
     return found
 
@@ -48,7 +57,7 @@ def test_the_check_finds_each_form() -> None:
     assert violations('SQL = "JOIN m ON m.tenant_id = c.tenant_id"')
     assert violations("SQL = 'WHERE t.tenant_id=$1'")
     assert not violations("where(of_tenant(people, tenant_id), people.c.id == person_id)")
-    assert not violations('values(tenant_id=tenant_id)')
+    assert not violations("values(tenant_id=tenant_id)")
 
 
 def test_levels_seeing_all_follow_the_principal_rule() -> None:

@@ -118,7 +118,9 @@ def test_docs_assets_revalidate_with_etags_and_unknown_ones_are_404(server: str)
     """§6: "`/docs` serves its assets from the server": the 1.5 MB bundle is not sent again unchanged."""
     first = httpx.get(server + "/docs/static/swagger-ui-bundle.js", timeout=30)
     etag = first.headers["etag"]
-    again = httpx.get(server + "/docs/static/swagger-ui-bundle.js", headers={"If-None-Match": etag}, timeout=10)
+    again = httpx.get(
+        server + "/docs/static/swagger-ui-bundle.js", headers={"If-None-Match": etag}, timeout=10
+    )
     assert again.status_code == 304 and not again.content
     for name in ("index.html", "..%2Fdocs.py", "redoc.standalone.js"):
         missing = httpx.get(f"{server}/docs/static/{name}", timeout=10)
@@ -126,19 +128,27 @@ def test_docs_assets_revalidate_with_etags_and_unknown_ones_are_404(server: str)
         assert missing.headers["content-type"] == "application/problem+json"
 
 
-@pytest.mark.parametrize("method, path, kwargs, status", [
-    ("GET", "/healthz", {}, 200),
-    ("GET", "/api/v1/manifest", {}, 200),
-    ("GET", "/openapi.json", {}, 200),
-    ("GET", "/metrics", {}, 200),
-    ("GET", "/explorer/static/explorer.js", {}, 200),
-    ("GET", "/api/v1/okr/objectives", {}, 401),
-    ("GET", "/no/such/path", {}, 404),
-    ("DELETE", "/api/v1/manifest", {}, 405),
-    ("POST", "/api/v1/okr/objectives", {"content": b"x" * (1024 * 1024 + 1)}, 413),
-])
-def test_every_response_is_nosniff_and_no_referrer(server: str, method: str, path: str, kwargs: dict,  # type: ignore[type-arg]
-                                                   status: int) -> None:
+@pytest.mark.parametrize(
+    "method, path, kwargs, status",
+    [
+        ("GET", "/healthz", {}, 200),
+        ("GET", "/api/v1/manifest", {}, 200),
+        ("GET", "/openapi.json", {}, 200),
+        ("GET", "/metrics", {}, 200),
+        ("GET", "/explorer/static/explorer.js", {}, 200),
+        ("GET", "/api/v1/okr/objectives", {}, 401),
+        ("GET", "/no/such/path", {}, 404),
+        ("DELETE", "/api/v1/manifest", {}, 405),
+        ("POST", "/api/v1/okr/objectives", {"content": b"x" * (1024 * 1024 + 1)}, 413),
+    ],
+)
+def test_every_response_is_nosniff_and_no_referrer(
+    server: str,
+    method: str,
+    path: str,
+    kwargs: dict,  # type: ignore[type-arg]
+    status: int,
+) -> None:
     """§6: "`X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer`" — sent on every response,
     pages or not, errors included; the CSP only on pages."""
     response = httpx.request(method, server + path, timeout=10, **kwargs)
@@ -149,8 +159,9 @@ def test_every_response_is_nosniff_and_no_referrer(server: str, method: str, pat
 
 async def test_every_response_of_an_api_call_is_hardened(api, org) -> None:  # type: ignore[no-untyped-def]
     """§6: nosniff and no-referrer on every response, a real Data API read and write included."""
-    created = await api.post("/api/v1/okr/objectives", json={"title": "Headers", "period": "2026-Q1"},
-                             headers=org.headers("exec"))
+    created = await api.post(
+        "/api/v1/okr/objectives", json={"title": "Headers", "period": "2026-Q1"}, headers=org.headers("exec")
+    )
     assert created.status_code == 201, created.text
     assert_hardened(created)
     listed = await api.get("/api/v1/okr/objectives", headers=org.headers("exec"))

@@ -29,7 +29,9 @@ async def test_a_directory_app_cannot_create_or_promote_above_its_rights(api, or
     # An employee's defaults (view:performance, update:okr, …) are not all the app's either.
     assert (await api.post(PEOPLE, json=body(org, "Erin", "employee"), headers=app)).status_code == 403
 
-    promoted = await api.patch(f"{PEOPLE}/{org.people['alice']}", json={"access_level": "executive"}, headers=app)
+    promoted = await api.patch(
+        f"{PEOPLE}/{org.people['alice']}", json={"access_level": "executive"}, headers=app
+    )
     assert promoted.status_code == 403, promoted.text
     person = (await api.get(f"{PEOPLE}/{org.people['alice']}", headers=org.headers("exec"))).json()
     assert person["access_level"] == "employee" and person["version"] == 1
@@ -51,15 +53,21 @@ async def test_an_app_holding_a_levels_permissions_may_set_it_and_no_higher(api,
 async def test_demoting_someone_above_the_callers_rights_is_403(api, org, owner_db) -> None:  # type: ignore[no-untyped-def]
     granted = ["manage:directory", "view:performance", "update:okr", "view:learning"]
     app_id = await create_application(owner_db, org, granted)
-    demoted = await api.patch(f"{PEOPLE}/{org.people['exec']}", json={"access_level": "employee"},
-                              headers=org.app_headers(app_id, granted))
+    demoted = await api.patch(
+        f"{PEOPLE}/{org.people['exec']}",
+        json={"access_level": "employee"},
+        headers=org.app_headers(app_id, granted),
+    )
     assert demoted.status_code == 403
 
 
-@pytest.mark.parametrize("who, level, status", [
-    ("exec", "executive", 201),                    # holds every permission
-    ("head", "head", 403),                         # a head's token narrowed to manage:directory alone
-])
+@pytest.mark.parametrize(
+    "who, level, status",
+    [
+        ("exec", "executive", 201),  # holds every permission
+        ("head", "head", 403),  # a head's token narrowed to manage:directory alone
+    ],
+)
 async def test_a_person_caller_follows_the_same_rule(api, org, who, level, status) -> None:  # type: ignore[no-untyped-def]
     headers = org.headers(who) if who == "exec" else org.headers(who, permissions=["manage:directory"])
     response = await api.post(PEOPLE, json=body(org, f"New{who}", level), headers=headers)
@@ -70,17 +78,23 @@ async def test_the_import_refuses_the_whole_file_naming_the_rows(api, org, owner
     granted = ["manage:directory", "view:performance", "update:okr", "view:learning"]
     app_id = await create_application(owner_db, org, granted)
     app = {**org.app_headers(app_id, granted), "content-type": "text/csv"}
-    csv = "\n".join(["name,email,access_level",
-                     f"Erin,erin@{org.tenant_id}.test,employee",
-                     f"Mallory,mallory@{org.tenant_id}.test,executive",
-                     f"Alice,alice@{org.tenant_id}.test,head"]).encode()
+    csv = "\n".join(
+        [
+            "name,email,access_level",
+            f"Erin,erin@{org.tenant_id}.test,employee",
+            f"Mallory,mallory@{org.tenant_id}.test,executive",
+            f"Alice,alice@{org.tenant_id}.test,head",
+        ]
+    ).encode()
     refused = await api.post(IMPORT, content=csv, headers=app)
     assert refused.status_code == 403, refused.text
     problem = refused.json()
-    assert [e["row"] for e in problem["errors"]] == [3, 4] and all(e["field"] == "access_level"
-                                                                    for e in problem["errors"])
-    listed = (await api.get(PEOPLE, params={"email": f"erin@{org.tenant_id}.test"},
-                            headers=org.headers("exec"))).json()
+    assert [e["row"] for e in problem["errors"]] == [3, 4] and all(
+        e["field"] == "access_level" for e in problem["errors"]
+    )
+    listed = (
+        await api.get(PEOPLE, params={"email": f"erin@{org.tenant_id}.test"}, headers=org.headers("exec"))
+    ).json()
     assert listed["data"] == []  # nothing of the file was imported
     # Rows that keep a person's level (even an executive's) are fine.
     same = "\n".join(["name,email,access_level", f"Exec,exec@{org.tenant_id}.test,executive"]).encode()

@@ -22,8 +22,12 @@ OPERATIONS = {
 
 async def test_operation_ids_and_response_models_are_stable(api) -> None:  # type: ignore[no-untyped-def]
     schema = (await api.get("/openapi.json")).json()
-    found = {(method, path): operation for path, item in schema["paths"].items() if "/directory/" in path
-             for method, operation in item.items()}
+    found = {
+        (method, path): operation
+        for path, item in schema["paths"].items()
+        if "/directory/" in path
+        for method, operation in item.items()
+    }
     assert set(found) == set(OPERATIONS)
     for key, (operation_id, model) in OPERATIONS.items():
         operation = found[key]

@@ -18,7 +18,12 @@ async def create(api, org, body: dict, who: str = "exec"):  # type: ignore[no-un
 
 
 def new_person(org, name: str = "Dana", **extra) -> dict:  # type: ignore[no-untyped-def]
-    return {"name": name, "email": f"{name.lower()}@{org.tenant_id}.test", "access_level": "employee", **extra}
+    return {
+        "name": name,
+        "email": f"{name.lower()}@{org.tenant_id}.test",
+        "access_level": "employee",
+        **extra,
+    }
 
 
 async def test_create_get_and_list_a_person(api, org) -> None:  # type: ignore[no-untyped-def]
@@ -28,8 +33,20 @@ async def test_create_get_and_list_a_person(api, org) -> None:  # type: ignore[n
     person = response.json()
     assert ULID_ID.match(person["id"])
     assert response.headers["location"] == f"{PEOPLE}/{person['id']}"
-    assert set(person) == {"id", "name", "email", "access_level", "manager_id", "job_title", "review_template_id",
-                           "status", "external_id", "created_at", "updated_at", "version"}
+    assert set(person) == {
+        "id",
+        "name",
+        "email",
+        "access_level",
+        "manager_id",
+        "job_title",
+        "review_template_id",
+        "status",
+        "external_id",
+        "created_at",
+        "updated_at",
+        "version",
+    }
     assert person["status"] == "active" and person["version"] == 1 and person["created_at"].endswith("Z")
     assert person["manager_id"] == org.people["lead"] and person["review_template_id"] is None
 
@@ -41,19 +58,26 @@ async def test_create_get_and_list_a_person(api, org) -> None:  # type: ignore[n
 
 
 async def test_read_only_fields_sent_back_are_ignored(api, org) -> None:  # type: ignore[no-untyped-def]
-    person = await create(api, org, {**new_person(org), "id": "usr_01HXEXAMPLE", "version": 7,
-                                      "created_at": "2020-01-01T00:00:00Z"})
+    person = await create(
+        api,
+        org,
+        {**new_person(org), "id": "usr_01HXEXAMPLE", "version": 7, "created_at": "2020-01-01T00:00:00Z"},
+    )
     assert person["id"] != "usr_01HXEXAMPLE" and person["version"] == 1
-    again = await api.patch(f"{PEOPLE}/{person['id']}", json={**person, "job_title": "Lead"},
-                            headers=org.headers("exec"))
+    again = await api.patch(
+        f"{PEOPLE}/{person['id']}", json={**person, "job_title": "Lead"}, headers=org.headers("exec")
+    )
     assert again.status_code == 200, again.text
     assert again.json()["job_title"] == "Lead" and again.json()["version"] == 2
 
 
 async def test_patch_changes_only_sent_fields_and_null_clears(api, org) -> None:  # type: ignore[no-untyped-def]
     person = await create(api, org, new_person(org, job_title="Engineer", manager_id=org.people["lead"]))
-    response = await api.patch(f"{PEOPLE}/{person['id']}", json={"job_title": None, "access_level": "lead"},
-                               headers=org.headers("exec"))
+    response = await api.patch(
+        f"{PEOPLE}/{person['id']}",
+        json={"job_title": None, "access_level": "lead"},
+        headers=org.headers("exec"),
+    )
     assert response.status_code == 200, response.text
     updated = response.json()
     assert updated["job_title"] is None and updated["access_level"] == "lead"
@@ -62,17 +86,20 @@ async def test_patch_changes_only_sent_fields_and_null_clears(api, org) -> None:
     assert response.headers["etag"] == '"2"'
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"name": "X", "email": "not-an-email", "access_level": "employee"}, "email"),
-    ({"name": "X", "email": "x@y.test", "access_level": "boss"}, "access_level"),
-    ({"name": "", "email": "x@y.test", "access_level": "employee"}, "name"),
-    ({"name": "   ", "email": "x@y.test", "access_level": "employee"}, "name"),
-    ({"name": 5, "email": "x@y.test", "access_level": "employee"}, "name"),
-    ({"email": "x@y.test", "access_level": "employee"}, "name"),
-    ({"name": "X", "email": "x@y.test", "access_level": "employee", "colour": "red"}, "colour"),
-    ({"name": "X", "email": "x@y.test", "access_level": "employee", "status": "gone"}, "status"),
-    ({"name": "X" * 201, "email": "x@y.test", "access_level": "employee"}, "name"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"name": "X", "email": "not-an-email", "access_level": "employee"}, "email"),
+        ({"name": "X", "email": "x@y.test", "access_level": "boss"}, "access_level"),
+        ({"name": "", "email": "x@y.test", "access_level": "employee"}, "name"),
+        ({"name": "   ", "email": "x@y.test", "access_level": "employee"}, "name"),
+        ({"name": 5, "email": "x@y.test", "access_level": "employee"}, "name"),
+        ({"email": "x@y.test", "access_level": "employee"}, "name"),
+        ({"name": "X", "email": "x@y.test", "access_level": "employee", "colour": "red"}, "colour"),
+        ({"name": "X", "email": "x@y.test", "access_level": "employee", "status": "gone"}, "status"),
+        ({"name": "X" * 201, "email": "x@y.test", "access_level": "employee"}, "name"),
+    ],
+)
 async def test_invalid_person_is_422_naming_the_field(api, org, body, field) -> None:  # type: ignore[no-untyped-def]
     response = await api.post(PEOPLE, json=body, headers=org.headers("exec"))
     assert response.status_code == 422, response.text
@@ -81,13 +108,17 @@ async def test_invalid_person_is_422_naming_the_field(api, org, body, field) -> 
 
 
 async def test_explicit_null_for_a_required_field_is_422(api, org) -> None:  # type: ignore[no-untyped-def]
-    response = await api.patch(f"{PEOPLE}/{org.people['alice']}", json={"name": None}, headers=org.headers("exec"))
+    response = await api.patch(
+        f"{PEOPLE}/{org.people['alice']}", json={"name": None}, headers=org.headers("exec")
+    )
     assert response.status_code == 422
 
 
 async def test_malformed_json_and_wrong_media_type(api, org) -> None:  # type: ignore[no-untyped-def]
     headers = org.headers("exec")
-    bad_json = await api.post(PEOPLE, content=b'{"name": ', headers={**headers, "content-type": "application/json"})
+    bad_json = await api.post(
+        PEOPLE, content=b'{"name": ', headers={**headers, "content-type": "application/json"}
+    )
     assert bad_json.status_code == 422
     as_text = await api.post(PEOPLE, content=b"name=x", headers={**headers, "content-type": "text/plain"})
     assert as_text.status_code == 415
@@ -95,15 +126,24 @@ async def test_malformed_json_and_wrong_media_type(api, org) -> None:  # type: i
 
 async def test_duplicate_email_is_409_case_insensitively(api, org) -> None:  # type: ignore[no-untyped-def]
     await create(api, org, new_person(org))
-    again = await api.post(PEOPLE, json={**new_person(org, "Other"), "email": f"DANA@{org.tenant_id.upper()}.test"},
-                           headers=org.headers("exec"))
+    again = await api.post(
+        PEOPLE,
+        json={**new_person(org, "Other"), "email": f"DANA@{org.tenant_id.upper()}.test"},
+        headers=org.headers("exec"),
+    )
     assert again.status_code == 409, again.text
-    taken = await api.patch(f"{PEOPLE}/{org.people['bob']}", json={"email": f"Alice@{org.tenant_id}.test"},
-                            headers=org.headers("exec"))
+    taken = await api.patch(
+        f"{PEOPLE}/{org.people['bob']}",
+        json={"email": f"Alice@{org.tenant_id}.test"},
+        headers=org.headers("exec"),
+    )
     assert taken.status_code == 409
     # Changing only the case of one's own email is not a conflict.
-    own = await api.patch(f"{PEOPLE}/{org.people['bob']}", json={"email": f"BOB@{org.tenant_id}.test"},
-                          headers=org.headers("exec"))
+    own = await api.patch(
+        f"{PEOPLE}/{org.people['bob']}",
+        json={"email": f"BOB@{org.tenant_id}.test"},
+        headers=org.headers("exec"),
+    )
     assert own.status_code == 200 and own.json()["email"] == f"BOB@{org.tenant_id}.test"
 
 
@@ -114,41 +154,58 @@ async def test_same_email_in_another_tenant_is_fine(api, org, other_org) -> None
 
 async def test_reporting_cycle_is_422(api, org) -> None:  # type: ignore[no-untyped-def]
     # lead reports (transitively) to head; making head report to lead closes a loop.
-    response = await api.patch(f"{PEOPLE}/{org.people['head']}", json={"manager_id": org.people["alice"]},
-                               headers=org.headers("exec"))
+    response = await api.patch(
+        f"{PEOPLE}/{org.people['head']}",
+        json={"manager_id": org.people["alice"]},
+        headers=org.headers("exec"),
+    )
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["field"] == "manager_id"
-    self_managed = await api.patch(f"{PEOPLE}/{org.people['bob']}", json={"manager_id": org.people["bob"]},
-                                   headers=org.headers("exec"))
+    self_managed = await api.patch(
+        f"{PEOPLE}/{org.people['bob']}", json={"manager_id": org.people["bob"]}, headers=org.headers("exec")
+    )
     assert self_managed.status_code == 422
     # Moving sideways in the tree is fine.
-    moved = await api.patch(f"{PEOPLE}/{org.people['bob']}", json={"manager_id": org.people["manager2"]},
-                            headers=org.headers("exec"))
+    moved = await api.patch(
+        f"{PEOPLE}/{org.people['bob']}",
+        json={"manager_id": org.people["manager2"]},
+        headers=org.headers("exec"),
+    )
     assert moved.status_code == 200 and moved.json()["manager_id"] == org.people["manager2"]
 
 
 async def test_manager_must_be_an_active_person_of_the_tenant(api, org, other_org) -> None:  # type: ignore[no-untyped-def]
     for manager_id in (other_org.people["exec"], "usr_01HXEXAMPLE00000000000000", "nobody"):
-        response = await api.post(PEOPLE, json=new_person(org, manager_id=manager_id), headers=org.headers("exec"))
+        response = await api.post(
+            PEOPLE, json=new_person(org, manager_id=manager_id), headers=org.headers("exec")
+        )
         assert response.status_code == 422, response.text
-    await api.patch(f"{PEOPLE}/{org.people['carol']}", json={"status": "inactive"}, headers=org.headers("exec"))
-    response = await api.post(PEOPLE, json=new_person(org, manager_id=org.people["carol"]), headers=org.headers("exec"))
+    await api.patch(
+        f"{PEOPLE}/{org.people['carol']}", json={"status": "inactive"}, headers=org.headers("exec")
+    )
+    response = await api.post(
+        PEOPLE, json=new_person(org, manager_id=org.people["carol"]), headers=org.headers("exec")
+    )
     assert response.status_code == 422
 
 
 async def test_deactivating_keeps_history_and_the_person_readable(api, org) -> None:  # type: ignore[no-untyped-def]
-    goal = await api.post("/api/v1/performance/goals", json={"title": "Ship it"}, headers=org.headers("alice"))
+    goal = await api.post(
+        "/api/v1/performance/goals", json={"title": "Ship it"}, headers=org.headers("alice")
+    )
     assert goal.status_code == 201
-    response = await api.patch(f"{PEOPLE}/{org.people['alice']}", json={"status": "inactive"},
-                               headers=org.headers("exec"))
+    response = await api.patch(
+        f"{PEOPLE}/{org.people['alice']}", json={"status": "inactive"}, headers=org.headers("exec")
+    )
     assert response.status_code == 200 and response.json()["status"] == "inactive"
     assert response.json()["manager_id"] == org.people["lead"]
     # The person can no longer sign in, but everything about them is still there.
     assert (await api.get(PEOPLE, headers=org.headers("alice"))).status_code == 401
     kept = await api.get(f"/api/v1/performance/goals/{goal.json()['id']}", headers=org.headers("exec"))
     assert kept.status_code == 200
-    members = (await api.get(f"/api/v1/directory/groups/{org.groups['Alpha']}/members",
-                             headers=org.headers("exec"))).json()
+    members = (
+        await api.get(f"/api/v1/directory/groups/{org.groups['Alpha']}/members", headers=org.headers("exec"))
+    ).json()
     assert org.people["alice"] in {m["person_id"] for m in members["data"]}
     inactive = (await api.get(PEOPLE, params={"status": "inactive"}, headers=org.headers("exec"))).json()
     assert [p["id"] for p in inactive["data"]] == [org.people["alice"]]
@@ -158,7 +215,9 @@ async def test_deactivating_keeps_history_and_the_person_readable(api, org) -> N
 async def test_writes_need_manage_directory(api, org, who) -> None:  # type: ignore[no-untyped-def]
     name = {"employee": "alice", "head": "head"}[who]
     assert (await api.post(PEOPLE, json=new_person(org), headers=org.headers(name))).status_code == 403
-    patch = await api.patch(f"{PEOPLE}/{org.people['bob']}", json={"job_title": "x"}, headers=org.headers(name))
+    patch = await api.patch(
+        f"{PEOPLE}/{org.people['bob']}", json={"job_title": "x"}, headers=org.headers(name)
+    )
     assert patch.status_code == 403
 
 
@@ -171,8 +230,9 @@ async def test_reads_need_view_directory(api, org) -> None:  # type: ignore[no-u
 
 async def test_explicit_manage_directory_permission_can_write(api, org) -> None:  # type: ignore[no-untyped-def]
     # With the permissions of the level it sets too (§1.3: no one is raised above the caller's rights).
-    headers = org.headers("alice", permissions=["manage:directory", "view:performance", "update:okr",
-                                                "view:learning"])
+    headers = org.headers(
+        "alice", permissions=["manage:directory", "view:performance", "update:okr", "view:learning"]
+    )
     assert (await api.post(PEOPLE, json=new_person(org), headers=headers)).status_code == 201
 
 
@@ -182,8 +242,9 @@ async def test_other_tenants_people_are_404(api, org, other_org) -> None:  # typ
     patch = await api.patch(f"{PEOPLE}/{theirs}", json={"job_title": "x"}, headers=org.headers("exec"))
     assert patch.status_code == 404
     # Even for a caller without the write permission: invisible beats forbidden.
-    assert (await api.patch(f"{PEOPLE}/{theirs}", json={"job_title": "x"},
-                            headers=org.headers("alice"))).status_code == 404
+    assert (
+        await api.patch(f"{PEOPLE}/{theirs}", json={"job_title": "x"}, headers=org.headers("alice"))
+    ).status_code == 404
     listed = (await api.get(PEOPLE, params={"limit": 200}, headers=org.headers("exec"))).json()
     assert theirs not in {p["id"] for p in listed["data"]}
 
@@ -207,11 +268,23 @@ async def test_filters_and_search(api, org) -> None:  # type: ignore[no-untyped-
     assert await ids(q="ALI") == {org.people["alice"]}
     assert await ids(q=org.tenant_id) == set(org.people.values())  # matches the email domain
     assert await ids(q="100%_") == set()
-    assert await ids(status="active", access_level="employee") == {org.people[n] for n in ("alice", "bob", "carol")}
+    assert await ids(status="active", access_level="employee") == {
+        org.people[n] for n in ("alice", "bob", "carol")
+    }
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 201}, {"limit": "x"}, {"access_level": "boss"},
-                                    {"colour": "red"}, {"cursor": "garbage"}, {"q": "a\x00b"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": 0},
+        {"limit": 201},
+        {"limit": "x"},
+        {"access_level": "boss"},
+        {"colour": "red"},
+        {"cursor": "garbage"},
+        {"q": "a\x00b"},
+    ],
+)
 async def test_bad_query_parameters_are_400(api, org, params) -> None:  # type: ignore[no-untyped-def]
     response = await api.get(PEOPLE, params=params, headers=org.headers("exec"))
     assert response.status_code == 400, response.text
@@ -236,8 +309,11 @@ async def test_pagination_walks_every_person_once(api, org) -> None:  # type: ig
     assert pages == 4 and len(seen) == 15 == len(set(seen)) and seen == sorted(seen)
     # A cursor replayed with other filters is refused.
     first = (await api.get(PEOPLE, params={"limit": 2}, headers=org.headers("exec"))).json()
-    other = await api.get(PEOPLE, params={"limit": 2, "status": "active", "cursor": first["next_cursor"]},
-                          headers=org.headers("exec"))
+    other = await api.get(
+        PEOPLE,
+        params={"limit": 2, "status": "active", "cursor": first["next_cursor"]},
+        headers=org.headers("exec"),
+    )
     assert other.status_code == 400
 
 
@@ -245,7 +321,11 @@ async def test_version_and_if_match_guard_concurrent_edits(api, org) -> None:  #
     url = f"{PEOPLE}/{org.people['bob']}"
     stale = await api.patch(url, json={"job_title": "x", "version": 5}, headers=org.headers("exec"))
     assert stale.status_code == 409 and stale.json()["current"]["id"] == org.people["bob"]
-    mismatch = await api.patch(url, json={"job_title": "x"}, headers={**org.headers("exec"), "If-Match": '"9"'})
+    mismatch = await api.patch(
+        url, json={"job_title": "x"}, headers={**org.headers("exec"), "If-Match": '"9"'}
+    )
     assert mismatch.status_code == 412
-    ok = await api.patch(url, json={"job_title": "x", "version": 1}, headers={**org.headers("exec"), "If-Match": '"1"'})
+    ok = await api.patch(
+        url, json={"job_title": "x", "version": 1}, headers={**org.headers("exec"), "If-Match": '"1"'}
+    )
     assert ok.status_code == 200 and ok.json()["version"] == 2

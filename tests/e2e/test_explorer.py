@@ -18,14 +18,24 @@ import pytest
 from tests.conftest import ROOT, TEST_SECRET
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = ROOT / "test-artifacts" / "explorer"
 ENTITIES = ("PersonGoal", "LearningRecord", "Objective", "KeyResult", "Cohort", "Assessment")
 ASSETS = ("explorer.css", "util.js", "snippets.js", "console.js", "explorer.js")
 
 
-def test_explorer_page_and_assets_are_served_and_demo_helpers_are_404_outside_embedded_mode(server: str) -> None:
+def test_explorer_page_and_assets_are_served_and_demo_helpers_are_404_outside_embedded_mode(
+    server: str,
+) -> None:
     page = httpx.get(server + "/explorer", timeout=10)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     for asset in ASSETS:
@@ -43,7 +53,8 @@ def test_explorer_page_and_assets_are_served_and_demo_helpers_are_404_outside_em
 
 
 async def test_demo_token_helpers_work_only_in_embedded_mode_and_only_for_the_demo_tenant(  # type: ignore[no-untyped-def]
-        api, org, other_org, monkeypatch) -> None:
+    api, org, other_org, monkeypatch
+) -> None:
     from stride_server.app import create_app
     from stride_server.db.engine import create_engine
     from stride_server.explorer import router as explorer
@@ -56,7 +67,9 @@ async def test_demo_token_helpers_work_only_in_embedded_mode_and_only_for_the_de
     app = create_app()
     app.state.engine = create_engine(pool_size=2)
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://explorer") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://explorer"
+        ) as client:
             people = (await client.get("/api/v1/explorer/demo-people")).json()["data"]
             assert {p["id"] for p in people} == set(org.people.values())
             assert people[0]["access_level"] == "executive" and people[-1]["access_level"] == "employee"
@@ -70,14 +83,20 @@ async def test_demo_token_helpers_work_only_in_embedded_mode_and_only_for_the_de
             assert listed.status_code == 200, listed.text
 
             # Someone of another tenant, or nobody: no token.
-            stranger = await client.post("/api/v1/explorer/demo-token", json={"person_id": other_org.people["exec"]})
+            stranger = await client.post(
+                "/api/v1/explorer/demo-token", json={"person_id": other_org.people["exec"]}
+            )
             assert stranger.status_code == 404
-            extra = await client.post("/api/v1/explorer/demo-token", json={"person_id": org.people["bob"], "tenant_id": "x"})
+            extra = await client.post(
+                "/api/v1/explorer/demo-token", json={"person_id": org.people["bob"], "tenant_id": "x"}
+            )
             assert extra.status_code == 422
 
             embedded.is_embedded = False  # a deployment on its own PostgreSQL
             assert (await client.get("/api/v1/explorer/demo-people")).status_code == 404
-            refused = await client.post("/api/v1/explorer/demo-token", json={"person_id": org.people["alice"]})
+            refused = await client.post(
+                "/api/v1/explorer/demo-token", json={"person_id": org.people["alice"]}
+            )
             assert refused.status_code == 404
     finally:
         await app.state.engine.dispose()
@@ -94,8 +113,14 @@ def _watch(page, server: str) -> SimpleNamespace:  # type: ignore[no-untyped-def
     seen = SimpleNamespace(errors=[], violations=[], outside=[])
     page.add_init_script(REPORT_VIOLATIONS)
     page.on("pageerror", lambda exc: seen.errors.append(str(exc)))
-    page.on("console", lambda msg: seen.violations.append(msg.text) if (
-        "Content Security Policy" in msg.text or "securitypolicyviolation" in msg.text) else None)
+    page.on(
+        "console",
+        lambda msg: (
+            seen.violations.append(msg.text)
+            if ("Content Security Policy" in msg.text or "securitypolicyviolation" in msg.text)
+            else None
+        ),
+    )
     page.on("request", lambda r: None if r.url.startswith((server, "data:")) else seen.outside.append(r.url))
     return seen
 
@@ -177,8 +202,17 @@ def test_explorer_in_a_browser(server: str, org) -> None:  # type: ignore[no-unt
             console = page.locator("#console")
             console.get_by_role("tab", name="Create").click()
             expect(console.locator("form[data-op=create] textarea")).to_have_value(re.compile(objective_id))
-            _set_body(page, "create", {"objective_id": objective_id, "title": "Explorer revenue KR",
-                                       "baseline": 0, "target": 100, "direction": "increase"})
+            _set_body(
+                page,
+                "create",
+                {
+                    "objective_id": objective_id,
+                    "title": "Explorer revenue KR",
+                    "baseline": 0,
+                    "target": 100,
+                    "direction": "increase",
+                },
+            )
             console.get_by_role("button", name="Send create request").click()
             expect(page.locator("#response-status")).to_have_text("201 Created")
             expect(page.locator("#response-json")).to_contain_text("Explorer revenue KR")
@@ -187,8 +221,12 @@ def test_explorer_in_a_browser(server: str, org) -> None:  # type: ignore[no-unt
             _shot(page, "06-keyresult-created")
 
             # ...see it in the list, filtered by its objective, one per page (Enter in a filter submits)
-            second = httpx.post(server + "/api/v1/okr/key-results", headers=org.headers("exec"), timeout=10,
-                                json={"objective_id": objective_id, "title": "Explorer second KR", "target": 5})
+            second = httpx.post(
+                server + "/api/v1/okr/key-results",
+                headers=org.headers("exec"),
+                timeout=10,
+                json={"objective_id": objective_id, "title": "Explorer second KR", "target": 5},
+            )
             assert second.status_code == 201, second.text
             console.get_by_role("tab", name="List").click()
             console.get_by_label("Filter 1 field").select_option("objective_id")
@@ -198,7 +236,9 @@ def test_explorer_in_a_browser(server: str, org) -> None:  # type: ignore[no-unt
             expect(page.locator("#response-status")).to_have_text("200 OK")
             expect(page.locator("#response .reqline")).to_contain_text(f"objective_id={objective_id}&limit=1")
             expect(page.locator("#response tbody tr")).to_have_count(1)
-            expect(page.locator("#response tr[data-id]")).to_contain_text("Explorer second KR")  # newest first
+            expect(page.locator("#response tr[data-id]")).to_contain_text(
+                "Explorer second KR"
+            )  # newest first
             _shot(page, "07-keyresult-list")
             page.locator("#next-page").click()
             row = page.locator(f"#response tr[data-id='{key_result_id}']")
@@ -209,8 +249,17 @@ def test_explorer_in_a_browser(server: str, org) -> None:  # type: ignore[no-unt
 
             # ...and an invalid one: direction increase with the target below the baseline → 422, explained
             console.get_by_role("tab", name="Create").click()
-            _set_body(page, "create", {"objective_id": objective_id, "title": "Backwards KR",
-                                       "baseline": 50, "target": 10, "direction": "increase"})
+            _set_body(
+                page,
+                "create",
+                {
+                    "objective_id": objective_id,
+                    "title": "Backwards KR",
+                    "baseline": 50,
+                    "target": 10,
+                    "direction": "increase",
+                },
+            )
             console.locator("form[data-op=create] textarea").press("Control+Enter")
             expect(page.locator("#response-status")).to_have_text("422 Unprocessable Content")
             problem = page.locator("#response .problem")
@@ -263,7 +312,10 @@ def test_swagger_ui_renders_offline_under_the_csp(server: str) -> None:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             seen = _watch(page, server)
             response = page.goto(server + "/docs")
-            assert response is not None and "frame-ancestors 'none'" in response.headers["content-security-policy"]
+            assert (
+                response is not None
+                and "frame-ancestors 'none'" in response.headers["content-security-policy"]
+            )
             expect(page.locator(".swagger-ui .info .title")).to_contain_text("Stride API")
             operation = page.locator("#operations-okr-objectives-list")
             expect(operation).to_be_visible()

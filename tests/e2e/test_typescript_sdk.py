@@ -16,9 +16,18 @@ from tests.conftest import ROOT
 SDK = ROOT / "sdk" / "typescript"
 
 
-def _run(args: list[str], *, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=SDK, env={**os.environ, **(env or {})}, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+def _run(
+    args: list[str], *, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args,
+        cwd=SDK,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def _ok(result: subprocess.CompletedProcess[str], what: str) -> None:
@@ -40,11 +49,20 @@ def _assert_types_current(server: str, tmp_path: Path) -> None:
     _ok(_run(["node", "scripts/generate.mjs", str(spec), "--out", str(fresh)]), "npm run generate")
     committed = (SDK / "src" / "openapi.ts").read_text()
     if fresh.read_text() != committed:
-        diff = "".join(list(difflib.unified_diff(committed.splitlines(True), fresh.read_text().splitlines(True),
-                                                 "src/openapi.ts (committed)", "generated from /openapi.json"))[:80])
+        diff = "".join(
+            list(
+                difflib.unified_diff(
+                    committed.splitlines(True),
+                    fresh.read_text().splitlines(True),
+                    "src/openapi.ts (committed)",
+                    "generated from /openapi.json",
+                )
+            )[:80]
+        )
         raise AssertionError(
             "sdk/typescript/src/openapi.ts is stale: the API changed. Regenerate it with `make sdk-types`\n"
-            "(or: cd sdk/typescript && npm run generate -- <server>/openapi.json)\n" + diff)
+            "(or: cd sdk/typescript && npm run generate -- <server>/openapi.json)\n" + diff
+        )
 
 
 async def test_typescript_sdk_against_live_server(server: str, org, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -55,12 +73,20 @@ async def test_typescript_sdk_against_live_server(server: str, org, tmp_path: Pa
 
     tests = sorted(str(path.relative_to(SDK)) for path in (SDK / "test").glob("*.test.mjs"))
     assert tests, "no sdk/typescript/test/*.test.mjs"
-    result = _run(["node", "--test", *tests], env={
-        "STRIDE_BASE_URL": server,
-        "STRIDE_TOKEN": org.token("exec"),
-        "STRIDE_EMPLOYEE_TOKEN": org.token("alice"),
-    }, timeout=180)
-    summary = [line for line in result.stdout.splitlines() if line.startswith(("# pass", "# fail", "# tests"))]
+    result = _run(
+        ["node", "--test", *tests],
+        env={
+            "STRIDE_BASE_URL": server,
+            "STRIDE_TOKEN": org.token("exec"),
+            "STRIDE_EMPLOYEE_TOKEN": org.token("alice"),
+        },
+        timeout=180,
+    )
+    summary = [
+        line for line in result.stdout.splitlines() if line.startswith(("# pass", "# fail", "# tests"))
+    ]
     print("\n".join(summary))
-    assert result.returncode == 0, f"node --test failed ({', '.join(summary)}):\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, (
+        f"node --test failed ({', '.join(summary)}):\n{result.stdout}\n{result.stderr}"
+    )
     assert "# fail 0" in summary

@@ -32,10 +32,18 @@ def minimal_body(entity_name: str, org, refs: dict) -> dict:  # type: ignore[no-
 async def test_create_get_list_every_entity(api, org, entity) -> None:  # type: ignore[no-untyped-def]
     refs = {}
     if entity.name == "KeyResult":
-        refs["objective"] = (await make(api, org, "/api/v1/okr/objectives", {"title": "O", "period": "2026-Q1"}))["id"]
+        refs["objective"] = (
+            await make(api, org, "/api/v1/okr/objectives", {"title": "O", "period": "2026-Q1"})
+        )["id"]
     # Seeds' SDK example sends envelope fields; they are ignored, not refused.
-    body = {**minimal_body(entity.name, org, refs), "id": "rec_01HXEXAMPLE", "tenant_id": "example tenant_id",
-            "created_at": "2026-01-01T00:00:00Z", "app_id": "example app_id", "created_by": "rec_01HXEXAMPLE"}
+    body = {
+        **minimal_body(entity.name, org, refs),
+        "id": "rec_01HXEXAMPLE",
+        "tenant_id": "example tenant_id",
+        "created_at": "2026-01-01T00:00:00Z",
+        "app_id": "example app_id",
+        "created_by": "rec_01HXEXAMPLE",
+    }
     response = await api.post(entity.path, json=body, headers=org.headers("exec"))
     assert response.status_code == 201, response.text
     record = response.json()
@@ -61,10 +69,18 @@ async def test_create_get_list_every_entity(api, org, entity) -> None:  # type: 
 
 
 async def test_patch_changes_only_sent_fields_and_null_clears(api, org) -> None:  # type: ignore[no-untyped-def]
-    goal = await make(api, org, "/api/v1/performance/goals",
-                      {"title": "Learn Rust", "category": "development", "period": "2026-Q2"}, who="alice")
-    response = await api.patch(f"/api/v1/performance/goals/{goal['id']}", json={"category": None, "progress_pct": 40},
-                               headers=org.headers("alice"))
+    goal = await make(
+        api,
+        org,
+        "/api/v1/performance/goals",
+        {"title": "Learn Rust", "category": "development", "period": "2026-Q2"},
+        who="alice",
+    )
+    response = await api.patch(
+        f"/api/v1/performance/goals/{goal['id']}",
+        json={"category": None, "progress_pct": 40},
+        headers=org.headers("alice"),
+    )
     assert response.status_code == 200, response.text
     updated = response.json()
     assert updated["category"] is None and updated["progress_pct"] == 40
@@ -74,8 +90,11 @@ async def test_patch_changes_only_sent_fields_and_null_clears(api, org) -> None:
 
 
 async def test_unknown_field_is_422_naming_it(api, org) -> None:  # type: ignore[no-untyped-def]
-    response = await api.post("/api/v1/okr/objectives", json={"title": "x", "period": "2026-Q1", "colour": "red"},
-                              headers=org.headers("exec"))
+    response = await api.post(
+        "/api/v1/okr/objectives",
+        json={"title": "x", "period": "2026-Q1", "colour": "red"},
+        headers=org.headers("exec"),
+    )
     assert response.status_code == 422
     problem = response.json()
     assert response.headers["content-type"] == "application/problem+json"
@@ -85,8 +104,11 @@ async def test_unknown_field_is_422_naming_it(api, org) -> None:  # type: ignore
 
 async def test_operation_not_in_seed_is_405(api, org) -> None:  # type: ignore[no-untyped-def]
     record = await make(api, org, "/api/v1/performance/learning-records", {"title": "Course"}, who="alice")
-    patch = await api.patch(f"/api/v1/performance/learning-records/{record['id']}", json={"title": "x"},
-                            headers=org.headers("alice"))
+    patch = await api.patch(
+        f"/api/v1/performance/learning-records/{record['id']}",
+        json={"title": "x"},
+        headers=org.headers("alice"),
+    )
     assert patch.status_code == 405
     goal = await make(api, org, "/api/v1/performance/goals", {"title": "G"}, who="alice")
     delete = await api.delete(f"/api/v1/performance/goals/{goal['id']}", headers=org.headers("alice"))
@@ -116,6 +138,7 @@ async def test_soft_delete_hides_and_include_deleted_shows(api, org) -> None:  #
     assert body["is_deleted"] is True and body["deleted_by"] == org.people["exec"] and body["deleted_at"]
     listed = await api.get("/api/v1/okr/objectives", headers=org.headers("exec"))
     assert objective["id"] not in {r["id"] for r in listed.json()["data"]}
-    employee = await api.get("/api/v1/okr/objectives", params={"include_deleted": "true"},
-                             headers=org.headers("alice"))
+    employee = await api.get(
+        "/api/v1/okr/objectives", params={"include_deleted": "true"}, headers=org.headers("alice")
+    )
     assert employee.status_code == 403

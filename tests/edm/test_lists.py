@@ -58,33 +58,50 @@ async def test_default_order_is_newest_first(api, org, objectives) -> None:  # t
     assert await ids(api, org, OBJECTIVES) == [o["id"] for o in reversed(objectives)]
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"period": "2026-Q1"}, [0, 2]),
-    ({"period": "2026-Q1,2026-H1"}, [0, 2, 3]),
-    ({"period[in]": "2026-Q2,2026-H1"}, [1, 3]),
-    ({"period[ne]": "2026-Q1"}, [1, 3, 4]),
-    ({"weight[gt]": "0.5"}, [2, 3]),
-    ({"weight[gte]": "0.5"}, [0, 2, 3]),
-    ({"weight[lt]": "0.3"}, [4]),
-    ({"weight[lte]": "0.3"}, [1, 4]),
-    ({"tags[contains]": "emea"}, [0, 4]),
-    ({"tags[contains]": "sales,hiring"}, [0, 1, 2]),
-    ({"tags[is_null]": "true"}, [3]),
-    ({"category[is_null]": "false", "status": "active"}, [0, 4]),
-    ({"category[ne]": "growth"}, [2, 3, 4]),
-    ({"status": "draft"}, [1]),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"period": "2026-Q1"}, [0, 2]),
+        ({"period": "2026-Q1,2026-H1"}, [0, 2, 3]),
+        ({"period[in]": "2026-Q2,2026-H1"}, [1, 3]),
+        ({"period[ne]": "2026-Q1"}, [1, 3, 4]),
+        ({"weight[gt]": "0.5"}, [2, 3]),
+        ({"weight[gte]": "0.5"}, [0, 2, 3]),
+        ({"weight[lt]": "0.3"}, [4]),
+        ({"weight[lte]": "0.3"}, [1, 4]),
+        ({"tags[contains]": "emea"}, [0, 4]),
+        ({"tags[contains]": "sales,hiring"}, [0, 1, 2]),
+        ({"tags[is_null]": "true"}, [3]),
+        ({"category[is_null]": "false", "status": "active"}, [0, 4]),
+        ({"category[ne]": "growth"}, [2, 3, 4]),
+        ({"status": "draft"}, [1]),
+    ],
+)
 async def test_filters(api, org, objectives, params, expected) -> None:  # type: ignore[no-untyped-def]
     found = await ids(api, org, OBJECTIVES, **params)
     assert sorted(found) == sorted(objectives[i]["id"] for i in expected)
 
 
-@pytest.mark.parametrize("params", [
-    {"colour": "red"}, {"title[like]": "x"}, {"weight[gt]": "heavy"}, {"status": "paused"},
-    {"created_at[gt]": "yesterday"}, {"is_deleted": "maybe"}, {"sort": "tags"}, {"sort": "nope"},
-    {"limit": "0"}, {"limit": "201"}, {"limit": "ten"}, {"cursor": "not-a-cursor"}, {"mine": "yes"},
-    {"weight[contains]": "1"}, {"tags[gt]": "a"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"colour": "red"},
+        {"title[like]": "x"},
+        {"weight[gt]": "heavy"},
+        {"status": "paused"},
+        {"created_at[gt]": "yesterday"},
+        {"is_deleted": "maybe"},
+        {"sort": "tags"},
+        {"sort": "nope"},
+        {"limit": "0"},
+        {"limit": "201"},
+        {"limit": "ten"},
+        {"cursor": "not-a-cursor"},
+        {"mine": "yes"},
+        {"weight[contains]": "1"},
+        {"tags[gt]": "a"},
+    ],
+)
 async def test_bad_list_parameters_are_400(api, org, params) -> None:  # type: ignore[no-untyped-def]
     response = await api.get(OBJECTIVES, params=params, headers=org.headers("exec"))
     assert response.status_code == 400, response.text
@@ -104,8 +121,12 @@ async def test_search_is_case_insensitive_prefix_and_ranked(api, org, objectives
 
 
 async def test_search_ranks_better_matches_first(api, org) -> None:  # type: ignore[no-untyped-def]
-    weak = await create(api, org, OBJECTIVES, {"title": "Quality", "period": "2026-Q1",
-                                               "description": "Some words about many things"})
+    weak = await create(
+        api,
+        org,
+        OBJECTIVES,
+        {"title": "Quality", "period": "2026-Q1", "description": "Some words about many things"},
+    )
     strong = await create(api, org, OBJECTIVES, {"title": "Quality quality quality", "period": "2026-Q1"})
     assert await ids(api, org, OBJECTIVES, q="quality") == [strong["id"], weak["id"]]
 
@@ -119,14 +140,34 @@ async def test_sort_by_fields(api, org, objectives) -> None:  # type: ignore[no-
     assert by_category[1:] == [objectives[i]["id"] for i in (3, 4, 1, 0)]
 
 
-@pytest.mark.parametrize("sort", ["-created_at", "created_at", "title", "-weight", "category", "-category,weight",
-                                  "status,-title", "-tags_absent"])
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "-created_at",
+        "created_at",
+        "title",
+        "-weight",
+        "category",
+        "-category,weight",
+        "status,-title",
+        "-tags_absent",
+    ],
+)
 async def test_cursor_walk_visits_every_record_once(api, org, sort) -> None:  # type: ignore[no-untyped-def]
     if sort == "-tags_absent":
         sort = "-check_in_frequency"  # all null: ties broken by id
     for i in range(13):
-        await create(api, org, OBJECTIVES, {"title": f"T{i % 4}", "period": "2026-Q1", "weight": (i % 3 + 1) / 3,
-                                            **({"category": f"c{i % 2}"} if i % 3 else {})})
+        await create(
+            api,
+            org,
+            OBJECTIVES,
+            {
+                "title": f"T{i % 4}",
+                "period": "2026-Q1",
+                "weight": (i % 3 + 1) / 3,
+                **({"category": f"c{i % 2}"} if i % 3 else {}),
+            },
+        )
     everything = await ids(api, org, OBJECTIVES, sort=sort, limit=200)
     walked = await walk(api, org, OBJECTIVES, sort=sort, limit=4)
     assert walked == everything and len(set(walked)) == 13
@@ -137,26 +178,37 @@ async def test_cursor_is_stable_under_concurrent_inserts(api, org) -> None:  # t
         await create(api, org, OBJECTIVES, {"title": f"Old {i}", "period": "2026-Q1"})
     before = await ids(api, org, OBJECTIVES, limit=200)
     first = (await api.get(OBJECTIVES, params={"limit": 3}, headers=org.headers("exec"))).json()
-    await asyncio.gather(*(create(api, org, OBJECTIVES, {"title": f"New {i}", "period": "2026-Q1"})
-                           for i in range(5)))
+    await asyncio.gather(
+        *(create(api, org, OBJECTIVES, {"title": f"New {i}", "period": "2026-Q1"}) for i in range(5))
+    )
     rest = await walk(api, org, OBJECTIVES, limit=3, cursor=first["next_cursor"])
     assert [r["id"] for r in first["data"]] + rest == before
 
 
 async def test_cursor_with_other_filters_is_400(api, org, objectives) -> None:  # type: ignore[no-untyped-def]
     page = (await api.get(OBJECTIVES, params={"limit": 2}, headers=org.headers("exec"))).json()
-    other = await api.get(OBJECTIVES, params={"limit": 2, "status": "active", "cursor": page["next_cursor"]},
-                          headers=org.headers("exec"))
+    other = await api.get(
+        OBJECTIVES,
+        params={"limit": 2, "status": "active", "cursor": page["next_cursor"]},
+        headers=org.headers("exec"),
+    )
     assert other.status_code == 400
-    resorted = await api.get(OBJECTIVES, params={"limit": 2, "sort": "title", "cursor": page["next_cursor"]},
-                             headers=org.headers("exec"))
+    resorted = await api.get(
+        OBJECTIVES,
+        params={"limit": 2, "sort": "title", "cursor": page["next_cursor"]},
+        headers=org.headers("exec"),
+    )
     assert resorted.status_code == 400
-    same = await api.get(OBJECTIVES, params={"limit": 2, "cursor": page["next_cursor"]}, headers=org.headers("exec"))
+    same = await api.get(
+        OBJECTIVES, params={"limit": 2, "cursor": page["next_cursor"]}, headers=org.headers("exec")
+    )
     assert same.status_code == 200
 
 
 async def test_count_and_limits(api, org, objectives) -> None:  # type: ignore[no-untyped-def]
-    page = (await api.get(OBJECTIVES, params={"limit": 2, "count": "true"}, headers=org.headers("exec"))).json()
+    page = (
+        await api.get(OBJECTIVES, params={"limit": 2, "count": "true"}, headers=org.headers("exec"))
+    ).json()
     assert page["total"] == 5 and len(page["data"]) == 2 and page["has_more"] is True
     plain = (await api.get(OBJECTIVES, headers=org.headers("exec"))).json()
     assert "total" not in plain and len(plain["data"]) == 5 and plain["next_cursor"] is None
@@ -164,8 +216,9 @@ async def test_count_and_limits(api, org, objectives) -> None:  # type: ignore[n
 
 async def test_mine(api, org) -> None:  # type: ignore[no-untyped-def]
     alice_objective = await create(api, org, OBJECTIVES, {"title": "A", "period": "2026-Q1"}, who="alice")
-    owned_for_bob = await create(api, org, OBJECTIVES, {"title": "B", "period": "2026-Q1",
-                                                         "owner_id": org.people["bob"]}, who="exec")
+    owned_for_bob = await create(
+        api, org, OBJECTIVES, {"title": "B", "period": "2026-Q1", "owner_id": org.people["bob"]}, who="exec"
+    )
     await create(api, org, OBJECTIVES, {"title": "E", "period": "2026-Q1"})
     assert await ids(api, org, OBJECTIVES, who="alice", mine="true") == [alice_objective["id"]]
     assert await ids(api, org, OBJECTIVES, who="bob", mine="true") == [owned_for_bob["id"]]

@@ -11,14 +11,28 @@ OBJECTIVES, COHORTS = "/api/v1/okr/objectives", "/api/v1/learning/cohorts"
 TIMEOUT = httpx.Timeout(10.0)
 
 # Twenty distinct, valid filters on Objective, each on its own field.
-TWENTY = [("title[ne]", "x"), ("period[ne]", "1999-Q1"), ("status", "draft,active,completed,cancelled"),
-          ("category[ne]", "x"), ("owner_id[ne]", "usr_x"), ("group_id[ne]", "grp_x"),
-          ("parent_objective_id[ne]", "obj_x"), ("progress_pct[gte]", "0"), ("weight[ne]", "-1"),
-          ("tags[is_null]", "true"), ("key_result_ids[is_null]", "false"),
-          ("linked_project_ids[is_null]", "true"), ("created_at[lt]", "2999-01-01T00:00:00Z"),
-          ("updated_at[gt]", "2000-01-01T00:00:00Z"), ("source_type[ne]", "system"),
-          ("is_deleted", "false"), ("schema_version[gte]", "0"), ("version[gte]", "0"),
-          ("description[ne]", "x"), ("id[ne]", "obj_x")]
+TWENTY = [
+    ("title[ne]", "x"),
+    ("period[ne]", "1999-Q1"),
+    ("status", "draft,active,completed,cancelled"),
+    ("category[ne]", "x"),
+    ("owner_id[ne]", "usr_x"),
+    ("group_id[ne]", "grp_x"),
+    ("parent_objective_id[ne]", "obj_x"),
+    ("progress_pct[gte]", "0"),
+    ("weight[ne]", "-1"),
+    ("tags[is_null]", "true"),
+    ("key_result_ids[is_null]", "false"),
+    ("linked_project_ids[is_null]", "true"),
+    ("created_at[lt]", "2999-01-01T00:00:00Z"),
+    ("updated_at[gt]", "2000-01-01T00:00:00Z"),
+    ("source_type[ne]", "system"),
+    ("is_deleted", "false"),
+    ("schema_version[gte]", "0"),
+    ("version[gte]", "0"),
+    ("description[ne]", "x"),
+    ("id[ne]", "obj_x"),
+]
 
 
 async def _list(api: httpx.AsyncClient, org, path: str, params: list[tuple[str, str]]) -> httpx.Response:  # type: ignore[no-untyped-def]
@@ -28,7 +42,9 @@ async def _list(api: httpx.AsyncClient, org, path: str, params: list[tuple[str, 
 async def test_twenty_filters_are_accepted_and_list_parameters_are_not_filters(api, org) -> None:  # type: ignore[no-untyped-def]
     """§2.5: "At most 20 filter parameters"; limit, cursor, sort, q, mine, include_deleted and count are
     not filters."""
-    created = await api.post(OBJECTIVES, json={"title": "Bounded", "period": "2026-Q1"}, headers=org.headers("exec"))
+    created = await api.post(
+        OBJECTIVES, json={"title": "Bounded", "period": "2026-Q1"}, headers=org.headers("exec")
+    )
     assert created.status_code == 201, created.text
     response = await _list(api, org, OBJECTIVES, TWENTY)
     assert response.status_code == 200, response.text

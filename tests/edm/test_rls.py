@@ -14,7 +14,9 @@ OBJECTIVES = "/api/v1/okr/objectives"
 
 
 async def create(api, org, title):  # type: ignore[no-untyped-def]
-    response = await api.post(OBJECTIVES, json={"title": title, "period": "2026-Q1"}, headers=org.headers("exec"))
+    response = await api.post(
+        OBJECTIVES, json={"title": title, "period": "2026-Q1"}, headers=org.headers("exec")
+    )
     assert response.status_code == 201
     return response.json()["id"]
 
@@ -84,8 +86,10 @@ async def test_every_tenant_table_forces_rls(owner_db) -> None:  # type: ignore[
 
 async def test_500_interleaved_requests_of_two_tenants_never_cross(api, org, other_org) -> None:  # type: ignore[no-untyped-def]
     # the session's server runs with a pool of 4 connections (tests/conftest.py)
-    own = {org.tenant_id: {await create(api, org, f"A{i}") for i in range(3)},
-           other_org.tenant_id: {await create(api, other_org, f"B{i}") for i in range(3)}}
+    own = {
+        org.tenant_id: {await create(api, org, f"A{i}") for i in range(3)},
+        other_org.tenant_id: {await create(api, other_org, f"B{i}") for i in range(3)},
+    }
     orgs = [org, other_org] * 250
     random.Random(7).shuffle(orgs)
     gate = asyncio.Semaphore(32)
@@ -94,8 +98,11 @@ async def test_500_interleaved_requests_of_two_tenants_never_cross(api, org, oth
         async with gate:
             response = await api.get(OBJECTIVES, headers=which.headers("exec"))
         assert response.status_code == 200
-        return which.tenant_id, {r["id"] for r in response.json()["data"]}, \
-            {r["tenant_id"] for r in response.json()["data"]}
+        return (
+            which.tenant_id,
+            {r["id"] for r in response.json()["data"]},
+            {r["tenant_id"] for r in response.json()["data"]},
+        )
 
     results = await asyncio.gather(*(read(o) for o in orgs))
     assert len(results) == 500

@@ -30,7 +30,9 @@ BODIES = {
 async def _record(api, org, entity) -> dict:  # type: ignore[no-untyped-def,type-arg]
     if entity.name == "KeyResult":
         parent = await create(api, org, OBJECTIVES, BODIES["Objective"])
-        return await create(api, org, entity.path, {"title": "Secret KR", "objective_id": parent["id"], "target": 3})
+        return await create(
+            api, org, entity.path, {"title": "Secret KR", "objective_id": parent["id"], "target": 3}
+        )
     return await create(api, org, entity.path, BODIES[entity.name])
 
 
@@ -56,33 +58,49 @@ async def test_other_tenant_sees_nothing(api, org, other_org, entity) -> None:  
 async def test_foreign_references_are_422_not_leaks(api, org, other_org) -> None:  # type: ignore[no-untyped-def]
     foreign_objective = await create(api, other_org, OBJECTIVES, BODIES["Objective"])
     foreign_person = other_org.people["alice"]
-    goal = await api.post(GOALS, json={"title": "g", "linked_objective_id": foreign_objective["id"]},
-                          headers=org.headers("alice"))
+    goal = await api.post(
+        GOALS,
+        json={"title": "g", "linked_objective_id": foreign_objective["id"]},
+        headers=org.headers("alice"),
+    )
     assert goal.status_code == 422
-    for_foreign_person = await api.post(GOALS, json={"title": "g", "person_id": foreign_person},
-                                        headers=org.headers("exec"))
+    for_foreign_person = await api.post(
+        GOALS, json={"title": "g", "person_id": foreign_person}, headers=org.headers("exec")
+    )
     assert for_foreign_person.status_code == 422
-    missing = await api.post(GOALS, json={"title": "g", "person_id": "usr_01JD3ZZZZZZZZZZZZZZZZZZZZZ"},
-                             headers=org.headers("exec"))
+    missing = await api.post(
+        GOALS, json={"title": "g", "person_id": "usr_01JD3ZZZZZZZZZZZZZZZZZZZZZ"}, headers=org.headers("exec")
+    )
     assert missing.status_code == 422
-    assert missing.json()["detail"].replace("usr_01JD3ZZZZZZZZZZZZZZZZZZZZZ", "X") == \
-        for_foreign_person.json()["detail"].replace(foreign_person, "X")
+    assert missing.json()["detail"].replace(
+        "usr_01JD3ZZZZZZZZZZZZZZZZZZZZZ", "X"
+    ) == for_foreign_person.json()["detail"].replace(foreign_person, "X")
 
 
 # Who sees alice's personal records (§1.4 rule 3): herself, her reporting chain (lead, manager, head,
 # exec), the lead of her squad, the head of her department, executives; not bob, carol or manager2.
-@pytest.mark.parametrize(("viewer", "visible"), [
-    ("alice", True), ("lead", True), ("manager", True), ("head", True), ("exec", True),
-    ("bob", False), ("carol", False), ("manager2", False),
-])
+@pytest.mark.parametrize(
+    ("viewer", "visible"),
+    [
+        ("alice", True),
+        ("lead", True),
+        ("manager", True),
+        ("head", True),
+        ("exec", True),
+        ("bob", False),
+        ("carol", False),
+        ("manager2", False),
+    ],
+)
 async def test_personal_records_follow_the_org_chart(api, org, viewer, visible) -> None:  # type: ignore[no-untyped-def]
     goal = await create(api, org, GOALS, {"title": "Alice's goal"}, who="alice")
     record = await create(api, org, RECORDS, {"title": "Alice's course"}, who="alice")
     for path, item in ((GOALS, goal), (RECORDS, record)):
         got = await api.get(f"{path}/{item['id']}", headers=org.headers(viewer))
         assert got.status_code == (200 if visible else 404)
-        listed = await api.get(path, params={"person_id": org.people["alice"], "count": "true"},
-                               headers=org.headers(viewer))
+        listed = await api.get(
+            path, params={"person_id": org.people["alice"], "count": "true"}, headers=org.headers(viewer)
+        )
         assert (listed.json()["total"] == 1) is visible
         searched = await api.get(path, params={"q": "alice"}, headers=org.headers(viewer))
         assert (item["id"] in {r["id"] for r in searched.json()["data"]}) is visible
@@ -96,14 +114,23 @@ async def test_squad_lead_sees_members_not_other_squads(api, org) -> None:  # ty
 
 async def test_writes_to_invisible_person_are_refused(api, org) -> None:  # type: ignore[no-untyped-def]
     # bob may not create a goal for alice: he lacks update:performance (403)
-    assert (await api.post(GOALS, json={"title": "g", "person_id": org.people["alice"]},
-                           headers=org.headers("bob"))).status_code == 403
+    assert (
+        await api.post(
+            GOALS, json={"title": "g", "person_id": org.people["alice"]}, headers=org.headers("bob")
+        )
+    ).status_code == 403
     # manager2 has update:performance but does not see alice: same answer as a missing person
-    assert (await api.post(GOALS, json={"title": "g", "person_id": org.people["alice"]},
-                           headers=org.headers("manager2"))).status_code == 422
+    assert (
+        await api.post(
+            GOALS, json={"title": "g", "person_id": org.people["alice"]}, headers=org.headers("manager2")
+        )
+    ).status_code == 422
     # the lead of alice's squad may
-    assert (await api.post(GOALS, json={"title": "g", "person_id": org.people["alice"]},
-                           headers=org.headers("lead"))).status_code == 201
+    assert (
+        await api.post(
+            GOALS, json={"title": "g", "person_id": org.people["alice"]}, headers=org.headers("lead")
+        )
+    ).status_code == 201
 
 
 async def test_self_service_needs_only_view_performance(api, org) -> None:  # type: ignore[no-untyped-def]
@@ -124,18 +151,25 @@ async def test_apps_see_only_their_own_rows_and_stamp_app_id(api, org, owner_db)
     headers_a = org.app_headers(app_a, ["update:okr"])
     headers_b = org.app_headers(app_b, ["update:okr"])
     human = await create(api, org, OBJECTIVES, {"title": "Human objective", "period": "2026-Q1"})
-    mine = await create(api, org, OBJECTIVES, {"title": "App objective", "period": "2026-Q1"}, headers=headers_a)
+    mine = await create(
+        api, org, OBJECTIVES, {"title": "App objective", "period": "2026-Q1"}, headers=headers_a
+    )
     assert mine["app_id"] == app_a and mine["created_by"] == app_a
     listed_a = await api.get(OBJECTIVES, params={"count": "true"}, headers=headers_a)
     assert [r["id"] for r in listed_a.json()["data"]] == [mine["id"]] and listed_a.json()["total"] == 1
     assert (await api.get(f"{OBJECTIVES}/{mine['id']}", headers=headers_b)).status_code == 404
     assert (await api.get(f"{OBJECTIVES}/{human['id']}", headers=headers_a)).status_code == 404
-    assert (await api.patch(f"{OBJECTIVES}/{mine['id']}", json={"title": "x"}, headers=headers_b)).status_code == 404
+    assert (
+        await api.patch(f"{OBJECTIVES}/{mine['id']}", json={"title": "x"}, headers=headers_b)
+    ).status_code == 404
     # a human session sees the app's row (reads are filtered only for app tokens)
     assert (await api.get(f"{OBJECTIVES}/{mine['id']}", headers=org.headers("exec"))).status_code == 200
     # an app may not reference a row outside its scope
-    kr = await api.post("/api/v1/okr/key-results", json={"title": "k", "objective_id": human["id"], "target": 2},
-                        headers=headers_a)
+    kr = await api.post(
+        "/api/v1/okr/key-results",
+        json={"title": "k", "objective_id": human["id"], "target": 2},
+        headers=headers_a,
+    )
     assert kr.status_code == 422
 
 

@@ -15,8 +15,10 @@ from stride_server.wiring import wire
 
 
 def test_importing_the_domains_installs_nothing() -> None:
-    code = ("import stride_server.okr.hooks, stride_server.learning.hooks, stride_server.reviews.references\n"
-            "import stride_server.edm.hooks as h\nassert h._wiring is None, h._wiring\n")
+    code = (
+        "import stride_server.okr.hooks, stride_server.learning.hooks, stride_server.reviews.references\n"
+        "import stride_server.edm.hooks as h\nassert h._wiring is None, h._wiring\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -13,8 +13,15 @@ from tests.factories import create_application
 
 RECORDS, ASSESSMENTS = "/api/v1/performance/learning-records", "/api/v1/learning/assessments"
 QUIZ = [
-    {"id": "q1", "text": "Capital of France?", "type": "single_choice", "options": ["Paris", "Lyon"], "weight": 3,
-     "required": True, "correct": "Paris"},
+    {
+        "id": "q1",
+        "text": "Capital of France?",
+        "type": "single_choice",
+        "options": ["Paris", "Lyon"],
+        "weight": 3,
+        "required": True,
+        "correct": "Paris",
+    },
     {"id": "q3", "text": "Safe to share passwords?", "type": "boolean", "correct": False},
 ]
 FAIL = [{"question_id": "q1", "value": "Lyon"}, {"question_id": "q3", "value": True}]  # score 0
@@ -23,8 +30,17 @@ HALF = [{"question_id": "q1", "value": "Paris"}, {"question_id": "q3", "value": 
 
 
 async def _open_quiz(api, headers: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
-    created = await api.post(ASSESSMENTS, json={"kind": "learning", "name": "Security basics", "status": "open",
-                                                "questions": QUIZ, "pass_score": 80}, headers=headers)
+    created = await api.post(
+        ASSESSMENTS,
+        json={
+            "kind": "learning",
+            "name": "Security basics",
+            "status": "open",
+            "questions": QUIZ,
+            "pass_score": 80,
+        },
+        headers=headers,
+    )
     assert created.status_code == 201, created.text
     return str(created.json()["id"])
 
@@ -54,12 +70,12 @@ async def test_an_executives_failing_response_is_listed_only_to_whoever_sees_the
     path, responses = await _responded_quiz(api, org)
     assert responses["exec"]["passed"] is False
     expected = {
-        "alice": {"alice"},             # the respondent: their own only
-        "bob": set(),                   # an employee who has not responded
+        "alice": {"alice"},  # the respondent: their own only
+        "bob": set(),  # an employee who has not responded
         "carol": {"carol"},
-        "lead": {"alice"},              # update:learning; alice's squad lead and manager
-        "manager": {"alice"},           # update:learning; alice's reporting chain
-        "manager2": {"carol"},          # update:learning, but sees no personal record of alice or exec
+        "lead": {"alice"},  # update:learning; alice's squad lead and manager
+        "manager": {"alice"},  # update:learning; alice's reporting chain
+        "manager2": {"carol"},  # update:learning, but sees no personal record of alice or exec
         "head": {"exec", "alice", "carol"},  # manage:learning
         "exec": {"exec", "alice", "carol"},
     }
@@ -119,8 +135,10 @@ async def test_applications_need_view_performance_to_see_responses(api, org, own
     An application's reads stay limited to rows stamped with its app_id (§1.4 rule 2)."""
     app = await create_application(owner_db, org, ["view:learning", "view:performance", "manage:learning"])
     path = f"{ASSESSMENTS}/{await _open_quiz(api, org.headers('exec', app_id=app))}/responses"
-    stamped = {who: await _respond(api, path, answers, org.headers(who, app_id=app))
-               for who, answers in (("exec", FAIL), ("alice", PASS))}
+    stamped = {
+        who: await _respond(api, path, answers, org.headers(who, app_id=app))
+        for who, answers in (("exec", FAIL), ("alice", PASS))
+    }
 
     learning_only = org.app_headers(app, ["view:learning"])
     assert await _respondents(api, org, path, learning_only) == set()
@@ -134,5 +152,6 @@ async def test_applications_need_view_performance_to_see_responses(api, org, own
 
     # another application of the tenant does not see this application's assessment at all (§1.4 rule 2)
     other_app = await create_application(owner_db, org, ["view:learning", "view:performance"])
-    assert (await api.get(path, headers=org.app_headers(other_app, ["view:learning", "view:performance"]))) \
-        .status_code == 404
+    assert (
+        await api.get(path, headers=org.app_headers(other_app, ["view:learning", "view:performance"]))
+    ).status_code == 404

@@ -14,10 +14,12 @@ APPLICATIONS = "/api/v1/platform/applications"
 TOKEN = "/api/v1/auth/token"
 
 
-async def create_app(api: httpx.AsyncClient, org: Org, permissions: list[str], *, name: str = "Integration",
-                     who: str = "exec") -> dict[str, Any]:
-    response = await api.post(APPLICATIONS, json={"name": name, "permissions": permissions},
-                              headers=org.headers(who))
+async def create_app(
+    api: httpx.AsyncClient, org: Org, permissions: list[str], *, name: str = "Integration", who: str = "exec"
+) -> dict[str, Any]:
+    response = await api.post(
+        APPLICATIONS, json={"name": name, "permissions": permissions}, headers=org.headers(who)
+    )
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 

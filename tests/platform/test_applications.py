@@ -12,8 +12,11 @@ APP_ID = re.compile(r"^app_[0-9A-HJKMNP-TV-Z]{26}$")
 
 
 async def test_create_application_is_201_with_location_and_every_field(api, org) -> None:  # type: ignore[no-untyped-def]
-    response = await api.post(APPLICATIONS, json={"name": "HRIS sync", "permissions": ["view:okr", "update:okr"]},
-                              headers=org.headers("exec"))
+    response = await api.post(
+        APPLICATIONS,
+        json={"name": "HRIS sync", "permissions": ["view:okr", "update:okr"]},
+        headers=org.headers("exec"),
+    )
     assert response.status_code == 201, response.text
     app = response.json()
     assert set(app) == {"id", "name", "permissions", "created_by", "created_at", "updated_at"}
@@ -34,7 +37,9 @@ async def test_list_get_patch_delete_round_trip(api, org) -> None:  # type: igno
     got = await api.get(f"{APPLICATIONS}/{first['id']}", headers=org.headers("exec"))
     assert got.status_code == 200 and got.json() == first
 
-    patched = await api.patch(f"{APPLICATIONS}/{first['id']}", json={"name": "Renamed"}, headers=org.headers("exec"))
+    patched = await api.patch(
+        f"{APPLICATIONS}/{first['id']}", json={"name": "Renamed"}, headers=org.headers("exec")
+    )
     assert patched.status_code == 200, patched.text
     assert patched.json()["name"] == "Renamed" and patched.json()["permissions"] == ["view:okr"]
     assert patched.json()["updated_at"] >= first["updated_at"]
@@ -49,8 +54,9 @@ async def test_list_get_patch_delete_round_trip(api, org) -> None:  # type: igno
 async def test_patch_replaces_permissions_and_empty_patch_changes_nothing(api, org) -> None:  # type: ignore[no-untyped-def]
     app = await create_app(api, org, ["view:okr"])
     url = f"{APPLICATIONS}/{app['id']}"
-    response = await api.patch(url, json={"permissions": ["view:learning", "update:learning"]},
-                               headers=org.headers("exec"))
+    response = await api.patch(
+        url, json={"permissions": ["view:learning", "update:learning"]}, headers=org.headers("exec")
+    )
     assert response.json()["permissions"] == ["view:learning", "update:learning"]
     assert response.json()["name"] == app["name"]
     unchanged = await api.patch(url, json={}, headers=org.headers("exec"))
@@ -62,28 +68,34 @@ async def test_duplicate_permissions_are_stored_once(api, org) -> None:  # type:
     assert app["permissions"] == ["view:okr", "update:okr"]
 
 
-@pytest.mark.parametrize("permission", ["admin", "view:hr", "delete:okr", "view", "view:okr:extra", "VIEW:OKR",
-                                        "", 7, None])
+@pytest.mark.parametrize(
+    "permission", ["admin", "view:hr", "delete:okr", "view", "view:okr:extra", "VIEW:OKR", "", 7, None]
+)
 async def test_invalid_permission_is_422(api, org, permission) -> None:  # type: ignore[no-untyped-def]
-    response = await api.post(APPLICATIONS, json={"name": "x", "permissions": ["view:okr", permission]},
-                              headers=org.headers("exec"))
+    response = await api.post(
+        APPLICATIONS, json={"name": "x", "permissions": ["view:okr", permission]}, headers=org.headers("exec")
+    )
     problem = assert_problem(response, 422)
     assert any(e["field"].startswith("permissions") for e in problem["errors"])
     app = await create_app(api, org, [])
-    patched = await api.patch(f"{APPLICATIONS}/{app['id']}", json={"permissions": [permission]},
-                              headers=org.headers("exec"))
+    patched = await api.patch(
+        f"{APPLICATIONS}/{app['id']}", json={"permissions": [permission]}, headers=org.headers("exec")
+    )
     assert_problem(patched, 422)
 
 
-@pytest.mark.parametrize("body", [
-    {"permissions": []},                              # name missing
-    {"name": "", "permissions": []},
-    {"name": "   ", "permissions": []},
-    {"name": "x" * 201},
-    {"name": 5},
-    {"name": "x", "permissions": "view:okr"},
-    {"name": "x", "colour": "red"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"permissions": []},  # name missing
+        {"name": "", "permissions": []},
+        {"name": "   ", "permissions": []},
+        {"name": "x" * 201},
+        {"name": 5},
+        {"name": "x", "permissions": "view:okr"},
+        {"name": "x", "colour": "red"},
+    ],
+)
 async def test_invalid_create_body_is_422(api, org, body) -> None:  # type: ignore[no-untyped-def]
     assert_problem(await api.post(APPLICATIONS, json=body, headers=org.headers("exec")), 422)
 
@@ -91,7 +103,9 @@ async def test_invalid_create_body_is_422(api, org, body) -> None:  # type: igno
 @pytest.mark.parametrize("body", [{"name": None}, {"permissions": None}, {"name": ""}, {"id": "app_x"}])
 async def test_invalid_patch_body_is_422(api, org, body) -> None:  # type: ignore[no-untyped-def]
     app = await create_app(api, org, [])
-    assert_problem(await api.patch(f"{APPLICATIONS}/{app['id']}", json=body, headers=org.headers("exec")), 422)
+    assert_problem(
+        await api.patch(f"{APPLICATIONS}/{app['id']}", json=body, headers=org.headers("exec")), 422
+    )
 
 
 def _operations(app_id: str) -> list[tuple[str, str, dict | None]]:
@@ -119,19 +133,23 @@ async def test_every_application_operation_needs_manage_platform(api, org, who) 
 
 async def test_explicit_manage_platform_permission_is_enough(api, org) -> None:  # type: ignore[no-untyped-def]
     headers = org.headers("alice", permissions=["manage:platform"])
-    response = await api.post(APPLICATIONS, json={"name": "x", "permissions": ["view:platform"]}, headers=headers)
+    response = await api.post(
+        APPLICATIONS, json={"name": "x", "permissions": ["view:platform"]}, headers=headers
+    )
     assert response.status_code == 201, response.text
 
 
 async def test_cannot_grant_permissions_the_caller_does_not_hold(api, org) -> None:  # type: ignore[no-untyped-def]
     headers = org.headers("alice", permissions=["manage:platform", "view:okr"])
-    response = await api.post(APPLICATIONS, json={"name": "x", "permissions": ["view:okr", "manage:okr"]},
-                              headers=headers)
+    response = await api.post(
+        APPLICATIONS, json={"name": "x", "permissions": ["view:okr", "manage:okr"]}, headers=headers
+    )
     problem = assert_problem(response, 403)
     assert "manage:okr" in problem["detail"]
     app = await create_app(api, org, ["view:okr"], who="exec")
-    patched = await api.patch(f"{APPLICATIONS}/{app['id']}", json={"permissions": ["manage:directory"]},
-                              headers=headers)
+    patched = await api.patch(
+        f"{APPLICATIONS}/{app['id']}", json={"permissions": ["manage:directory"]}, headers=headers
+    )
     assert_problem(patched, 403)
 
 

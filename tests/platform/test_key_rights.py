@@ -51,7 +51,9 @@ async def test_a_person_with_manage_platform_alone_cannot_mint_a_stronger_key(ap
     assert_problem(await api.post(f"{APPLICATIONS}/{strong['id']}/keys", headers=narrow), 403)
     assert_problem(await api.get(f"{APPLICATIONS}/{strong['id']}/keys", headers=narrow), 403)
     # The executive with every default permission may.
-    assert (await api.post(f"{APPLICATIONS}/{strong['id']}/keys", headers=org.headers("exec"))).status_code == 201
+    assert (
+        await api.post(f"{APPLICATIONS}/{strong['id']}/keys", headers=org.headers("exec"))
+    ).status_code == 201
 
 
 async def test_another_tenants_application_stays_404_not_403(api, org, other_org) -> None:  # type: ignore[no-untyped-def]
@@ -82,9 +84,12 @@ async def test_a_token_naming_a_key_of_another_application_is_401(api, org) -> N
 
     first, second = await create_app(api, org, ["view:okr"]), await create_app(api, org, ["view:okr"])
     key = await create_key(api, org, second["id"])
-    forged = mint(org.tenant_id, first["id"], app_id=first["id"], permissions=["view:okr"],
-                  extra={"key_id": key["id"]})
+    forged = mint(
+        org.tenant_id, first["id"], app_id=first["id"], permissions=["view:okr"], extra={"key_id": key["id"]}
+    )
     assert_problem(await api.get(OBJECTIVES, headers=bearer(forged)), 401)
     for bad in (5, ["key"], {"id": key["id"]}):
-        odd = mint(org.tenant_id, first["id"], app_id=first["id"], permissions=["view:okr"], extra={"key_id": bad})
+        odd = mint(
+            org.tenant_id, first["id"], app_id=first["id"], permissions=["view:okr"], extra={"key_id": bad}
+        )
         assert_problem(await api.get(OBJECTIVES, headers=bearer(odd)), 401)

@@ -11,7 +11,9 @@ import httpx
 from tests.platform.support import APPLICATIONS, TOKEN, create_app, create_key
 
 
-async def test_the_demo_token_is_no_store_and_never_kept_for_idempotency(api, org, owner_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_the_demo_token_is_no_store_and_never_kept_for_idempotency(
+    api, org, owner_db, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     from stride_server.app import create_app as create_server
     from stride_server.db.engine import create_engine
     from stride_server.explorer import router as explorer
@@ -22,20 +24,26 @@ async def test_the_demo_token_is_no_store_and_never_kept_for_idempotency(api, or
     app = create_server()
     app.state.engine = create_engine(pool_size=2)
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://explorer") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://explorer"
+        ) as client:
             headers = {**org.headers("exec"), "Idempotency-Key": "demo-token-1"}
-            minted = await client.post("/api/v1/explorer/demo-token", json={"person_id": org.people["alice"]},
-                                       headers=headers)
+            minted = await client.post(
+                "/api/v1/explorer/demo-token", json={"person_id": org.people["alice"]}, headers=headers
+            )
             assert minted.status_code == 200, minted.text
             assert minted.headers["cache-control"] == "no-store"
             token = minted.json()["token"].encode()
-            again = await client.post("/api/v1/explorer/demo-token", json={"person_id": org.people["alice"]},
-                                      headers=headers)
+            again = await client.post(
+                "/api/v1/explorer/demo-token", json={"person_id": org.people["alice"]}, headers=headers
+            )
             assert again.status_code == 200 and "idempotent-replayed" not in again.headers
     finally:
         await app.state.engine.dispose()
     async with owner_db.acquire() as conn:
-        stored = await conn.fetch("SELECT response_body FROM idempotency_keys WHERE tenant_id = $1", org.tenant_id)
+        stored = await conn.fetch(
+            "SELECT response_body FROM idempotency_keys WHERE tenant_id = $1", org.tenant_id
+        )
     assert not any(token in bytes(row["response_body"] or b"") for row in stored)
 
 

@@ -59,10 +59,18 @@ def test_responses_are_typed(schema) -> None:  # type: ignore[no-untyped-def]
         return schema["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"]  # type: ignore[no-any-return]
 
     assert set(_resolve(schema, success("keys-create", "201"))["properties"]) == {
-        "id", "app_id", "key", "hint", "created_at"}
+        "id",
+        "app_id",
+        "key",
+        "hint",
+        "created_at",
+    }
     assert "key" not in _resolve(schema, {"$ref": "#/components/schemas/ApiKey"})["properties"]
     assert set(_resolve(schema, success("auth-token", "200"))["required"]) == {
-        "access_token", "token_type", "expires_in"}
+        "access_token",
+        "token_type",
+        "expires_in",
+    }
     settings = _resolve(schema, success("settings-get", "200"))["properties"]["feedback_min_responses"]
     assert settings["type"] == "integer" and settings["minimum"] == 1
     assert success("applications-create", "201")["$ref"].endswith("/Application")

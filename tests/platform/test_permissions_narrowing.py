@@ -10,8 +10,15 @@ async def test_narrowing_an_application_takes_effect_on_existing_tokens(api, org
     headers = org.app_headers(app_id, ["update:okr"])
     body = {"title": "O", "period": "2026-Q1"}
     assert (await api.post("/api/v1/okr/objectives", json=body, headers=headers)).status_code == 201
-    await in_tenant(owner_db, org.tenant_id, [
-        ("UPDATE applications SET permissions = '[\"view:okr\"]'::jsonb WHERE tenant_id = $1 AND id = $2",
-         (org.tenant_id, app_id))])
+    await in_tenant(
+        owner_db,
+        org.tenant_id,
+        [
+            (
+                "UPDATE applications SET permissions = '[\"view:okr\"]'::jsonb WHERE tenant_id = $1 AND id = $2",
+                (org.tenant_id, app_id),
+            )
+        ],
+    )
     assert (await api.post("/api/v1/okr/objectives", json=body, headers=headers)).status_code == 403
     assert (await api.get("/api/v1/okr/objectives", headers=headers)).status_code == 200

@@ -15,8 +15,12 @@ SETTINGS = "/api/v1/platform/settings"
 
 
 async def _ask(api, org, cycle, subject, reviewer, by="exec", **extra):  # type: ignore[no-untyped-def]
-    body = {"cycle_id": cycle["id"], "subject_id": org.people[subject], "reviewer_id": org.people[reviewer],
-            **extra}
+    body = {
+        "cycle_id": cycle["id"],
+        "subject_id": org.people[subject],
+        "reviewer_id": org.people[reviewer],
+        **extra,
+    }
     response = await api.post(f"{BASE}/feedback/requests", json=body, headers=org.headers(by))
     assert response.status_code == 201, response.text
     return response.json()
@@ -24,24 +28,30 @@ async def _ask(api, org, cycle, subject, reviewer, by="exec", **extra):  # type:
 
 async def _answer(api, org, cycle, subject, reviewer, comment, by="exec"):  # type: ignore[no-untyped-def]
     request = await _ask(api, org, cycle, subject, reviewer, by=by)
-    response = await api.post(f"{BASE}/feedback/submit", json={"request_id": request["id"], "overall_comment": comment,
-                                                                "performance_rating": "developing"},
-                              headers=org.headers(reviewer))
+    response = await api.post(
+        f"{BASE}/feedback/submit",
+        json={"request_id": request["id"], "overall_comment": comment, "performance_rating": "developing"},
+        headers=org.headers(reviewer),
+    )
     assert response.status_code == 201, response.text
     return request
 
 
 async def _summary(api, org, subject, caller, cycle=None):  # type: ignore[no-untyped-def]
     params = {"cycle_id": cycle["id"]} if cycle else {}
-    response = await api.get(f"{BASE}/feedback/summary/{org.people[subject]}", params=params,
-                             headers=org.headers(caller))
+    response = await api.get(
+        f"{BASE}/feedback/summary/{org.people[subject]}", params=params, headers=org.headers(caller)
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
 
 async def _minimum(api, org, value, upward=3):  # type: ignore[no-untyped-def]
-    response = await api.put(SETTINGS, json={"feedback_min_responses": value, "upward_min_responses": upward},
-                             headers=org.headers("exec"))
+    response = await api.put(
+        SETTINGS,
+        json={"feedback_min_responses": value, "upward_min_responses": upward},
+        headers=org.headers("exec"),
+    )
     assert response.status_code == 200, response.text
 
 
@@ -49,10 +59,19 @@ async def _people(owner_db, org, names, manager):  # type: ignore[no-untyped-def
     statements = []
     for name in names:
         org.people[name] = new_id("usr")
-        statements.append(("INSERT INTO people (tenant_id, id, name, email, access_level, manager_id) "
-                           "VALUES ($1,$2,$3,$4,'employee',$5)",
-                           (org.tenant_id, org.people[name], name.title(), f"{name}@{org.tenant_id}.test",
-                            org.people[manager])))
+        statements.append(
+            (
+                "INSERT INTO people (tenant_id, id, name, email, access_level, manager_id) "
+                "VALUES ($1,$2,$3,$4,'employee',$5)",
+                (
+                    org.tenant_id,
+                    org.people[name],
+                    name.title(),
+                    f"{name}@{org.tenant_id}.test",
+                    org.people[manager],
+                ),
+            )
+        )
     await in_tenant(owner_db, org.tenant_id, statements)
 
 
@@ -94,16 +113,26 @@ async def test_asking_one_direct_report_is_upward_and_stays_below_the_upward_min
     cycle = await make_cycle(api, org)
     request = await _ask(api, org, cycle, "manager", "lead", by="manager", direction="peer")
     assert request["direction"] == "upward"
-    await api.post(f"{BASE}/feedback/submit", json={"request_id": request["id"], "overall_comment": "candid"},
-                   headers=org.headers("lead"))
+    await api.post(
+        f"{BASE}/feedback/submit",
+        json={"request_id": request["id"], "overall_comment": "candid"},
+        headers=org.headers("lead"),
+    )
     await set_cycle_status(api, org, cycle, "closed")
     for caller in ("manager", "head", "exec"):
         summary = await _summary(api, org, "manager", caller)
         assert summary["sufficient"] is False and "candid" not in str(summary)
-        assert summary["by_direction"]["upward"] == {"sufficient": False, "response_count": 1, "minimum_required": 3}
+        assert summary["by_direction"]["upward"] == {
+            "sufficient": False,
+            "response_count": 1,
+            "minimum_required": 3,
+        }
     # And the manager's own manager asking is downward.
-    assert (await _ask(api, org, cycle := await make_cycle(api, org, name="Q2"), "manager", "head",
-                       direction="upward"))["direction"] == "downward"
+    assert (
+        await _ask(
+            api, org, cycle := await make_cycle(api, org, name="Q2"), "manager", "head", direction="upward"
+        )
+    )["direction"] == "downward"
 
 
 async def test_polling_after_each_submission_sees_nothing_until_the_close(api, org, owner_db) -> None:  # type: ignore[no-untyped-def]
@@ -145,7 +174,10 @@ async def test_lowering_the_minimum_mid_cycle_changes_nothing_for_that_cycle(api
     await set_cycle_status(api, org, cycle, "closed")
     summary = await _summary(api, org, "alice", "exec", cycle)
     assert {k: summary[k] for k in ("sufficient", "response_count", "minimum_required")} == {
-        "sufficient": False, "response_count": 1, "minimum_required": 3}
+        "sufficient": False,
+        "response_count": 1,
+        "minimum_required": 3,
+    }
     assert (await _summary(api, org, "alice", "exec"))["sufficient"] is False
     # A reopen does not pick up the new setting either; a cycle opened afterwards does.
     await set_cycle_status(api, org, cycle, "open")
@@ -163,8 +195,10 @@ async def test_nothing_in_the_database_links_a_response_to_its_request(api, org,
     request's status change — in a later transaction, in batches, in random order"."""
     await _people(owner_db, org, ["p1", "p2", "p3", "p4", "p5"], "lead")
     cycle = await make_cycle(api, org)
-    requests = [await _answer(api, org, cycle, "alice", name, f"from {name}") for name in ("p1", "p2", "p3", "p4",
-                                                                                          "p5")]
+    requests = [
+        await _answer(api, org, cycle, "alice", name, f"from {name}")
+        for name in ("p1", "p2", "p3", "p4", "p5")
+    ]
     pending = (await api.get(f"{BASE}/feedback/requests", headers=org.headers("p1"))).json()
     assert pending == []  # "the request is `submitted` at once"
 
@@ -176,17 +210,25 @@ async def test_nothing_in_the_database_links_a_response_to_its_request(api, org,
     # Before the close: the answers wait in the inbox, with no reviewer, request or time; nothing is a response.
     assert await rows("SELECT id FROM feedback_responses WHERE tenant_id = $1") == []
     inbox = await rows("SELECT * FROM feedback_inbox WHERE tenant_id = $1")
-    assert len(inbox) == 5 and not {c for c in inbox[0].keys() if "review" in c or "request" in c or c.endswith("_at")}
+    assert len(inbox) == 5 and not {
+        c for c in inbox[0].keys() if "review" in c or "request" in c or c.endswith("_at")
+    }
 
     # The transactions that marked each request submitted, one per submission.
-    submitted = {r["xmin"] for r in await rows("SELECT xmin::text AS xmin FROM feedback_requests WHERE tenant_id = $1")}
+    submitted = {
+        r["xmin"] for r in await rows("SELECT xmin::text AS xmin FROM feedback_requests WHERE tenant_id = $1")
+    }
     assert len(submitted) == 5
 
     await set_cycle_status(api, org, cycle, "closed")
     assert await rows("SELECT id FROM feedback_inbox WHERE tenant_id = $1") == []
-    responses = await rows("SELECT id, xmin::text AS xmin, ctid::text AS ctid, overall_comment "
-                           "FROM feedback_responses WHERE tenant_id = $1")
-    released = {r["xmin"] for r in await rows("SELECT xmin::text AS xmin FROM feedback_requests WHERE tenant_id = $1")}
+    responses = await rows(
+        "SELECT id, xmin::text AS xmin, ctid::text AS ctid, overall_comment "
+        "FROM feedback_responses WHERE tenant_id = $1"
+    )
+    released = {
+        r["xmin"] for r in await rows("SELECT xmin::text AS xmin FROM feedback_requests WHERE tenant_id = $1")
+    }
     assert len(responses) == 5
     # One transaction wrote them all (the close), none of those that submitted; the close also stamped
     # every request with the released set, so requests and responses now share that one xmin alike.

@@ -30,7 +30,8 @@ from stride_server.reviews.rules import FEEDBACK_DIRECTIONS
 SUBJECT = {"id": "usr_subject", "manager_id": "usr_boss"}
 # Reviewers of the subject: peers, direct reports (upward), the subject's manager (downward).
 REVIEWERS = {
-    "peer1": {"id": "peer1", "manager_id": "usr_x"}, "peer2": {"id": "peer2", "manager_id": "usr_x"},
+    "peer1": {"id": "peer1", "manager_id": "usr_x"},
+    "peer2": {"id": "peer2", "manager_id": "usr_x"},
     "peer3": {"id": "peer3", "manager_id": "usr_x"},
     "report1": {"id": "report1", "manager_id": "usr_subject"},
     "report2": {"id": "report2", "manager_id": "usr_subject"},
@@ -78,7 +79,9 @@ class Model:
         if cycle.status != "open" or (name, reviewer) in self.answered:
             return
         self.answered.add((name, reviewer))
-        answer = Answer(len(self.answers), name, reviewer, direction_of(SUBJECT, REVIEWERS[reviewer], requested))
+        answer = Answer(
+            len(self.answers), name, reviewer, direction_of(SUBJECT, REVIEWERS[reviewer], requested)
+        )
         self.answers.append(answer)
         cycle.waiting.append(answer)
 
@@ -105,13 +108,16 @@ class Model:
 
     def read(self, caller: str, scope: str | None) -> None:
         sets, members = [], {}
-        for name in ([scope] if scope else CYCLES):
+        for name in [scope] if scope else CYCLES:
             cycle = self.cycles[name]
             minimums = cycle.minimums or self.setting
             for s, answers in cycle.sets:
                 own = sum(1 for a in answers if a.reviewer == caller)
-                sets.append(ReleasedSet(s.id, name, s.direction, len(answers),
-                                        minimum_for(s.direction, *minimums), own))
+                sets.append(
+                    ReleasedSet(
+                        s.id, name, s.direction, len(answers), minimum_for(s.direction, *minimums), own
+                    )
+                )
                 members[s.id] = answers
         current = self.cycles[scope].minimums if scope and self.cycles[scope].minimums else self.setting
         disclosure = disclose(sets, {d: minimum_for(d, *current) for d in FEEDBACK_DIRECTIONS})
@@ -143,12 +149,15 @@ def isolated_atoms(model: Model) -> list[tuple[str, list[Answer]]]:
     return bad
 
 
-SUBMIT = st.tuples(st.just("submit"), st.sampled_from(CYCLES), st.sampled_from(sorted(REVIEWERS)),
-                   st.sampled_from(REQUESTED))
+SUBMIT = st.tuples(
+    st.just("submit"), st.sampled_from(CYCLES), st.sampled_from(sorted(REVIEWERS)), st.sampled_from(REQUESTED)
+)
 OPERATIONS = st.one_of(
     st.tuples(st.just("open"), st.sampled_from(CYCLES)),
     st.tuples(st.just("close"), st.sampled_from(CYCLES)),
-    SUBMIT, SUBMIT, SUBMIT,  # answers are most of what happens in a cycle
+    SUBMIT,
+    SUBMIT,
+    SUBMIT,  # answers are most of what happens in a cycle
     st.tuples(st.just("setting"), st.integers(1, 4), st.integers(1, 4)),
 )
 
@@ -170,8 +179,11 @@ def run(feedback_minimum: int, upward_minimum: int, operations: list[tuple]) -> 
 
 @settings(max_examples=1500, deadline=None)
 @given(st.integers(1, 4), st.integers(1, 4), st.lists(OPERATIONS, min_size=4, max_size=30))
-def test_no_sequence_of_summaries_isolates_fewer_than_k_foreign_answers(feedback_minimum, upward_minimum,  # type: ignore[no-untyped-def]
-                                                                         operations) -> None:
+def test_no_sequence_of_summaries_isolates_fewer_than_k_foreign_answers(
+    feedback_minimum,
+    upward_minimum,  # type: ignore[no-untyped-def]
+    operations,
+) -> None:
     model = run(feedback_minimum, upward_minimum, [("open", "c1"), *operations])
     assert isolated_atoms(model) == []
 
@@ -188,9 +200,20 @@ def test_the_check_catches_a_live_summary() -> None:
 
 def test_the_attacks_of_the_review_fail_in_the_model() -> None:
     # Padding: the boss answers in two throwaway cycles, one genuine answer arrives; minimum 3.
-    padded = run(3, 3, [("open", "c1"), ("open", "c2"), ("submit", "c1", "peer1", "peer"),
-                        ("submit", "c1", "peer2", "peer"), ("submit", "c2", "peer1", "peer"),
-                        ("submit", "c2", "peer3", "peer"), ("close", "c1"), ("close", "c2")])
+    padded = run(
+        3,
+        3,
+        [
+            ("open", "c1"),
+            ("open", "c2"),
+            ("submit", "c1", "peer1", "peer"),
+            ("submit", "c1", "peer2", "peer"),
+            ("submit", "c2", "peer1", "peer"),
+            ("submit", "c2", "peer3", "peer"),
+            ("close", "c1"),
+            ("close", "c2"),
+        ],
+    )
     assert isolated_atoms(padded) == []
     assert all(view == set() for view in padded.views["peer1"])
     # Asking one report at a time: an upward answer alone never shows (upward minimum 3, peer 1).
@@ -198,29 +221,35 @@ def test_the_attacks_of_the_review_fail_in_the_model() -> None:
     assert all(view == set() for views in one.views.values() for view in views)
 
 
-@pytest.mark.parametrize("earlier, pending, minimum, expected", [
-    ([], 0, 3, (False, None)),               # nothing to release
-    ([], 1, 3, (True, None)),                # the first close releases everything, even below k
-    ([("a", 1)], 1, 3, (True, "a")),         # nothing shown yet: join the earlier set
-    ([("a", 2)], 1, 3, (True, "a")),
-    ([("a", 3)], 2, 3, (False, None)),       # shown before, and fewer than k new: wait
-    ([("a", 3)], 3, 3, (True, None)),        # k new ones: a new set
-    ([("a", 3), ("b", 4)], 5, 3, (True, None)),
-    ([("a", 1)], 0, 1, (False, None)),
-])
+@pytest.mark.parametrize(
+    "earlier, pending, minimum, expected",
+    [
+        ([], 0, 3, (False, None)),  # nothing to release
+        ([], 1, 3, (True, None)),  # the first close releases everything, even below k
+        ([("a", 1)], 1, 3, (True, "a")),  # nothing shown yet: join the earlier set
+        ([("a", 2)], 1, 3, (True, "a")),
+        ([("a", 3)], 2, 3, (False, None)),  # shown before, and fewer than k new: wait
+        ([("a", 3)], 3, 3, (True, None)),  # k new ones: a new set
+        ([("a", 3), ("b", 4)], 5, 3, (True, None)),
+        ([("a", 1)], 0, 1, (False, None)),
+    ],
+)
 def test_plan_release_table(earlier, pending, minimum, expected) -> None:  # type: ignore[no-untyped-def]
     sets = [ReleasedSet(i, "c", "peer", size, minimum) for i, size in earlier]
     plan = plan_release(sets, pending, minimum)
     assert (plan.release, plan.join) == expected
 
 
-@pytest.mark.parametrize("reviewer, requested, expected", [
-    ({"id": "r", "manager_id": "usr_subject"}, "peer", "upward"),      # a direct report
-    ({"id": "r", "manager_id": "usr_subject"}, "downward", "upward"),  # whatever the request says
-    ({"id": "usr_boss", "manager_id": None}, "peer", "downward"),      # the subject's manager
-    ({"id": "usr_boss", "manager_id": None}, "upward", "downward"),
-    ({"id": "r", "manager_id": "usr_other"}, "peer", "peer"),
-    ({"id": "r", "manager_id": "usr_other"}, "upward", "upward"),      # a skip-level, labelled upward
-])
+@pytest.mark.parametrize(
+    "reviewer, requested, expected",
+    [
+        ({"id": "r", "manager_id": "usr_subject"}, "peer", "upward"),  # a direct report
+        ({"id": "r", "manager_id": "usr_subject"}, "downward", "upward"),  # whatever the request says
+        ({"id": "usr_boss", "manager_id": None}, "peer", "downward"),  # the subject's manager
+        ({"id": "usr_boss", "manager_id": None}, "upward", "downward"),
+        ({"id": "r", "manager_id": "usr_other"}, "peer", "peer"),
+        ({"id": "r", "manager_id": "usr_other"}, "upward", "upward"),  # a skip-level, labelled upward
+    ],
+)
 def test_direction_follows_the_reporting_line(reviewer, requested, expected) -> None:  # type: ignore[no-untyped-def]
     assert direction_of(SUBJECT, reviewer, requested) == expected

@@ -20,17 +20,39 @@ from tests.reviews.support import (
 STATUSES = ("draft", "self_assessment", "in_review", "ready_for_review", "completed")
 # §3.3: forward one step, draft→in_review, in_review→self_assessment, ready_for_review→in_review,
 # completed→in_review (manage:performance).
-ALLOWED = {("draft", "self_assessment"), ("self_assessment", "in_review"), ("in_review", "ready_for_review"),
-           ("ready_for_review", "completed"), ("draft", "in_review"), ("in_review", "self_assessment"),
-           ("ready_for_review", "in_review"), ("completed", "in_review")}
-PATHS = {"draft": [], "self_assessment": ["self_assessment"], "in_review": ["in_review"],
-         "ready_for_review": ["in_review", "ready_for_review"],
-         "completed": ["in_review", "ready_for_review", "completed"]}
+ALLOWED = {
+    ("draft", "self_assessment"),
+    ("self_assessment", "in_review"),
+    ("in_review", "ready_for_review"),
+    ("ready_for_review", "completed"),
+    ("draft", "in_review"),
+    ("in_review", "self_assessment"),
+    ("ready_for_review", "in_review"),
+    ("completed", "in_review"),
+}
+PATHS = {
+    "draft": [],
+    "self_assessment": ["self_assessment"],
+    "in_review": ["in_review"],
+    "ready_for_review": ["in_review", "ready_for_review"],
+    "completed": ["in_review", "ready_for_review", "completed"],
+}
 
 # Seed 001, "Full review detail with KPI ratings and goals" response (the keys it shows).
 SEED_DETAIL_KEYS = {"review", "kpi_ratings", "goals", "previous_reviews", "kpi_aggregation"}
-SEED_REVIEW_KEYS = {"id", "status", "user_name", "reviewer_name", "cycle_name", "cycle_type", "kpi_pass_count",
-                    "kpi_total_count", "strengths", "growth_areas", "discussion_topics"}
+SEED_REVIEW_KEYS = {
+    "id",
+    "status",
+    "user_name",
+    "reviewer_name",
+    "cycle_name",
+    "cycle_type",
+    "kpi_pass_count",
+    "kpi_total_count",
+    "strengths",
+    "growth_areas",
+    "discussion_topics",
+}
 SEED_KPI_KEYS = {"id", "area", "label", "rating", "notes", "sort_order"}
 SEED_GOAL_KEYS = {"id", "goal", "success_measures", "support_needed", "status", "sort_order"}
 
@@ -55,8 +77,16 @@ async def test_create_review_replays_seed_body(api, org) -> None:  # type: ignor
     assert review["id"].startswith("rev_") and review["status"] == "draft"
     assert (review["user_id"], review["reviewer_id"]) == (org.people["alice"], org.people["lead"])
     assert (review["user_name"], review["reviewer_name"], review["cycle_name"], review["cycle_type"]) == (
-        "Alice", "Lead", "Q1 2026 Review", "quarterly")
-    assert review["kpi_pass_count"] is None and review["kpi_total_count"] is None and review["kpi_passed"] is None
+        "Alice",
+        "Lead",
+        "Q1 2026 Review",
+        "quarterly",
+    )
+    assert (
+        review["kpi_pass_count"] is None
+        and review["kpi_total_count"] is None
+        and review["kpi_passed"] is None
+    )
     assert all(SEED_KPI_KEYS <= set(k) and k["rating"] is None for k in detail["kpi_ratings"])
     assert detail["goals"] == [] and detail["previous_reviews"] == [] and detail["kpi_aggregation"] is None
     assert response.headers["Location"] == f"{BASE}/reviews/{review['id']}"
@@ -87,12 +117,15 @@ async def test_review_in_a_cycle_that_is_not_open_is_400(api, org, status) -> No
     assert response.status_code == 400 and response.json()["type"].endswith("/cycle-not-open")
 
 
-@pytest.mark.parametrize(("by", "user", "reviewer", "status"), [
-    ("alice", "alice", None, 403),        # employees lack update:performance
-    ("lead", "carol", None, 404),         # carol is outside the lead's squad
-    ("exec", "alice", "alice", 422),      # nobody reviews themself
-    ("lead", "lead", None, 422),          # …not even by default
-])
+@pytest.mark.parametrize(
+    ("by", "user", "reviewer", "status"),
+    [
+        ("alice", "alice", None, 403),  # employees lack update:performance
+        ("lead", "carol", None, 404),  # carol is outside the lead's squad
+        ("exec", "alice", "alice", 422),  # nobody reviews themself
+        ("lead", "lead", None, 422),  # …not even by default
+    ],
+)
 async def test_create_review_refusals(api, org, by, user, reviewer, status) -> None:  # type: ignore[no-untyped-def]
     cycle = await make_cycle(api, org)
     body = {"cycle_id": cycle["id"], "user_id": org.people[user]}
@@ -104,16 +137,22 @@ async def test_create_review_refusals(api, org, by, user, reviewer, status) -> N
 async def test_create_review_with_unknown_ids(api, org) -> None:  # type: ignore[no-untyped-def]
     cycle = await make_cycle(api, org)
     missing = "usr_01JD3ZZZZZZZZZZZZZZZZZZZZZ"
-    cases = [({"cycle_id": "cyc_01JD3ZZZZZZZZZZZZZZZZZZZZZ", "user_id": org.people["bob"]}, 404),
-             ({"cycle_id": cycle["id"], "user_id": missing}, 404),
-             ({"cycle_id": cycle["id"], "user_id": org.people["bob"], "reviewer_id": missing}, 422),
-             ({"cycle_id": cycle["id"], "user_id": org.people["bob"], "extra": 1}, 422)]
+    cases = [
+        ({"cycle_id": "cyc_01JD3ZZZZZZZZZZZZZZZZZZZZZ", "user_id": org.people["bob"]}, 404),
+        ({"cycle_id": cycle["id"], "user_id": missing}, 404),
+        ({"cycle_id": cycle["id"], "user_id": org.people["bob"], "reviewer_id": missing}, 422),
+        ({"cycle_id": cycle["id"], "user_id": org.people["bob"], "extra": 1}, 422),
+    ]
     for body, status in cases:
-        assert (await api.post(f"{BASE}/reviews", json=body, headers=org.headers("exec"))).status_code == status
+        assert (
+            await api.post(f"{BASE}/reviews", json=body, headers=org.headers("exec"))
+        ).status_code == status
 
 
 async def test_update_review_replays_seed_body_and_completes(api, org) -> None:  # type: ignore[no-untyped-def]
-    await make_template(api, org, [{"area": "performance", "label": "Billable hours target"}], is_default=True)
+    await make_template(
+        api, org, [{"area": "performance", "label": "Billable hours target"}], is_default=True
+    )
     detail = await make_review(api, org, await make_cycle(api, org), "alice", by="lead")
     review_id = detail["review"]["id"]
     await _walk(api, org, review_id, "ready_for_review", by="lead")
@@ -134,12 +173,17 @@ async def test_update_review_replays_seed_body_and_completes(api, org) -> None: 
     assert review["status"] == "completed" and review["completed_at"] is not None
     assert (review["kpi_pass_count"], review["kpi_total_count"], review["kpi_passed"]) == (1, 1, True)
     assert {k: review[k] for k in ("strengths", "growth_areas", "discussion_topics", "reviewer_notes")} == {
-        k: body[k] for k in ("strengths", "growth_areas", "discussion_topics", "reviewer_notes")}
+        k: body[k] for k in ("strengths", "growth_areas", "discussion_topics", "reviewer_notes")
+    }
     assert [(k["rating"], k["notes"]) for k in updated["kpi_ratings"]] == [("achieving", "Met target")]
     goal = updated["goals"][0]
     assert SEED_GOAL_KEYS <= set(goal)
     assert (goal["goal"], goal["success_measures"], goal["support_needed"], goal["status"]) == (
-        "AI cert", "Done", None, None)
+        "AI cert",
+        "Done",
+        None,
+        None,
+    )
 
 
 async def test_ratings_update_by_id_and_only_the_keys_sent(api, org) -> None:  # type: ignore[no-untyped-def]
@@ -147,9 +191,15 @@ async def test_ratings_update_by_id_and_only_the_keys_sent(api, org) -> None:  #
     detail = await make_review(api, org, await make_cycle(api, org), "bob")
     first, second = (k["id"] for k in detail["kpi_ratings"])
     review_id = detail["review"]["id"]
-    await put_review(api, org, review_id, {"kpi_ratings": [{"id": first, "rating": "developing", "notes": "n"}]})
-    response = await put_review(api, org, review_id, {"kpi_ratings": [{"id": first, "rating": "exceeding"},
-                                                                       {"id": second, "notes": "only notes"}]})
+    await put_review(
+        api, org, review_id, {"kpi_ratings": [{"id": first, "rating": "developing", "notes": "n"}]}
+    )
+    response = await put_review(
+        api,
+        org,
+        review_id,
+        {"kpi_ratings": [{"id": first, "rating": "exceeding"}, {"id": second, "notes": "only notes"}]},
+    )
     ratings = {k["id"]: (k["rating"], k["notes"]) for k in response.json()["kpi_ratings"]}
     assert ratings == {first: ("exceeding", "n"), second: (None, "only notes")}
 
@@ -175,8 +225,12 @@ async def test_goals_replace_the_list_and_sent_ids_are_kept(api, org) -> None:  
     first = await put_review(api, org, review_id, {"goals": [{"goal": "A"}, {"goal": "B"}, {"goal": "C"}]})
     a, b, _ = first.json()["goals"]
     assert [g["sort_order"] for g in first.json()["goals"]] == [0, 1, 2]
-    second = await put_review(api, org, review_id, {"goals": [{"id": b["id"], "goal": "B2", "sort_order": 0},
-                                                              {"goal": "D", "sort_order": 1}]})
+    second = await put_review(
+        api,
+        org,
+        review_id,
+        {"goals": [{"id": b["id"], "goal": "B2", "sort_order": 0}, {"goal": "D", "sort_order": 1}]},
+    )
     goals = second.json()["goals"]
     assert [(g["goal"], g["id"] == b["id"]) for g in goals] == [("B2", True), ("D", False)]
     assert a["id"] not in {g["id"] for g in goals}
@@ -186,8 +240,12 @@ async def test_a_goal_id_of_another_review_is_422(api, org) -> None:  # type: ig
     cycle = await make_cycle(api, org)
     mine = await make_review(api, org, cycle, "bob")
     theirs = await make_review(api, org, cycle, "alice")
-    goal = (await put_review(api, org, theirs["review"]["id"], {"goals": [{"goal": "Theirs"}]})).json()["goals"][0]
-    response = await put_review(api, org, mine["review"]["id"], {"goals": [{"id": goal["id"], "goal": "Mine now"}]})
+    goal = (await put_review(api, org, theirs["review"]["id"], {"goals": [{"goal": "Theirs"}]})).json()[
+        "goals"
+    ][0]
+    response = await put_review(
+        api, org, mine["review"]["id"], {"goals": [{"id": goal["id"], "goal": "Mine now"}]}
+    )
     assert response.status_code == 422
     still = (await api.get(f"{BASE}/reviews/{theirs['review']['id']}", headers=org.headers("exec"))).json()
     assert still["goals"][0]["goal"] == "Theirs"
@@ -214,8 +272,12 @@ async def test_reopening_a_completed_review_needs_manage_performance(api, org) -
     reopened = await put_review(api, org, review_id, {"status": "in_review"}, by="head")
     assert reopened.status_code == 200
     review = reopened.json()["review"]
-    assert (review["kpi_pass_count"], review["kpi_total_count"], review["kpi_passed"], review["completed_at"]) == (
-        None, None, None, None)
+    assert (
+        review["kpi_pass_count"],
+        review["kpi_total_count"],
+        review["kpi_passed"],
+        review["completed_at"],
+    ) == (None, None, None, None)
 
 
 async def test_a_completed_review_is_read_only(api, org) -> None:  # type: ignore[no-untyped-def]
@@ -230,21 +292,29 @@ async def test_subject_may_edit_goals_and_hand_in_during_self_assessment(api, or
     detail = await make_review(api, org, await make_cycle(api, org), "alice", by="lead")
     review_id = detail["review"]["id"]
     await _walk(api, org, review_id, "self_assessment", by="lead")
-    goals = await put_review(api, org, review_id, {"goals": [{"goal": "Learn Rust"}],
-                                                   "discussion_topics": "Training budget"}, by="alice")
+    goals = await put_review(
+        api,
+        org,
+        review_id,
+        {"goals": [{"goal": "Learn Rust"}], "discussion_topics": "Training budget"},
+        by="alice",
+    )
     assert goals.status_code == 200 and goals.json()["goals"][0]["goal"] == "Learn Rust"
     handed_in = await put_review(api, org, review_id, {"status": "in_review"}, by="alice")
     assert handed_in.status_code == 200 and handed_in.json()["review"]["status"] == "in_review"
 
 
-@pytest.mark.parametrize(("status", "body"), [
-    ("self_assessment", {"kpi_ratings": "RATE"}),
-    ("self_assessment", {"status": "draft"}),
-    ("self_assessment", {"strengths": "I am great"}),
-    ("in_review", {"status": "ready_for_review"}),
-    ("in_review", {"goals": [{"goal": "Edited after hand-in"}]}),
-    ("draft", {"status": "self_assessment"}),
-])
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        ("self_assessment", {"kpi_ratings": "RATE"}),
+        ("self_assessment", {"status": "draft"}),
+        ("self_assessment", {"strengths": "I am great"}),
+        ("in_review", {"status": "ready_for_review"}),
+        ("in_review", {"goals": [{"goal": "Edited after hand-in"}]}),
+        ("draft", {"status": "self_assessment"}),
+    ],
+)
 async def test_subject_cannot_rate_or_move_their_own_review(api, org, status, body) -> None:  # type: ignore[no-untyped-def]
     await make_template(api, org, kpi_items(1), is_default=True)
     detail = await make_review(api, org, await make_cycle(api, org), "alice", by="lead")
@@ -268,14 +338,20 @@ async def test_a_lead_cannot_complete_their_own_review(api, org) -> None:  # typ
 async def test_employees_without_update_permission_cannot_edit_others_reviews(api, org) -> None:  # type: ignore[no-untyped-def]
     detail = await make_review(api, org, await make_cycle(api, org), "alice", reviewer="bob")
     # bob sees the review as its reviewer, but holds view:performance only
-    assert (await api.get(f"{BASE}/reviews/{detail['review']['id']}", headers=org.headers("bob"))).status_code == 200
-    assert (await put_review(api, org, detail["review"]["id"], {"strengths": "x"}, by="bob")).status_code == 403
+    assert (
+        await api.get(f"{BASE}/reviews/{detail['review']['id']}", headers=org.headers("bob"))
+    ).status_code == 200
+    assert (
+        await put_review(api, org, detail["review"]["id"], {"strengths": "x"}, by="bob")
+    ).status_code == 403
 
 
 async def test_a_draft_review_can_be_deleted(api, org) -> None:  # type: ignore[no-untyped-def]
     detail = await make_review(api, org, await make_cycle(api, org), "alice")
     review_id = detail["review"]["id"]
-    assert (await api.delete(f"{BASE}/reviews/{review_id}", headers=org.headers("manager"))).status_code == 403
+    assert (
+        await api.delete(f"{BASE}/reviews/{review_id}", headers=org.headers("manager"))
+    ).status_code == 403
     assert (await api.delete(f"{BASE}/reviews/{review_id}", headers=org.headers("head"))).status_code == 204
     assert (await api.get(f"{BASE}/reviews/{review_id}", headers=org.headers("exec"))).status_code == 404
 
@@ -284,7 +360,9 @@ async def test_a_draft_review_can_be_deleted(api, org) -> None:  # type: ignore[
 async def test_deleting_a_review_not_in_draft_is_400(api, org, status) -> None:  # type: ignore[no-untyped-def]
     detail = await make_review(api, org, await make_cycle(api, org), "alice")
     await _walk(api, org, detail["review"]["id"], status)
-    assert (await api.delete(f"{BASE}/reviews/{detail['review']['id']}", headers=org.headers("exec"))).status_code == 400
+    assert (
+        await api.delete(f"{BASE}/reviews/{detail['review']['id']}", headers=org.headers("exec"))
+    ).status_code == 400
 
 
 async def test_list_reviews_filters_by_cycle_and_status(api, org) -> None:  # type: ignore[no-untyped-def]
@@ -294,12 +372,16 @@ async def test_list_reviews_filters_by_cycle_and_status(api, org) -> None:  # ty
     await make_review(api, org, q1, "bob")
     a2 = await make_review(api, org, q2, "alice")
     await _walk(api, org, a2["review"]["id"], "in_review")
-    by_cycle = (await api.get(f"{BASE}/reviews", params={"cycle_id": q1["id"]}, headers=org.headers("exec"))).json()
+    by_cycle = (
+        await api.get(f"{BASE}/reviews", params={"cycle_id": q1["id"]}, headers=org.headers("exec"))
+    ).json()
     assert {r["user_name"] for r in by_cycle} == {"Alice", "Bob"}
     assert all(r["cycle_name"] == "Q1 2026 Review" and r["reviewer_name"] == "Exec" for r in by_cycle)
     by_status = await api.get(f"{BASE}/reviews", params={"status": "in_review"}, headers=org.headers("exec"))
     assert [r["id"] for r in by_status.json()] == [a2["review"]["id"]]
-    both = await api.get(f"{BASE}/reviews", params={"status": "draft", "cycle_id": q1["id"]}, headers=org.headers("exec"))
+    both = await api.get(
+        f"{BASE}/reviews", params={"status": "draft", "cycle_id": q1["id"]}, headers=org.headers("exec")
+    )
     assert a1["review"]["id"] in {r["id"] for r in both.json()} and len(both.json()) == 2
     bad = await api.get(f"{BASE}/reviews", params={"status": "finished"}, headers=org.headers("exec"))
     assert bad.status_code == 400

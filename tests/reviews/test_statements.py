@@ -20,8 +20,12 @@ from tests.reviews.support import (
     put_review,
 )
 
-QUARTERS = [("Q1", "2026-01-01", "2026-03-31"), ("Q2", "2026-04-01", "2026-06-30"),
-            ("Q3", "2026-07-01", "2026-09-30"), ("Q4", "2026-10-01", "2026-12-31")]
+QUARTERS = [
+    ("Q1", "2026-01-01", "2026-03-31"),
+    ("Q2", "2026-04-01", "2026-06-30"),
+    ("Q3", "2026-07-01", "2026-09-30"),
+    ("Q4", "2026-10-01", "2026-12-31"),
+]
 
 
 @pytest.fixture
@@ -39,7 +43,9 @@ async def counted(database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, l
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://stride") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://stride"
+        ) as client:
             yield client, statements
     finally:
         await engine.dispose()
@@ -55,17 +61,33 @@ async def _build(api, org, quarters: int, people: list[str]) -> dict[str, Any]: 
             detail = await make_review(api, org, cycle, person)
             await put_review(api, org, detail["review"]["id"], {"goals": [{"goal": g} for g in "abc"]})
             reviews[person] = (await complete_review(api, org, detail, ["achieving"] * 5))["review"]["id"]
-    annual = await make_cycle(api, org, type="annual", name="2026", period_start="2026-01-01", period_end="2026-12-31")
+    annual = await make_cycle(
+        api, org, type="annual", name="2026", period_start="2026-01-01", period_end="2026-12-31"
+    )
     annual_review = await make_review(api, org, annual, people[0])
     for reviewer in people[1:]:
-        request = (await api.post(f"{BASE}/feedback/requests", json={
-            "cycle_id": annual["id"], "subject_id": org.people[people[0]], "reviewer_id": org.people[reviewer]},
-            headers=org.headers("exec"))).json()
-        await api.post(f"{BASE}/feedback/submit", json={"request_id": request["id"], "overall_comment": "ok",
-                                                         "organisation_rating": "achieving"},
-                       headers=org.headers(reviewer))
-    return {"cycle": annual["id"], "annual": annual_review["review"]["id"], "quarterly": reviews[people[0]],
-            "subject": org.people[people[0]]}
+        request = (
+            await api.post(
+                f"{BASE}/feedback/requests",
+                json={
+                    "cycle_id": annual["id"],
+                    "subject_id": org.people[people[0]],
+                    "reviewer_id": org.people[reviewer],
+                },
+                headers=org.headers("exec"),
+            )
+        ).json()
+        await api.post(
+            f"{BASE}/feedback/submit",
+            json={"request_id": request["id"], "overall_comment": "ok", "organisation_rating": "achieving"},
+            headers=org.headers(reviewer),
+        )
+    return {
+        "cycle": annual["id"],
+        "annual": annual_review["review"]["id"],
+        "quarterly": reviews[people[0]],
+        "subject": org.people[people[0]],
+    }
 
 
 async def _count(counted, org, paths: list[str]) -> list[int]:  # type: ignore[no-untyped-def]
@@ -81,10 +103,19 @@ async def _count(counted, org, paths: list[str]) -> list[int]:  # type: ignore[n
 
 async def test_reads_cost_the_same_few_statements_at_any_size(api, org, other_org, counted) -> None:  # type: ignore[no-untyped-def]
     def paths(data: dict[str, Any]) -> list[str]:
-        return [f"{BASE}/cycles/{data['cycle']}", f"{BASE}/reviews/{data['quarterly']}",
-                f"{BASE}/reviews/{data['annual']}", f"{BASE}/reviews/history/{data['subject']}",
-                f"{BASE}/feedback/summary/{data['subject']}", f"{BASE}/reviews", f"{BASE}/cycles",
-                f"{BASE}/templates", f"{BASE}/pending", f"{BASE}/goals/current", f"{BASE}/feedback/requests"]
+        return [
+            f"{BASE}/cycles/{data['cycle']}",
+            f"{BASE}/reviews/{data['quarterly']}",
+            f"{BASE}/reviews/{data['annual']}",
+            f"{BASE}/reviews/history/{data['subject']}",
+            f"{BASE}/feedback/summary/{data['subject']}",
+            f"{BASE}/reviews",
+            f"{BASE}/cycles",
+            f"{BASE}/templates",
+            f"{BASE}/pending",
+            f"{BASE}/goals/current",
+            f"{BASE}/feedback/requests",
+        ]
 
     small = await _count(counted, org, paths(await _build(api, org, 1, ["alice", "bob"])))
     large = await _count(counted, other_org, paths(await _build(api, other_org, 4, ["alice", "bob", "lead"])))

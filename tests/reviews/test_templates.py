@@ -25,15 +25,21 @@ async def test_template_writes_need_manage_performance(api, org) -> None:  # typ
     template = await make_template(api, org, [])
     put = await api.put(f"{BASE}/templates/{template['id']}", json={"name": "x"}, headers=org.headers("lead"))
     assert put.status_code == 403
-    assert (await api.get(f"{BASE}/templates/{template['id']}", headers=org.headers("alice"))).status_code == 200
+    assert (
+        await api.get(f"{BASE}/templates/{template['id']}", headers=org.headers("alice"))
+    ).status_code == 200
 
 
 async def test_put_template_replaces_items_keeping_sent_ids(api, org) -> None:  # type: ignore[no-untyped-def]
     template = await make_template(api, org, kpi_items(3))
     first, _, third = template["items"]
-    items = [{"id": third["id"], "area": "automation", "label": "AI adoption", "is_mandatory": True},
-             {"area": "communication", "label": "New item"}]
-    response = await api.put(f"{BASE}/templates/{template['id']}", json={"items": items}, headers=org.headers("head"))
+    items = [
+        {"id": third["id"], "area": "automation", "label": "AI adoption", "is_mandatory": True},
+        {"area": "communication", "label": "New item"},
+    ]
+    response = await api.put(
+        f"{BASE}/templates/{template['id']}", json={"items": items}, headers=org.headers("head")
+    )
     assert response.status_code == 200
     updated = response.json()["items"]
     assert [i["label"] for i in updated] == ["AI adoption", "New item"]
@@ -46,7 +52,9 @@ async def test_an_item_id_of_another_template_adds_a_new_item_instead(api, org) 
     template = await make_template(api, org, kpi_items(1))
     other = await make_template(api, org, kpi_items(1), name="Other")
     items = [{"id": other["items"][0]["id"], "area": "performance", "label": "not stolen"}]
-    response = await api.put(f"{BASE}/templates/{template['id']}", json={"items": items}, headers=org.headers("exec"))
+    response = await api.put(
+        f"{BASE}/templates/{template['id']}", json={"items": items}, headers=org.headers("exec")
+    )
     assert response.status_code == 200
     assert response.json()["items"][0]["id"] not in {other["items"][0]["id"], template["items"][0]["id"]}
     untouched = (await api.get(f"{BASE}/templates/{other['id']}", headers=org.headers("exec"))).json()
@@ -68,30 +76,51 @@ async def test_setting_a_default_moves_the_default(api, org) -> None:  # type: i
 
 async def test_deleting_a_template_assigned_to_a_person_is_409(api, owner_db, org) -> None:  # type: ignore[no-untyped-def]
     assigned = await make_template(api, org, [])
-    await in_tenant(owner_db, org.tenant_id, [("UPDATE people SET review_template_id = $2 WHERE id = $1",
-                                               (org.people["alice"], assigned["id"]))])
-    assert (await api.delete(f"{BASE}/templates/{assigned['id']}", headers=org.headers("exec"))).status_code == 409
+    await in_tenant(
+        owner_db,
+        org.tenant_id,
+        [("UPDATE people SET review_template_id = $2 WHERE id = $1", (org.people["alice"], assigned["id"]))],
+    )
+    assert (
+        await api.delete(f"{BASE}/templates/{assigned['id']}", headers=org.headers("exec"))
+    ).status_code == 409
     free = await make_template(api, org, [], name="Free")
-    assert (await api.delete(f"{BASE}/templates/{free['id']}", headers=org.headers("exec"))).status_code == 204
+    assert (
+        await api.delete(f"{BASE}/templates/{free['id']}", headers=org.headers("exec"))
+    ).status_code == 204
     assert (await api.get(f"{BASE}/templates/{free['id']}", headers=org.headers("exec"))).status_code == 404
 
 
-@pytest.mark.parametrize(("person", "expected"), [
-    ("alice", "personal"),   # person.review_template_id first
-    ("bob", "employee"),     # else the template of their access level
-    ("lead", "default"),     # else the tenant's default
-])
+@pytest.mark.parametrize(
+    ("person", "expected"),
+    [
+        ("alice", "personal"),  # person.review_template_id first
+        ("bob", "employee"),  # else the template of their access level
+        ("lead", "default"),  # else the tenant's default
+    ],
+)
 async def test_a_persons_template_is_theirs_else_their_levels_else_the_default(  # type: ignore[no-untyped-def]
-        api, owner_db, org, person, expected) -> None:
+    api, owner_db, org, person, expected
+) -> None:
     templates = {
         "default": await make_template(api, org, kpi_items(2), name="default", is_default=True),
         "employee": await make_template(api, org, kpi_items(3), name="employee", access_level="employee"),
         "personal": await make_template(api, org, kpi_items(1), name="personal"),
     }
-    await in_tenant(owner_db, org.tenant_id, [("UPDATE people SET review_template_id = $2 WHERE id = $1",
-                                               (org.people["alice"], templates["personal"]["id"]))])
+    await in_tenant(
+        owner_db,
+        org.tenant_id,
+        [
+            (
+                "UPDATE people SET review_template_id = $2 WHERE id = $1",
+                (org.people["alice"], templates["personal"]["id"]),
+            )
+        ],
+    )
     detail = await make_review(api, org, await make_cycle(api, org), person)
-    assert [k["template_item_id"] for k in detail["kpi_ratings"]] == [i["id"] for i in templates[expected]["items"]]
+    assert [k["template_item_id"] for k in detail["kpi_ratings"]] == [
+        i["id"] for i in templates[expected]["items"]
+    ]
 
 
 async def test_without_any_template_a_review_has_no_kpis(api, org) -> None:  # type: ignore[no-untyped-def]
@@ -105,17 +134,27 @@ async def test_template_edits_do_not_change_existing_reviews(api, org) -> None: 
     template = await make_template(api, org, kpi_items(2, mandatory=(0,)), is_default=True)
     cycle = await make_cycle(api, org)
     before = await make_review(api, org, cycle, "alice")
-    items = [{"id": template["items"][0]["id"], "area": "organisation", "label": "Renamed", "is_mandatory": False},
-             {"area": "automation", "label": "Added"}]
-    assert (await api.put(f"{BASE}/templates/{template['id']}", json={"items": items},
-                          headers=org.headers("exec"))).status_code == 200
+    items = [
+        {"id": template["items"][0]["id"], "area": "organisation", "label": "Renamed", "is_mandatory": False},
+        {"area": "automation", "label": "Added"},
+    ]
+    assert (
+        await api.put(
+            f"{BASE}/templates/{template['id']}", json={"items": items}, headers=org.headers("exec")
+        )
+    ).status_code == 200
     after = (await api.get(f"{BASE}/reviews/{before['review']['id']}", headers=org.headers("exec"))).json()
     assert after["kpi_ratings"] == before["kpi_ratings"]
-    assert [(k["label"], k["is_mandatory"]) for k in after["kpi_ratings"]] == [("KPI 1", True), ("KPI 2", False)]
+    assert [(k["label"], k["is_mandatory"]) for k in after["kpi_ratings"]] == [
+        ("KPI 1", True),
+        ("KPI 2", False),
+    ]
     fresh = await make_review(api, org, cycle, "bob")
     assert [k["label"] for k in fresh["kpi_ratings"]] == ["Renamed", "Added"]
     # deleting the template leaves the snapshot too
-    assert (await api.delete(f"{BASE}/templates/{template['id']}", headers=org.headers("exec"))).status_code == 204
+    assert (
+        await api.delete(f"{BASE}/templates/{template['id']}", headers=org.headers("exec"))
+    ).status_code == 204
     kept = (await api.get(f"{BASE}/reviews/{before['review']['id']}", headers=org.headers("exec"))).json()
     assert kept["kpi_ratings"] == before["kpi_ratings"]
 
@@ -123,8 +162,9 @@ async def test_template_edits_do_not_change_existing_reviews(api, org) -> None: 
 async def test_directory_checks_review_template_id_against_templates(api, org) -> None:  # type: ignore[no-untyped-def]
     template = await make_template(api, org, [])
     path = f"/api/v1/directory/people/{org.people['bob']}"
-    unknown = await api.patch(path, json={"review_template_id": "tpl_01JD3ZZZZZZZZZZZZZZZZZZZZZ"},
-                              headers=org.headers("exec"))
+    unknown = await api.patch(
+        path, json={"review_template_id": "tpl_01JD3ZZZZZZZZZZZZZZZZZZZZZ"}, headers=org.headers("exec")
+    )
     assert unknown.status_code == 422
     known = await api.patch(path, json={"review_template_id": template["id"]}, headers=org.headers("exec"))
     assert known.status_code == 200 and known.json()["review_template_id"] == template["id"]

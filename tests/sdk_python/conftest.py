@@ -26,11 +26,21 @@ def marker(prefix: str = "py") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
-def problem(status: int, title: str, headers: dict[str, str] | None = None,
-            slug: str = "unavailable") -> httpx.Response:
-    return httpx.Response(status, headers={"content-type": "application/problem+json", **(headers or {})},
-                          content=json.dumps({"type": f"https://stride.dev/problems/{slug}", "title": title,
-                                              "status": status, "request_id": "req_test"}))
+def problem(
+    status: int, title: str, headers: dict[str, str] | None = None, slug: str = "unavailable"
+) -> httpx.Response:
+    return httpx.Response(
+        status,
+        headers={"content-type": "application/problem+json", **(headers or {})},
+        content=json.dumps(
+            {
+                "type": f"https://stride.dev/problems/{slug}",
+                "title": title,
+                "status": status,
+                "request_id": "req_test",
+            }
+        ),
+    )
 
 
 @dataclass
@@ -75,7 +85,9 @@ class RecordingTransport(httpx.BaseTransport):
         self.inner.close()
 
 
-AsyncIntercept = Callable[[Attempt, Callable[[], Awaitable[httpx.Response]]], Awaitable[httpx.Response | None]]
+AsyncIntercept = Callable[
+    [Attempt, Callable[[], Awaitable[httpx.Response]]], Awaitable[httpx.Response | None]
+]
 
 
 class AsyncRecordingTransport(httpx.AsyncBaseTransport):
@@ -105,7 +117,9 @@ def client_for(server: str, org: Org) -> Iterator[Callable[..., stride.Client]]:
     """`client_for("alice", transport=…, **options)`: a sync client acting as a person of `org`."""
     made: list[stride.Client | httpx.Client] = []
 
-    def make(person: str = "exec", *, transport: httpx.BaseTransport | None = None, **options: Any) -> stride.Client:
+    def make(
+        person: str = "exec", *, transport: httpx.BaseTransport | None = None, **options: Any
+    ) -> stride.Client:
         http = httpx.Client(transport=transport) if transport else None
         client = stride.Client(server, token=org.token(person), http_client=http, **{**FAST, **options})
         made.extend([client, *([http] if http else [])])

@@ -22,7 +22,9 @@ async def aclient(server: str, org: Org) -> AsyncIterator[stride.AsyncClient]:
 
 async def test_async_crud_and_pages(aclient: stride.AsyncClient, org: Org) -> None:
     category = marker("async")
-    created = [await aclient.performance.goals.create(title=f"Async {i}", category=category) for i in range(3)]
+    created = [
+        await aclient.performance.goals.create(title=f"Async {i}", category=category) for i in range(3)
+    ]
     assert all(goal.person_id == org.people["exec"] for goal in created)
 
     request = aclient.performance.goals.list(category=category, limit=2)
@@ -54,8 +56,9 @@ async def test_async_okr_learning_and_reviews(aclient: stride.AsyncClient, org: 
     cohort = await aclient.learning.cohorts.create(name="Async cohort")
     assert (await aclient.learning.cohorts.update(cohort.id, status="active")).status == "active"
 
-    cycle = await aclient.reviews.cycles.create(type="quarterly", name=marker("cycle"), period_start="2026-01-01",
-                                                period_end="2026-03-31")
+    cycle = await aclient.reviews.cycles.create(
+        type="quarterly", name=marker("cycle"), period_start="2026-01-01", period_end="2026-03-31"
+    )
     await aclient.reviews.cycles.update(cycle.id, status="open")
     detail = await aclient.reviews.reviews.create(cycle_id=cycle.id, user_id=org.people["alice"])
     assert detail.review.status == "draft"
@@ -65,33 +68,46 @@ async def test_async_okr_learning_and_reviews(aclient: stride.AsyncClient, org: 
 
 async def test_concurrent_calls_share_one_client(aclient: stride.AsyncClient) -> None:
     category = marker("gather")
-    goals = await asyncio.gather(*(aclient.performance.goals.create(title=f"G{i}", category=category)
-                                   for i in range(6)))
+    goals = await asyncio.gather(
+        *(aclient.performance.goals.create(title=f"G{i}", category=category) for i in range(6))
+    )
     assert len({goal.id for goal in goals}) == 6
     assert len([goal async for goal in aclient.performance.goals.list(category=category, limit=4)]) == 6
 
 
-async def test_async_retry_reuses_the_idempotency_key_and_api_key_login(server: str, org: Org,
-                                                                        aclient: stride.AsyncClient) -> None:
-    application = await aclient.platform.applications.create(name=marker("app"), permissions=["view:okr",
-                                                                                                "update:okr"])
+async def test_async_retry_reuses_the_idempotency_key_and_api_key_login(
+    server: str, org: Org, aclient: stride.AsyncClient
+) -> None:
+    application = await aclient.platform.applications.create(
+        name=marker("app"), permissions=["view:okr", "update:okr"]
+    )
     key = await aclient.platform.applications.keys.create(application.id)
 
     async def lose_first_post(attempt: Attempt, forward) -> httpx.Response | None:  # type: ignore[no-untyped-def]
-        if attempt.request.method == "POST" and attempt.path.startswith("/api/v1/okr/") and attempt.index == 1:
+        if (
+            attempt.request.method == "POST"
+            and attempt.path.startswith("/api/v1/okr/")
+            and attempt.index == 1
+        ):
             await forward()
             return problem(503, "Service Unavailable", {"Retry-After": "0"})
         return None
 
     network = AsyncRecordingTransport(lose_first_post)
-    async with httpx.AsyncClient(transport=network) as http, \
-            stride.AsyncClient(server, api_key=key.key, http_client=http, **FAST) as app:
+    async with (
+        httpx.AsyncClient(transport=network) as http,
+        stride.AsyncClient(server, api_key=key.key, http_client=http, **FAST) as app,
+    ):
         objective = await app.okr.objectives.create(title="Once, from the integration", period="2026-Q2")
         assert objective.app_id == application.id
         assert [o.id async for o in app.okr.objectives.list()] == [objective.id]
     paths = [a.path for a in network.attempts]
-    assert paths == ["/api/v1/auth/token", "/api/v1/okr/objectives", "/api/v1/okr/objectives",
-                     "/api/v1/okr/objectives"]
+    assert paths == [
+        "/api/v1/auth/token",
+        "/api/v1/okr/objectives",
+        "/api/v1/okr/objectives",
+        "/api/v1/okr/objectives",
+    ]
     keys = [a.request.headers.get("idempotency-key") for a in network.attempts[1:3]]
     assert keys[0] and keys[0] == keys[1]
 
@@ -100,7 +116,8 @@ async def test_async_errors_and_network_failures(server: str, closed_port: int, 
     async with stride.AsyncClient(server, token="not-a-jwt") as anonymous:
         with pytest.raises(stride.AuthenticationError):
             await anonymous.okr.objectives.list()
-    async with stride.AsyncClient(f"http://127.0.0.1:{closed_port}", token=org.token("exec"), max_retries=1,
-                                  **FAST) as down:
+    async with stride.AsyncClient(
+        f"http://127.0.0.1:{closed_port}", token=org.token("exec"), max_retries=1, **FAST
+    ) as down:
         with pytest.raises(stride.NetworkError):
             await down.learning.cohorts.list()

@@ -33,8 +33,14 @@ def test_generated_models_and_resources_match_the_live_openapi(server: str, tmp_
     spec = tmp_path / "openapi.json"
     spec.write_bytes(httpx.get(server + "/openapi.json", timeout=30).raise_for_status().content)
     fresh = {option: tmp_path / committed.name for option, committed in GENERATED.items()}
-    result = _run([sys.executable, str(SDK / "scripts" / "generate.py"), str(spec),
-                   *(part for option, path in fresh.items() for part in (option, str(path)))])
+    result = _run(
+        [
+            sys.executable,
+            str(SDK / "scripts" / "generate.py"),
+            str(spec),
+            *(part for option, path in fresh.items() for part in (option, str(path))),
+        ]
+    )
     assert result.returncode == 0, result.stderr
     stale = []
     for option, committed_path in GENERATED.items():
@@ -42,12 +48,24 @@ def test_generated_models_and_resources_match_the_live_openapi(server: str, tmp_
         committed = committed_path.read_text(encoding="utf-8")
         generated = fresh[option].read_text(encoding="utf-8")
         if generated != committed:
-            stale.append(f"{name} is stale: the API changed.\n" + "".join(list(difflib.unified_diff(
-                committed.splitlines(True), generated.splitlines(True), f"{name} (committed)",
-                "generated from /openapi.json"))[:80]))
+            stale.append(
+                f"{name} is stale: the API changed.\n"
+                + "".join(
+                    list(
+                        difflib.unified_diff(
+                            committed.splitlines(True),
+                            generated.splitlines(True),
+                            f"{name} (committed)",
+                            "generated from /openapi.json",
+                        )
+                    )[:80]
+                )
+            )
     if stale:
-        raise AssertionError("Regenerate with `make sdk-types` (or: python sdk/python/scripts/generate.py "
-                             "<server>/openapi.json)\n" + "\n".join(stale))
+        raise AssertionError(
+            "Regenerate with `make sdk-types` (or: python sdk/python/scripts/generate.py "
+            "<server>/openapi.json)\n" + "\n".join(stale)
+        )
 
 
 def test_the_sdk_installs_and_imports_on_its_own(tmp_path: Path) -> None:
@@ -57,8 +75,9 @@ def test_the_sdk_installs_and_imports_on_its_own(tmp_path: Path) -> None:
     source = tmp_path / "source"
     shutil.copytree(SDK, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     target = tmp_path / "target"
-    installed = _run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
-                      str(source)])
+    installed = _run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(source)]
+    )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     assert (target / "stride" / "py.typed").exists(), "the package is marked as typed"
 

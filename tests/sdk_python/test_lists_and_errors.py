@@ -32,8 +32,12 @@ def test_iterating_a_page_walks_every_record_across_cursors(client: stride.Clien
 
 def test_filters_equality_any_of_operators_search_and_sort(client: stride.Client) -> None:
     category = marker("filter")
-    for title, status, progress in (("Alpha quarterly goal", "at_risk", 20), ("Bravo goal", "at_risk", 70),
-                                    ("Charlie goal", "in_progress", 40), ("Delta goal", "completed", 100)):
+    for title, status, progress in (
+        ("Alpha quarterly goal", "at_risk", 20),
+        ("Bravo goal", "at_risk", 70),
+        ("Charlie goal", "in_progress", 40),
+        ("Delta goal", "completed", 100),
+    ):
         client.performance.goals.create(title=title, category=category, status=status, progress_pct=progress)
 
     def titles(**filters: object) -> list[str]:
@@ -105,6 +109,9 @@ def test_405_when_the_collection_does_not_offer_the_operation(client: stride.Cli
 
 
 def test_401_for_a_bad_token(server: str) -> None:
-    with stride.Client(server, token="not-a-jwt") as anonymous, pytest.raises(stride.AuthenticationError) as raised:
+    with (
+        stride.Client(server, token="not-a-jwt") as anonymous,
+        pytest.raises(stride.AuthenticationError) as raised,
+    ):
         anonymous.performance.goals.list()
     assert raised.value.status == 401

@@ -24,8 +24,14 @@ def test_the_readme_example_runs(readme, server: str, org: Org, client: stride.C
     assert len([line for line in example.splitlines() if line.strip()]) <= 12, "about ten lines"
     objective = client.okr.objectives.create(title="From the README", period="2026-Q2")
     code = example.replace("http://127.0.0.1:8000", server).replace("obj_…", objective.id)
-    result = subprocess.run([sys.executable, "-c", code], env={"STRIDE_TOKEN": org.token("exec"), "PATH": ""},
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"STRIDE_TOKEN": org.token("exec"), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     key_results = list(client.okr.key_results.list(objective_id=objective.id))
     assert [(k.current, k.progress_pct) for k in key_results] == [(4, 40)]

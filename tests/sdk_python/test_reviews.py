@@ -15,8 +15,13 @@ from tests.sdk_python.conftest import marker
 
 
 def _open_cycle(client: stride.Client) -> stride.Cycle:
-    cycle = client.reviews.cycles.create(type="quarterly", name=marker("cycle"), period_start="2026-01-01",
-                                         period_end=datetime.date(2026, 3, 31), due_date="2026-04-15")
+    cycle = client.reviews.cycles.create(
+        type="quarterly",
+        name=marker("cycle"),
+        period_start="2026-01-01",
+        period_end=datetime.date(2026, 3, 31),
+        due_date="2026-04-15",
+    )
     assert cycle.status == "draft" and cycle.period_end == datetime.date(2026, 3, 31)
     opened = client.reviews.cycles.update(cycle.id, status="open")
     assert opened.status == "open"
@@ -24,15 +29,23 @@ def _open_cycle(client: stride.Client) -> stride.Cycle:
 
 
 def test_templates_create_get_list_update_delete(client: stride.Client) -> None:
-    template = client.reviews.templates.create(name=marker("template"), access_level="head", items=[
-        {"area": "performance", "label": "Billable hours target", "is_mandatory": True, "sort_order": 0},
-        {"area": "development", "label": "Certification", "is_mandatory": False, "sort_order": 1},
-    ])
+    template = client.reviews.templates.create(
+        name=marker("template"),
+        access_level="head",
+        items=[
+            {"area": "performance", "label": "Billable hours target", "is_mandatory": True, "sort_order": 0},
+            {"area": "development", "label": "Certification", "is_mandatory": False, "sort_order": 1},
+        ],
+    )
     assert template.id.startswith("tpl_") and [item.label for item in template.items] == [
-        "Billable hours target", "Certification"]
+        "Billable hours target",
+        "Certification",
+    ]
     assert client.reviews.templates.get(template.id).name == template.name
     assert template.id in [t.id for t in client.reviews.templates.list()]
-    assert client.reviews.templates.update(template.id, name=template.name + " v2").name == template.name + " v2"
+    assert (
+        client.reviews.templates.update(template.id, name=template.name + " v2").name == template.name + " v2"
+    )
     client.reviews.templates.delete(template.id)
     with pytest.raises(stride.NotFoundError):
         client.reviews.templates.get(template.id)
@@ -44,15 +57,17 @@ def test_cycles_open_stats_and_only_drafts_deleted(client: stride.Client) -> Non
     assert client.reviews.cycles.get(cycle.id).stats.total == 0
     with pytest.raises(stride.BadRequestError):
         client.reviews.cycles.delete(cycle.id)
-    draft = client.reviews.cycles.create(type="annual", name=marker("annual"), period_start="2026-01-01",
-                                         period_end="2026-12-31")
+    draft = client.reviews.cycles.create(
+        type="annual", name=marker("annual"), period_start="2026-01-01", period_end="2026-12-31"
+    )
     client.reviews.cycles.delete(draft.id)
     with pytest.raises(stride.NotFoundError):
         client.reviews.cycles.get(draft.id)
 
 
 def test_a_review_from_creation_to_completion_with_history_and_current_goals(
-        client: stride.Client, employee: stride.Client, org: Org) -> None:
+    client: stride.Client, employee: stride.Client, org: Org
+) -> None:
     alice = org.people["alice"]
     cycle = _open_cycle(client)
     created = client.reviews.reviews.create(cycle_id=cycle.id, user_id=alice)
@@ -63,9 +78,19 @@ def test_a_review_from_creation_to_completion_with_history_and_current_goals(
     listed = client.reviews.reviews.list(cycle_id=cycle.id)
     assert [r.id for r in listed] == [review_id] and listed[0].cycle_name == cycle.name
 
-    client.reviews.reviews.update(review_id, status="self_assessment", strengths="Strong delivery", goals=[
-        {"goal": "AI certification", "success_measures": "Certificate obtained", "support_needed": "Budget",
-         "sort_order": 0}])
+    client.reviews.reviews.update(
+        review_id,
+        status="self_assessment",
+        strengths="Strong delivery",
+        goals=[
+            {
+                "goal": "AI certification",
+                "success_measures": "Certificate obtained",
+                "support_needed": "Budget",
+                "sort_order": 0,
+            }
+        ],
+    )
     pending = employee.reviews.pending.get()
     assert pending.self_assessments >= 1 and pending.open_cycles >= 1
     for status in ("in_review", "ready_for_review", "completed"):
@@ -82,18 +107,23 @@ def test_a_review_from_creation_to_completion_with_history_and_current_goals(
         client.reviews.reviews.update(review_id, status="draft")
 
 
-def test_360_feedback_request_submit_and_anonymous_summary(client: stride.Client, org: Org,
-                                                            client_for: Callable[..., stride.Client]) -> None:
+def test_360_feedback_request_submit_and_anonymous_summary(
+    client: stride.Client, org: Org, client_for: Callable[..., stride.Client]
+) -> None:
     alice = org.people["alice"]
     cycle = _open_cycle(client)
-    request = client.reviews.feedback.requests.create(cycle_id=cycle.id, subject_id=alice,
-                                                      reviewer_id=org.people["exec"], due_date="2026-04-01")
+    request = client.reviews.feedback.requests.create(
+        cycle_id=cycle.id, subject_id=alice, reviewer_id=org.people["exec"], due_date="2026-04-01"
+    )
     assert request.status == "pending" and request.due_date == datetime.date(2026, 4, 1)
     assert request.id in [r.id for r in client.reviews.feedback.requests.list()]
 
-    submitted = client.reviews.feedback.submit(request_id=request.id, performance_rating="exceeding",
-                                               performance_comment="Consistently exceeds targets",
-                                               overall_comment="Strong contributor")
+    submitted = client.reviews.feedback.submit(
+        request_id=request.id,
+        performance_rating="exceeding",
+        performance_comment="Consistently exceeds targets",
+        overall_comment="Strong contributor",
+    )
     assert (submitted.request_id, submitted.status) == (request.id, "submitted")
     with pytest.raises(stride.ConflictError):
         client.reviews.feedback.submit(request_id=request.id)

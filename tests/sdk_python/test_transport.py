@@ -16,7 +16,8 @@ TOKEN_PATH = "/api/v1/auth/token"
 
 
 def test_a_post_whose_answer_was_lost_is_retried_with_the_same_key_and_creates_one_record(
-        client_for: Callable[..., stride.Client], client: stride.Client) -> None:
+    client_for: Callable[..., stride.Client], client: stride.Client
+) -> None:
     category = marker("idem")
     first_created: dict[str, object] = {}
 
@@ -37,7 +38,8 @@ def test_a_post_whose_answer_was_lost_is_retried_with_the_same_key_and_creates_o
 
 
 def test_each_call_gets_its_own_key_and_a_callers_key_is_used_as_given(
-        client_for: Callable[..., stride.Client]) -> None:
+    client_for: Callable[..., stride.Client],
+) -> None:
     network = RecordingTransport()
     spied = client_for(transport=network)
     spied.performance.goals.create(title="Key one")
@@ -50,16 +52,22 @@ def test_each_call_gets_its_own_key_and_a_callers_key_is_used_as_given(
     assert keys[3] is None, "GETs carry none"
 
 
-def test_503_and_429_are_retried_up_to_max_retries_then_raised(client_for: Callable[..., stride.Client]) -> None:
-    unavailable = RecordingTransport(lambda attempt, forward: problem(503, "Service Unavailable",
-                                                                      {"Retry-After": "0"}))
+def test_503_and_429_are_retried_up_to_max_retries_then_raised(
+    client_for: Callable[..., stride.Client],
+) -> None:
+    unavailable = RecordingTransport(
+        lambda attempt, forward: problem(503, "Service Unavailable", {"Retry-After": "0"})
+    )
     with pytest.raises(stride.ServiceUnavailableError) as raised:
         client_for(transport=unavailable, max_retries=3).okr.objectives.list()
     assert (raised.value.status, raised.value.request_id) == (503, "req_test")
     assert len(unavailable.attempts) == 4
 
-    limited = RecordingTransport(lambda attempt, forward: problem(429, "Too Many Requests", {"Retry-After": "0"})
-                                 if attempt.index < 2 else None)
+    limited = RecordingTransport(
+        lambda attempt, forward: (
+            problem(429, "Too Many Requests", {"Retry-After": "0"}) if attempt.index < 2 else None
+        )
+    )
     page = client_for(transport=limited).okr.objectives.list(limit=1)
     assert isinstance(page.data, list) and len(limited.attempts) == 3
 
@@ -70,14 +78,18 @@ def test_503_and_429_are_retried_up_to_max_retries_then_raised(client_for: Calla
 
 
 def test_an_idempotency_key_still_in_flight_is_retried(client_for: Callable[..., stride.Client]) -> None:
-    in_flight = RecordingTransport(lambda attempt, forward: problem(409, "Conflict", slug="idempotency-in-flight")
-                                   if attempt.index == 0 else None)
+    in_flight = RecordingTransport(
+        lambda attempt, forward: (
+            problem(409, "Conflict", slug="idempotency-in-flight") if attempt.index == 0 else None
+        )
+    )
     goal = client_for(transport=in_flight).performance.goals.create(title="Patient")
     assert goal.title == "Patient" and len(in_flight.attempts) == 2
 
 
 def test_network_errors_are_retried_then_raised_as_network_error(
-        client_for: Callable[..., stride.Client], closed_port: int, org) -> None:  # type: ignore[no-untyped-def]
+    client_for: Callable[..., stride.Client], closed_port: int, org
+) -> None:  # type: ignore[no-untyped-def]
     def refuse_once(attempt: Attempt, forward: Forward) -> httpx.Response | None:
         if attempt.index == 0:
             raise httpx.ConnectError("connection refused", request=attempt.request)
@@ -87,7 +99,9 @@ def test_network_errors_are_retried_then_raised_as_network_error(
     assert isinstance(client_for(transport=flaky).learning.cohorts.list(limit=1).data, list)
     assert len(flaky.attempts) == 2
 
-    with stride.Client(f"http://127.0.0.1:{closed_port}", token=org.token("exec"), max_retries=1, **FAST) as down:
+    with stride.Client(
+        f"http://127.0.0.1:{closed_port}", token=org.token("exec"), max_retries=1, **FAST
+    ) as down:
         with pytest.raises(stride.NetworkError) as raised:
             down.learning.cohorts.list()
     assert raised.value.status is None
@@ -110,8 +124,9 @@ def test_retry_after_is_read_as_seconds_or_an_http_date() -> None:
 
 
 # --- API-key login ------------------------------------------------------------------------------
-def _application_key(client: stride.Client, permissions: list[str]) -> tuple[stride.models.Application,
-                                                                             stride.models.ApiKeyCreated]:
+def _application_key(
+    client: stride.Client, permissions: list[str]
+) -> tuple[stride.models.Application, stride.models.ApiKeyCreated]:
     application = client.platform.applications.create(name=marker("integration"), permissions=permissions)  # type: ignore[typeddict-item]
     assert application.id.startswith("app_")
     key = client.platform.applications.keys.create(application.id)
@@ -119,10 +134,15 @@ def _application_key(client: stride.Client, permissions: list[str]) -> tuple[str
     return application, key
 
 
-def test_an_api_key_is_exchanged_once_for_a_token_that_many_calls_use(server: str, client: stride.Client) -> None:
+def test_an_api_key_is_exchanged_once_for_a_token_that_many_calls_use(
+    server: str, client: stride.Client
+) -> None:
     application, key = _application_key(client, ["view:okr", "update:okr"])
     network = RecordingTransport()
-    with httpx.Client(transport=network) as http, stride.Client(server, api_key=key.key, http_client=http) as app:
+    with (
+        httpx.Client(transport=network) as http,
+        stride.Client(server, api_key=key.key, http_client=http) as app,
+    ):
         objective = app.okr.objectives.create(title="Synced from the integration", period="2026-Q2")
         assert objective.app_id == application.id, "writes are stamped with the app"
         listed = list(app.okr.objectives.list())
@@ -146,7 +166,10 @@ def test_the_token_is_renewed_before_it_expires_and_once_on_a_401(server: str, c
         return httpx.Response(200, json={**token, "expires_in": 0})  # already due for renewal
 
     expiring = RecordingTransport(short_lived)
-    with httpx.Client(transport=expiring) as http, stride.Client(server, api_key=key.key, http_client=http) as app:
+    with (
+        httpx.Client(transport=expiring) as http,
+        stride.Client(server, api_key=key.key, http_client=http) as app,
+    ):
         app.okr.objectives.list()
         app.okr.objectives.list()
     assert [a.path for a in expiring.attempts].count(TOKEN_PATH) == 2, "an expiring token is renewed first"
@@ -155,11 +178,17 @@ def test_the_token_is_renewed_before_it_expires_and_once_on_a_401(server: str, c
         if attempt.index != 1:
             return None
         forward()
-        return httpx.Response(401, headers={"content-type": "application/problem+json"},
-                              content=json.dumps({"type": "x", "title": "Unauthorized", "status": 401}))
+        return httpx.Response(
+            401,
+            headers={"content-type": "application/problem+json"},
+            content=json.dumps({"type": "x", "title": "Unauthorized", "status": 401}),
+        )
 
     steady = RecordingTransport(refuse_once)
-    with httpx.Client(transport=steady) as http, stride.Client(server, api_key=key.key, http_client=http) as app:
+    with (
+        httpx.Client(transport=steady) as http,
+        stride.Client(server, api_key=key.key, http_client=http) as app,
+    ):
         assert isinstance(app.okr.objectives.list().data, list)
     assert [a.path for a in steady.attempts] == [TOKEN_PATH, "/api/v1/okr/objectives"] * 2
 
@@ -168,7 +197,10 @@ def test_a_revoked_key_is_an_authentication_error(server: str, client: stride.Cl
     application, key = _application_key(client, ["view:okr"])
     assert [k.id for k in client.platform.applications.keys.list(application.id)] == [key.id]
     client.platform.applications.keys.revoke(application.id, key.id)
-    with stride.Client(server, api_key=key.key, **FAST) as app, pytest.raises(stride.AuthenticationError) as raised:
+    with (
+        stride.Client(server, api_key=key.key, **FAST) as app,
+        pytest.raises(stride.AuthenticationError) as raised,
+    ):
         app.okr.objectives.list()
     assert raised.value.status == 401
 

@@ -28,7 +28,9 @@ def default_permissions(access_level: str) -> tuple[str, ...]:
 def expand(permissions: Iterable[str]) -> frozenset[str]:
     """Close a permission list under implication: manage:x grants update:x grants view:x."""
     if isinstance(permissions, tuple):
-        return _expand_tuple(permissions)  # the defaults and token claims: the same few lists, again and again
+        return _expand_tuple(
+            permissions
+        )  # the defaults and token claims: the same few lists, again and again
     return _expand(permissions)
 
 

@@ -45,8 +45,10 @@ class Principal:
     def require_level(self, access_level: str) -> None:
         if not self.may_assign_level(access_level):
             missing = sorted(expand(default_permissions(access_level)) - self.permissions)
-            raise Forbidden(f"Setting access level {access_level} needs every permission of that level; "
-                            f"you lack {', '.join(missing)}.")
+            raise Forbidden(
+                f"Setting access level {access_level} needs every permission of that level; "
+                f"you lack {', '.join(missing)}."
+            )
 
     @property
     def sees_all_personal(self) -> bool:
@@ -74,7 +76,9 @@ async def application_principal(conn: AsyncConnection, claims: Claims) -> Princi
         # A token exchanged for an API key names its key: revoking the key stops the token at once.
         current = await platform.active_application_permissions(conn, claims.tenant_id, claims.app_id, key_id)
     if current is None:
-        raise Unauthorized("The token's application does not exist or was deleted, or its API key was revoked.")
+        raise Unauthorized(
+            "The token's application does not exist or was deleted, or its API key was revoked."
+        )
     # A token keeps no more than the application holds now: narrowing an app takes effect at once.
     granted = expand(claims.permissions or ()) & expand(current)
     return Principal(claims.tenant_id, claims.sub, claims.app_id, granted, None)
@@ -84,5 +88,7 @@ def person_principal(claims: Claims, person: Mapping[str, Any] | None) -> Princi
     """The Principal of a person token, from the person's row (None when there is none)."""
     if person is None or person["status"] != "active":
         raise Unauthorized("The token's subject is not an active person of this tenant.")
-    listed = claims.permissions if claims.permissions is not None else default_permissions(person["access_level"])
+    listed = (
+        claims.permissions if claims.permissions is not None else default_permissions(person["access_level"])
+    )
     return Principal(claims.tenant_id, claims.sub, claims.app_id, expand(listed), person["access_level"])

@@ -85,8 +85,11 @@ class Verifier:
                 algorithms=self.algorithms,
                 issuer=self.issuer,
                 audience=self.audience,
-                options={"require": ["exp", "iat", "sub"], "verify_aud": bool(self.audience),
-                         "verify_iss": bool(self.issuer)},
+                options={
+                    "require": ["exp", "iat", "sub"],
+                    "verify_aud": bool(self.audience),
+                    "verify_iss": bool(self.issuer),
+                },
                 leeway=LEEWAY,
             )
         except (jwt.PyJWTError, ValueError, TypeError) as exc:
@@ -141,8 +144,12 @@ def mint(
     if settings.stride_jwt_public_key or settings.stride_jwks_url:
         raise RuntimeError("tokens can be minted only in HS256 mode")
     now = int(time.time())
-    payload: dict[str, Any] = {"sub": sub, "tenant_id": tenant_id, "iat": now,
-                               "exp": now + (ttl or settings.stride_token_ttl)}
+    payload: dict[str, Any] = {
+        "sub": sub,
+        "tenant_id": tenant_id,
+        "iat": now,
+        "exp": now + (ttl or settings.stride_token_ttl),
+    }
     if app_id:
         payload["app_id"] = app_id
     if permissions is not None:

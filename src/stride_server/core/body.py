@@ -33,8 +33,9 @@ MAX_JSON_DEPTH = 64
 
 def json_depth_error(field: str) -> Unprocessable:
     message = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
-    return Unprocessable(f"{field}: {message}.", errors=[{"field": field, "message": message}],
-                         slug="json-too-deep")
+    return Unprocessable(
+        f"{field}: {message}.", errors=[{"field": field, "message": message}], slug="json-too-deep"
+    )
 
 
 def _check_parsed(value: Any) -> None:
@@ -47,7 +48,9 @@ def _check_parsed(value: Any) -> None:
         item, depth, field = stack.pop()
         if isinstance(item, str):
             if "\x00" in item:
-                raise Unprocessable("Strings must not contain NUL (U+0000) characters.", slug="malformed-json")
+                raise Unprocessable(
+                    "Strings must not contain NUL (U+0000) characters.", slug="malformed-json"
+                )
         elif isinstance(item, dict | list):
             if depth == MAX_JSON_DEPTH:
                 raise json_depth_error(field)
@@ -56,7 +59,9 @@ def _check_parsed(value: Any) -> None:
                 continue
             for key, inner in item.items():
                 if "\x00" in key:
-                    raise Unprocessable("Keys must not contain NUL (U+0000) characters.", slug="malformed-json")
+                    raise Unprocessable(
+                        "Keys must not contain NUL (U+0000) characters.", slug="malformed-json"
+                    )
                 stack.append((inner, depth + 1, key if depth == 0 else field))
 
 

@@ -24,7 +24,9 @@ _SET_TENANT = text("SELECT set_config('stride.tenant_id', :tenant_id, true)")
 # The same setting and, for a person's token, the person's row, in one round trip (migration 0004).
 _ENTER = text("SELECT access_level, status FROM stride_enter(:tenant_id, :person_id)")
 
-bearer = HTTPBearer(auto_error=False, description="A Stride JWT (`stride token`, or POST /api/v1/auth/token).")
+bearer = HTTPBearer(
+    auto_error=False, description="A Stride JWT (`stride token`, or POST /api/v1/auth/token)."
+)
 
 
 @asynccontextmanager
@@ -78,7 +80,9 @@ async def open_context(request: Request, claims: Claims) -> AsyncIterator[Contex
     """One transaction for the whole use case, with the tenant set for row-level security."""
     is_app = claims.is_application
     async with request.app.state.engine.begin() as conn:
-        entered = await conn.execute(_ENTER, {"tenant_id": claims.tenant_id, "person_id": None if is_app else claims.sub})
+        entered = await conn.execute(
+            _ENTER, {"tenant_id": claims.tenant_id, "person_id": None if is_app else claims.sub}
+        )
         if is_app:
             principal = await application_principal(conn, claims)
         else:

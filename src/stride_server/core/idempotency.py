@@ -40,23 +40,39 @@ MAX_KEY_LENGTH = 255
 # Outcomes a retry with the same key may legitimately change: not stored, the key is released.
 RETRYABLE = frozenset({401, 429})
 # Headers that belong to one transmission, not to the response being replayed.
-_TRANSIENT = frozenset({b"content-length", b"date", b"server", b"x-request-id", b"connection",
-                        b"transfer-encoding", b"set-cookie"})
+_TRANSIENT = frozenset(
+    {
+        b"content-length",
+        b"date",
+        b"server",
+        b"x-request-id",
+        b"connection",
+        b"transfer-encoding",
+        b"set-cookie",
+    }
+)
 
 
 # How every POST documents the header. Servers strip the whitespace around a header value, so the
 # pattern keeps spaces inside the key only.
 IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
-    "name": "Idempotency-Key", "in": "header", "required": False,
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
     "description": "Run this POST at most once: a repeat with the same key and body within 24 h replays the "
-                   "first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat "
-                   "while the first is running is 409.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH,
-               "pattern": "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$"},
+    "first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat "
+    "while the first is running is 409.",
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_KEY_LENGTH,
+        "pattern": "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$",
+    },
 }
 
 
 # --- request side --------------------------------------------------------------------------------
+
 
 def _header(scope: Scope, name: bytes) -> list[bytes]:
     return [value for key, value in scope["headers"] if key == name]
@@ -68,8 +84,10 @@ def parse_key(values: list[bytes]) -> str:
         raise BadRequest("Send exactly one Idempotency-Key header.", slug="idempotency-key")
     raw = values[0]
     if not 1 <= len(raw) <= MAX_KEY_LENGTH or any(not 0x20 <= byte <= 0x7E for byte in raw):
-        raise BadRequest(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters.",
-                         slug="idempotency-key")
+        raise BadRequest(
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters.",
+            slug="idempotency-key",
+        )
     return raw.decode("ascii")
 
 
@@ -114,7 +132,9 @@ async def _read_body(receive: Receive) -> tuple[bytes, Receive] | None:
 
 
 def keyed_request(claims: Claims, key: str, scope: Scope, body: bytes) -> KeyedRequest:
-    path = scope["path"] + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
+    path = scope["path"] + (
+        "?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else ""
+    )
     digest = hashlib.sha256()
     for part in (scope["method"].encode(), path.encode(), body):
         digest.update(len(part).to_bytes(8, "big") + part)  # length-prefixed: no ambiguous joins
@@ -123,6 +143,7 @@ def keyed_request(claims: Claims, key: str, scope: Scope, body: bytes) -> KeyedR
 
 
 # --- response side -------------------------------------------------------------------------------
+
 
 class _Capture:
     """Holds the response back until it is complete, so the key is recorded before the client sees
@@ -180,13 +201,17 @@ class _Capture:
 
 
 async def send_stored(send: Send, response: StoredResponse) -> None:
-    headers = [*response.headers, (b"idempotent-replayed", b"true"),
-               (b"content-length", str(len(response.body)).encode())]
+    headers = [
+        *response.headers,
+        (b"idempotent-replayed", b"true"),
+        (b"content-length", str(len(response.body)).encode()),
+    ]
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})
 
 
 # --- the middleware ------------------------------------------------------------------------------
+
 
 class IdempotencyMiddleware:
     """Applies §2.6 to every POST that carries an Idempotency-Key and a valid bearer token."""
@@ -230,19 +255,38 @@ class IdempotencyMiddleware:
     @staticmethod
     async def _answer_existing(send: Send, request: KeyedRequest, existing: ExistingKey | None) -> None:
         if existing is None:
-            raise Conflict("This Idempotency-Key is being used by another request; retry shortly.",
-                           slug="idempotency-in-flight", headers={"Retry-After": "1"})
-        if (existing.method, existing.path, existing.body_hash) != (request.method, request.path,
-                                                                     request.body_hash):
-            raise Unprocessable("This Idempotency-Key was already used with a different request; use a new "
-                                "key for a new request.", slug="idempotency-key-reused")
+            raise Conflict(
+                "This Idempotency-Key is being used by another request; retry shortly.",
+                slug="idempotency-in-flight",
+                headers={"Retry-After": "1"},
+            )
+        if (existing.method, existing.path, existing.body_hash) != (
+            request.method,
+            request.path,
+            request.body_hash,
+        ):
+            raise Unprocessable(
+                "This Idempotency-Key was already used with a different request; use a new "
+                "key for a new request.",
+                slug="idempotency-key-reused",
+            )
         if existing.response is None:
-            raise Conflict("A request with this Idempotency-Key is still in flight; retry shortly.",
-                           slug="idempotency-in-flight", headers={"Retry-After": "1"})
+            raise Conflict(
+                "A request with this Idempotency-Key is still in flight; retry shortly.",
+                slug="idempotency-in-flight",
+                headers={"Retry-After": "1"},
+            )
         await send_stored(send, existing.response)
 
-    async def _run(self, scope: Scope, receive: Receive, send: Send, engine: AsyncEngine,
-                   request: KeyedRequest, claimed_at: datetime) -> None:
+    async def _run(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        engine: AsyncEngine,
+        request: KeyedRequest,
+        claimed_at: datetime,
+    ) -> None:
         capture = _Capture(send)
         try:
             await self.app(scope, receive, capture)
@@ -250,8 +294,12 @@ class IdempotencyMiddleware:
             await _quietly(release(engine, request, claimed_at))
             raise
         # A server error or a raise leaves nothing behind, so the retry runs for real.
-        if (capture.complete and capture.status < 500 and capture.status not in RETRYABLE
-                and not capture.holds_secret):
+        if (
+            capture.complete
+            and capture.status < 500
+            and capture.status not in RETRYABLE
+            and not capture.holds_secret
+        ):
             await _quietly(record(engine, request, claimed_at, capture.stored()))
         else:
             await _quietly(release(engine, request, claimed_at))
@@ -267,5 +315,8 @@ async def _quietly(operation: Any) -> None:
     try:
         await operation
     except Exception as exc:
-        log.warning("idempotency bookkeeping failed: %s", exc.__class__.__name__,
-                    exc_info=not is_database_unavailable(exc))
+        log.warning(
+            "idempotency bookkeeping failed: %s",
+            exc.__class__.__name__,
+            exc_info=not is_database_unavailable(exc),
+        )

@@ -51,7 +51,9 @@ class ExistingKey:
 def _existing(row: Any) -> ExistingKey:
     response = None
     if row.state == "done":
-        headers = [(str(k).encode("latin-1"), str(v).encode("latin-1")) for k, v in row.response_headers or []]
+        headers = [
+            (str(k).encode("latin-1"), str(v).encode("latin-1")) for k, v in row.response_headers or []
+        ]
         response = StoredResponse(int(row.status_code), headers, bytes(row.response_body or b""))
     return ExistingKey(row.method, row.path, row.body_hash, response)
 
@@ -66,11 +68,20 @@ async def claim(engine: AsyncEngine, request: KeyedRequest) -> datetime | Existi
     now owns the key, else the existing key (in flight or done) it must answer from; None when the
     key keeps changing hands under it."""
     table = idempotency_keys
-    expired = or_(table.c.created_at < func.now() - RETENTION,
-                  and_(table.c.state == "in_flight", table.c.created_at < func.now() - ABANDONED_AFTER))
-    fresh = {"method": request.method, "path": request.path, "body_hash": request.body_hash,
-             "state": "in_flight", "status_code": None, "response_headers": None, "response_body": None,
-             "created_at": func.now()}
+    expired = or_(
+        table.c.created_at < func.now() - RETENTION,
+        and_(table.c.state == "in_flight", table.c.created_at < func.now() - ABANDONED_AFTER),
+    )
+    fresh = {
+        "method": request.method,
+        "path": request.path,
+        "body_hash": request.body_hash,
+        "state": "in_flight",
+        "status_code": None,
+        "response_headers": None,
+        "response_body": None,
+        "created_at": func.now(),
+    }
     statement = (
         pg_insert(table)
         .values(tenant_id=request.tenant_id, caller=request.caller, key=request.key, **fresh)
@@ -88,20 +99,29 @@ async def claim(engine: AsyncEngine, request: KeyedRequest) -> datetime | Existi
     return None
 
 
-async def record(engine: AsyncEngine, request: KeyedRequest, claimed_at: datetime,
-                 response: StoredResponse) -> None:
+async def record(
+    engine: AsyncEngine, request: KeyedRequest, claimed_at: datetime, response: StoredResponse
+) -> None:
     table = idempotency_keys
     headers = [[name.decode("latin-1"), value.decode("latin-1")] for name, value in response.headers]
     async with tenant_transaction(engine, request.tenant_id) as conn:
         await conn.execute(
             update(table)
             .where(*_primary_key(request), table.c.created_at == claimed_at, table.c.state == "in_flight")
-            .values(state="done", status_code=response.status, response_headers=headers,
-                    response_body=response.body))
+            .values(
+                state="done",
+                status_code=response.status,
+                response_headers=headers,
+                response_body=response.body,
+            )
+        )
 
 
 async def release(engine: AsyncEngine, request: KeyedRequest, claimed_at: datetime) -> None:
     table = idempotency_keys
     async with tenant_transaction(engine, request.tenant_id) as conn:
-        await conn.execute(delete(table).where(*_primary_key(request), table.c.created_at == claimed_at,
-                                               table.c.state == "in_flight"))
+        await conn.execute(
+            delete(table).where(
+                *_primary_key(request), table.c.created_at == claimed_at, table.c.state == "in_flight"
+            )
+        )

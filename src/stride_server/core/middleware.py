@@ -20,8 +20,12 @@ request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 log = logging.getLogger("stride.access")
 
 REQUESTS = Counter("stride_http_requests_total", "HTTP requests", ["method", "route", "status"])
-LATENCY = Histogram("stride_http_request_seconds", "HTTP request latency", ["method", "route"],
-                    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+LATENCY = Histogram(
+    "stride_http_request_seconds",
+    "HTTP request latency",
+    ["method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
 
 
 # The labelled children of REQUESTS and LATENCY by (method, route template, status): labels() is a
@@ -35,9 +39,11 @@ _SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 # every HTML answer, so a page added later is covered without opting in. `data:` images are the inline
 # SVG icons of the explorer's favicon and of Swagger UI's stylesheet; nothing else may be inline.
 SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"))
-PAGE_CSP = (b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            b"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-            b"frame-ancestors 'none'")
+PAGE_CSP = (
+    b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    b"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    b"frame-ancestors 'none'"
+)
 
 
 def with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
@@ -46,7 +52,8 @@ def with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[byte
     present = {name.lower() for name, _ in headers}
     added = [header for header in SECURITY_HEADERS if header[0] not in present]
     if b"content-security-policy" not in present and any(
-            name.lower() == b"content-type" and value.lower().startswith(b"text/html") for name, value in headers):
+        name.lower() == b"content-type" and value.lower().startswith(b"text/html") for name, value in headers
+    ):
         added.append((b"content-security-policy", PAGE_CSP))
     return [*headers, *added]
 
@@ -55,8 +62,9 @@ class _TooLarge(Exception):
     pass
 
 
-async def send_problem(send: Send, error: StrideError, request_id: str | None, *,
-                       request_id_header: bool = True) -> None:
+async def send_problem(
+    send: Send, error: StrideError, request_id: str | None, *, request_id_header: bool = True
+) -> None:
     """A problem+json answer from ASGI middleware. Inside RequestMiddleware pass
     `request_id_header=False`: its own send adds X-Request-Id."""
     body = orjson.dumps(error.problem(request_id))
@@ -138,10 +146,20 @@ class RequestMiddleware:
         key = (scope["method"], template, status)
         series = _SERIES.get(key)
         if series is None:
-            series = _SERIES[key] = (REQUESTS.labels(key[0], template, str(status)), LATENCY.labels(key[0], template))
+            series = _SERIES[key] = (
+                REQUESTS.labels(key[0], template, str(status)),
+                LATENCY.labels(key[0], template),
+            )
         series[0].inc()
         series[1].observe(elapsed)
         if log.isEnabledFor(logging.INFO):
-            log.info("request", extra={"request_id": request_id, "method": scope["method"],
-                                       "path": scope["path"], "status": status,
-                                       "duration_ms": round(elapsed * 1000, 2)})
+            log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )

@@ -47,13 +47,20 @@ def decode_cursor(raw: str, print_: str, valid: Callable[[Any], bool]) -> Any:
     return value
 
 
-def page(rows: list[dict[str, Any]], limit: int, cursor_after: Callable[[dict[str, Any]], str],
-         total: int | None = None) -> dict[str, Any]:
+def page(
+    rows: list[dict[str, Any]],
+    limit: int,
+    cursor_after: Callable[[dict[str, Any]], str],
+    total: int | None = None,
+) -> dict[str, Any]:
     """The envelope of `rows` fetched with `limit + 1` (the extra row only says there is more)."""
     has_more = len(rows) > limit
     data = rows[:limit]
-    envelope: dict[str, Any] = {"data": data, "next_cursor": cursor_after(data[-1]) if has_more and data else None,
-                                "has_more": has_more}
+    envelope: dict[str, Any] = {
+        "data": data,
+        "next_cursor": cursor_after(data[-1]) if has_more and data else None,
+        "has_more": has_more,
+    }
     if total is not None:
         envelope["total"] = total
     return envelope

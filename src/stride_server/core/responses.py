@@ -21,8 +21,10 @@ def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | N
     return Response(dumps(data), status_code=status_code, headers=headers, media_type="application/json")
 
 
-PROBLEM_RESPONSE = {"description": "Problem",
-                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+PROBLEM_RESPONSE = {
+    "description": "Problem",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 
 
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -18,15 +18,23 @@ def sent_fields(body: BaseModel, writable: Iterable[str]) -> dict[str, Any]:
     return {k: dumped[k] for k in body.model_fields_set if k in allowed}
 
 
-def check_version(version: int, if_match: str | None, body_version: int | None, current: dict[str, Any],
-                  what: str = "record") -> None:
+def check_version(
+    version: int,
+    if_match: str | None,
+    body_version: int | None,
+    current: dict[str, Any],
+    what: str = "record",
+) -> None:
     """`version` is the stored one; `current` is what a 409 shows of the record."""
     if if_match is not None and if_match.strip() != "*":
         if if_match.strip().removeprefix("W/").strip('"') != str(version):
-            raise PreconditionFailed(f"If-Match {if_match} does not match the current version \"{version}\".")
+            raise PreconditionFailed(f'If-Match {if_match} does not match the current version "{version}".')
     if body_version is not None and body_version != version:
-        raise Conflict(f"version {body_version} is stale; the {what} is at version {version}.",
-                       slug="version-conflict", current=current)
+        raise Conflict(
+            f"version {body_version} is stale; the {what} is at version {version}.",
+            slug="version-conflict",
+            current=current,
+        )
 
 
 def etag(record: dict[str, Any]) -> dict[str, str]:

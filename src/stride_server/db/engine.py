@@ -16,14 +16,27 @@ from stride_server.config import Settings, get_settings
 
 # What a stopped, restarting, unreachable or saturated database raises, wherever it surfaces.
 # Class 57 (operator intervention) covers shutdown, crash, "starting up" and statement timeouts.
-_UNAVAILABLE = (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError, asyncpg.OperatorInterventionError,
-                asyncpg.TooManyConnectionsError, asyncpg.InterfaceError, sa_exc.TimeoutError,
-                sa_exc.DisconnectionError, sa_exc.OperationalError, sa_exc.InterfaceError)
+_UNAVAILABLE = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.OperatorInterventionError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InterfaceError,
+    sa_exc.TimeoutError,
+    sa_exc.DisconnectionError,
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+)
 
 
 # The exception families under which an outage can surface (handlers are registered per family).
-DATABASE_ERRORS: tuple[type[Exception], ...] = (sa_exc.SQLAlchemyError, OSError, asyncpg.PostgresError,
-                                                asyncpg.InterfaceError)
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    sa_exc.SQLAlchemyError,
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+)
 
 
 def is_database_unavailable(exc: BaseException) -> bool:
@@ -67,8 +80,15 @@ def login_as(url: str, user: str, password: str) -> str:
     where = parts.netloc.rpartition("@")[2]  # host:port, empty for a unix socket given as ?host=
     credentials = ("user", "password", "passfile")
     query = "&".join(p for p in parts.query.split("&") if p and p.partition("=")[0] not in credentials)
-    return urlunsplit((parts.scheme, f"{quote(user, safe='')}:{quote(password, safe='')}@{where}", parts.path,
-                       query, parts.fragment))
+    return urlunsplit(
+        (
+            parts.scheme,
+            f"{quote(user, safe='')}:{quote(password, safe='')}@{where}",
+            parts.path,
+            query,
+            parts.fragment,
+        )
+    )
 
 
 def app_url(settings: Settings | None = None) -> str:

@@ -65,7 +65,9 @@ async def _alter_unless_ready(owner: str, role: str, password: str, app: str) ->
         state = await conn.fetchrow(
             """SELECT r.rolcanlogin AND NOT r.rolsuper AND NOT r.rolbypassrls AS is_ready,
                       pg_has_role(r.oid, current_user, 'MEMBER') AS can_become_owner, current_user AS owner
-               FROM pg_roles r WHERE r.rolname = $1""", role)
+               FROM pg_roles r WHERE r.rolname = $1""",
+            role,
+        )
         if state is None:
             raise RuntimeError(f"role {role} does not exist: the migrations create it")
         # The owner stays a member of the app role (revision 0001 grants it, and PostgreSQL 16 wants that
@@ -79,7 +81,9 @@ async def _alter_unless_ready(owner: str, role: str, password: str, app: str) ->
         # the server's logs nor its statistics.
         statement = await conn.fetchval(
             "SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD %L', $1::text, $2::text)",
-            role, scram_verifier(password))
+            role,
+            scram_verifier(password),
+        )
         await conn.execute(statement)
     finally:
         await conn.close()

@@ -48,8 +48,13 @@ async def create_read_pool(settings: Settings | None = None) -> asyncpg.Pool:
     settings = settings or get_settings()
     return await asyncpg.create_pool(  # type: ignore[no-any-return]
         libpq_url(app_url(settings)),
-        min_size=0, max_size=settings.stride_pool_size, max_inactive_connection_lifetime=300,
-        init=_json_codecs, reset=_reset, **connect_args(settings))
+        min_size=0,
+        max_size=settings.stride_pool_size,
+        max_inactive_connection_lifetime=300,
+        init=_json_codecs,
+        reset=_reset,
+        **connect_args(settings),
+    )
 
 
 async def _reset(conn: asyncpg.Connection) -> None:
@@ -66,7 +71,9 @@ def _json_text(value: Any) -> str:
 
 async def _json_codecs(conn: asyncpg.Connection) -> None:
     for name in ("json", "jsonb"):
-        await conn.set_type_codec(name, schema="pg_catalog", encoder=_json_text, decoder=orjson.loads, format="text")
+        await conn.set_type_codec(
+            name, schema="pg_catalog", encoder=_json_text, decoder=orjson.loads, format="text"
+        )
 
 
 def has_read_pool(request: Request) -> bool:
@@ -128,7 +135,9 @@ def driver_statement(statement: Any) -> DriverStatement:
         return found[1]
     compiled = statement.compile(dialect=_ASYNCPG)
     processors = {k: v for k, v in (compiled._bind_processors or {}).items() if v is not None}
-    driver = DriverStatement(compiled.string, tuple(compiled.positiontup or ()), processors, dict(compiled.params))
+    driver = DriverStatement(
+        compiled.string, tuple(compiled.positiontup or ()), processors, dict(compiled.params)
+    )
     if len(_DRIVER) >= _TEMPLATE_LIMIT:
         _DRIVER.clear()
     _DRIVER[id(statement)] = (statement, driver)
@@ -157,7 +166,11 @@ class Reader:
         if not rows:
             return []
         # Plain `str` keys: SQLAlchemy's are `quoted_name`, which orjson refuses.
-        names = tuple(rows[0].keys()) if isinstance(self.conn, asyncpg.Connection) else tuple(map(str, rows[0]._fields))
+        names = (
+            tuple(rows[0].keys())
+            if isinstance(self.conn, asyncpg.Connection)
+            else tuple(map(str, rows[0]._fields))
+        )
         return [dict(zip(names, row, strict=True)) for row in rows]
 
 

@@ -98,8 +98,13 @@ def _led_members(kind: str, role: str) -> Select[Any]:
         .select_from(leader)
         .join(groups, joined(groups, leader, groups.c.id == leader.c.group_id))
         .join(member, joined(member, leader, member.c.group_id == leader.c.group_id))
-        .where(of_tenant(leader, _TENANT), leader.c.person_id == _CALLER,
-               leader.c.role == role, groups.c.kind == kind, groups.c.is_deleted.is_(False))
+        .where(
+            of_tenant(leader, _TENANT),
+            leader.c.person_id == _CALLER,
+            leader.c.role == role,
+            groups.c.kind == kind,
+            groups.c.is_deleted.is_(False),
+        )
     )
 
 
@@ -111,15 +116,20 @@ def _visible_people_statement() -> Select[Any]:
     )
     below = people.alias("below")
     reports = reports.union(
-        select(below.c.id).join(reports, and_(below.c.manager_id == reports.c.id))
+        select(below.c.id)
+        .join(reports, and_(below.c.manager_id == reports.c.id))
         .where(of_tenant(below, _TENANT))
     )
-    return select(union(
-        select(_CALLER.label("id")),
-        select(reports.c.id),
-        _led_members("squad", "lead"),
-        _led_members("department", "head"),
-    ).subquery().c.id)
+    return select(
+        union(
+            select(_CALLER.label("id")),
+            select(reports.c.id),
+            _led_members("squad", "lead"),
+            _led_members("department", "head"),
+        )
+        .subquery()
+        .c.id
+    )
 
 
 # Built once: constructing this statement per request cost ~1.2 ms of CPU (bench/); each request
@@ -147,16 +157,26 @@ def levels_seeing_all(permissions: tuple[str, ...] | None) -> list[str]:
     """The access levels at which a person token carrying `permissions` (None: the level's defaults)
     sees every personal record — `Principal.sees_all_personal`, asked for each level — so a statement
     that reads the caller's level itself can decide visibility in SQL, once."""
-    return [level for level in ACCESS_LEVELS if Principal(
-        "", "", None, expand(permissions if permissions is not None else default_permissions(level)), level,
-    ).sees_all_personal]
+    return [
+        level
+        for level in ACCESS_LEVELS
+        if Principal(
+            "",
+            "",
+            None,
+            expand(permissions if permissions is not None else default_permissions(level)),
+            level,
+        ).sees_all_personal
+    ]
 
 
 def person_visible(person_id: Any, caller_level: Any) -> ColumnElement[bool]:
     """Whether the caller sees `person_id`'s personal records, for a statement that reads the caller's
     `caller_level` itself: binds `levels_seeing_all` (see above) and VISIBLE_PEOPLE's parameters."""
-    return case((caller_level == any_(bindparam("levels_seeing_all", type_=ARRAY(Text()))), true()),
-                else_=person_id.in_(VISIBLE_PEOPLE))
+    return case(
+        (caller_level == any_(bindparam("levels_seeing_all", type_=ARRAY(Text()))), true()),
+        else_=person_id.in_(VISIBLE_PEOPLE),
+    )
 
 
 # ----------------------------------------------------------------------------- Data API records
@@ -186,7 +206,9 @@ def scope_params(principal: Principal) -> dict[str, Any]:
     return {"tenant_id": principal.tenant_id, "app_id": principal.app_id, **visibility_params(principal)}
 
 
-def record_scope(table: Any, shape: ScopeShape, principal: Principal | None = None) -> list[ColumnElement[bool]]:
+def record_scope(
+    table: Any, shape: ScopeShape, principal: Principal | None = None
+) -> list[ColumnElement[bool]]:
     """Conditions every statement on a Data API table carries (§1.4): the caller's tenant, its app,
     live rows, and for personal records only the people the caller may see. With `principal` the
     caller's values are inlined; without, they are bind parameters (`scope_params` fills them)."""
@@ -195,7 +217,11 @@ def record_scope(table: Any, shape: ScopeShape, principal: Principal | None = No
         app: Any = bindparam("app_id", type_=Text())
         tree: Any = VISIBLE_PEOPLE
     else:
-        tenant, app, tree = principal.tenant_id, principal.app_id, VISIBLE_PEOPLE.params(visibility_params(principal))
+        tenant, app, tree = (
+            principal.tenant_id,
+            principal.app_id,
+            VISIBLE_PEOPLE.params(visibility_params(principal)),
+        )
     conditions: list[ColumnElement[bool]] = [of_tenant(table, tenant)]
     if shape.has_app:
         conditions.append(table.c.app_id == app)
@@ -227,7 +253,9 @@ def review_scope(principal: Principal) -> ColumnElement[bool]:
     condition: ColumnElement[bool] = of_tenant(reviews, principal.tenant_id)
     visible = visible_people(principal)
     if visible is not None:
-        condition = and_(condition, or_(reviews.c.user_id.in_(visible), reviews.c.reviewer_id == principal.sub))
+        condition = and_(
+            condition, or_(reviews.c.user_id.in_(visible), reviews.c.reviewer_id == principal.sub)
+        )
     return condition
 
 

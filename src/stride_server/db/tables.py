@@ -31,9 +31,19 @@ TSTZ = TIMESTAMP(timezone=True)
 FEEDBACK_AREA_NAMES = ("organisation", "performance", "communication", "development", "automation")  # §3.4
 
 _COLUMN_TYPES: dict[str, Any] = {
-    "id": Text, "string": Text, "text": Text, "enum": Text, "datetime": TSTZ, "number": Float,
-    "pct": Float, "integer": Integer, "boolean": Boolean, "json_strings": JSONB, "json_array": JSONB,
-    "json_object": JSONB, "json_questions": JSONB,
+    "id": Text,
+    "string": Text,
+    "text": Text,
+    "enum": Text,
+    "datetime": TSTZ,
+    "number": Float,
+    "pct": Float,
+    "integer": Integer,
+    "boolean": Boolean,
+    "json_strings": JSONB,
+    "json_array": JSONB,
+    "json_object": JSONB,
+    "json_questions": JSONB,
 }
 
 
@@ -69,13 +79,20 @@ def _entity_table(entity: Entity) -> Table:
     ]
     for f in entity.fields:
         if f.ref and f.is_scalar:
-            indexes.append(Index(f"ix_{name}_{f.name}", "tenant_id", f.name, "created_at", "id",
-                                 postgresql_where=live))
+            indexes.append(
+                Index(f"ix_{name}_{f.name}", "tenant_id", f.name, "created_at", "id", postgresql_where=live)
+            )
         elif f.name in ("status", "period", "kind"):
             indexes.append(Index(f"ix_{name}_{f.name}", "tenant_id", f.name, postgresql_where=live))
         elif f.kind == "json_strings" and not f.read_only:
-            indexes.append(Index(f"ix_{name}_{f.name}", f.name, postgresql_using="gin",
-                                 postgresql_ops={f.name: "jsonb_path_ops"}))
+            indexes.append(
+                Index(
+                    f"ix_{name}_{f.name}",
+                    f.name,
+                    postgresql_using="gin",
+                    postgresql_ops={f.name: "jsonb_path_ops"},
+                )
+            )
     return Table(name, metadata, *columns, PrimaryKeyConstraint("tenant_id", "id"), *indexes)
 
 
@@ -90,7 +107,8 @@ def _stamps() -> list[Column[Any]]:
 
 
 tenants = Table(
-    "tenants", metadata,
+    "tenants",
+    metadata,
     Column("tenant_id", Text, primary_key=True),
     Column("name", Text, nullable=False),
     Column("feedback_min_responses", Integer, nullable=False, server_default=text("1")),
@@ -99,7 +117,8 @@ tenants = Table(
 )
 
 people = Table(
-    "people", metadata,
+    "people",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("name", Text, nullable=False),
@@ -113,15 +132,17 @@ people = Table(
     Column("version", Integer, nullable=False, server_default=text("1")),
     *_stamps(),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(["tenant_id", "manager_id"], ["people.tenant_id", "people.id"],
-                         name="fk_people_manager"),
+    ForeignKeyConstraint(
+        ["tenant_id", "manager_id"], ["people.tenant_id", "people.id"], name="fk_people_manager"
+    ),
     Index("ux_people_email", "tenant_id", text("lower(email)"), unique=True),
     Index("ix_people_manager", "tenant_id", "manager_id"),
     Index("ix_people_access_level", "tenant_id", "access_level"),
 )
 
 groups = Table(
-    "groups", metadata,
+    "groups",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("kind", Text, nullable=False),
@@ -135,22 +156,29 @@ groups = Table(
 )
 
 group_members = Table(
-    "group_members", metadata,
+    "group_members",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("group_id", Text, nullable=False),
     Column("person_id", Text, nullable=False),
     Column("role", Text, nullable=False, server_default=text("'member'")),
     Column("created_at", TSTZ, nullable=False, server_default=func.now()),
     PrimaryKeyConstraint("tenant_id", "group_id", "person_id"),
-    ForeignKeyConstraint(["tenant_id", "group_id"], ["groups.tenant_id", "groups.id"], ondelete="CASCADE",
-                         name="fk_group_members_group"),
-    ForeignKeyConstraint(["tenant_id", "person_id"], ["people.tenant_id", "people.id"],
-                         name="fk_group_members_person"),
+    ForeignKeyConstraint(
+        ["tenant_id", "group_id"],
+        ["groups.tenant_id", "groups.id"],
+        ondelete="CASCADE",
+        name="fk_group_members_group",
+    ),
+    ForeignKeyConstraint(
+        ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], name="fk_group_members_person"
+    ),
     Index("ix_group_members_person", "tenant_id", "person_id"),
 )
 
 applications = Table(
-    "applications", metadata,
+    "applications",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("name", Text, nullable=False),
@@ -162,7 +190,8 @@ applications = Table(
 )
 
 api_keys = Table(
-    "api_keys", metadata,
+    "api_keys",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("app_id", Text, nullable=False),
@@ -171,22 +200,25 @@ api_keys = Table(
     Column("created_at", TSTZ, nullable=False, server_default=func.now()),
     Column("revoked_at", TSTZ),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(["tenant_id", "app_id"], ["applications.tenant_id", "applications.id"],
-                         name="fk_api_keys_app"),
+    ForeignKeyConstraint(
+        ["tenant_id", "app_id"], ["applications.tenant_id", "applications.id"], name="fk_api_keys_app"
+    ),
     Index("ix_api_keys_app", "tenant_id", "app_id"),
 )
 
 # The one table read before a tenant is known: the SHA-256 of a key to the tenant that owns it.
 # It holds no secret and no tenant data beyond that mapping (a Citus reference table).
 api_key_lookup = Table(
-    "api_key_lookup", metadata,
+    "api_key_lookup",
+    metadata,
     Column("key_hash", Text, primary_key=True),
     Column("tenant_id", Text, nullable=False),
     Column("key_id", Text, nullable=False),
 )
 
 idempotency_keys = Table(
-    "idempotency_keys", metadata,
+    "idempotency_keys",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("caller", Text, nullable=False),
     Column("key", Text, nullable=False),
@@ -204,7 +236,8 @@ idempotency_keys = Table(
 
 # Responses to assessments (CONTRACT §2.4): one per person and assessment.
 assessment_responses = Table(
-    "assessment_responses", metadata,
+    "assessment_responses",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("assessment_id", Text, nullable=False),
@@ -230,7 +263,8 @@ TENANT_TABLES: tuple[str, ...] = tuple(t.name for t in metadata.sorted_tables if
 # ==================================================================================================
 
 review_templates = Table(
-    "review_templates", metadata,
+    "review_templates",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("name", Text, nullable=False),
@@ -239,12 +273,18 @@ review_templates = Table(
     *_stamps(),
     PrimaryKeyConstraint("tenant_id", "id"),
     Index("ux_review_templates_default", "tenant_id", unique=True, postgresql_where=text("is_default")),
-    Index("ux_review_templates_access_level", "tenant_id", "access_level", unique=True,
-          postgresql_where=text("access_level IS NOT NULL")),
+    Index(
+        "ux_review_templates_access_level",
+        "tenant_id",
+        "access_level",
+        unique=True,
+        postgresql_where=text("access_level IS NOT NULL"),
+    ),
 )
 
 review_template_items = Table(
-    "review_template_items", metadata,
+    "review_template_items",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("template_id", Text, nullable=False),
@@ -253,13 +293,18 @@ review_template_items = Table(
     Column("is_mandatory", Boolean, nullable=False, server_default=text("false")),
     Column("sort_order", Integer, nullable=False, server_default=text("0")),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(["tenant_id", "template_id"], ["review_templates.tenant_id", "review_templates.id"],
-                         ondelete="CASCADE", name="fk_review_template_items_template"),
+    ForeignKeyConstraint(
+        ["tenant_id", "template_id"],
+        ["review_templates.tenant_id", "review_templates.id"],
+        ondelete="CASCADE",
+        name="fk_review_template_items_template",
+    ),
     Index("ix_review_template_items_template", "tenant_id", "template_id", "sort_order"),
 )
 
 review_cycles = Table(
-    "review_cycles", metadata,
+    "review_cycles",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("type", Text, nullable=False),
@@ -278,7 +323,8 @@ review_cycles = Table(
 )
 
 reviews = Table(
-    "reviews", metadata,
+    "reviews",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("cycle_id", Text, nullable=False),
@@ -296,11 +342,13 @@ reviews = Table(
     Column("completed_at", TSTZ),
     *_stamps(),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
-                         name="fk_reviews_cycle"),
+    ForeignKeyConstraint(
+        ["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"], name="fk_reviews_cycle"
+    ),
     ForeignKeyConstraint(["tenant_id", "user_id"], ["people.tenant_id", "people.id"], name="fk_reviews_user"),
-    ForeignKeyConstraint(["tenant_id", "reviewer_id"], ["people.tenant_id", "people.id"],
-                         name="fk_reviews_reviewer"),
+    ForeignKeyConstraint(
+        ["tenant_id", "reviewer_id"], ["people.tenant_id", "people.id"], name="fk_reviews_reviewer"
+    ),
     # Seed 001: "Returns 409 if a review already exists for the user in this cycle".
     Index("ux_reviews_cycle_user", "tenant_id", "cycle_id", "user_id", unique=True),
     Index("ix_reviews_cycle_status", "tenant_id", "cycle_id", "status"),
@@ -312,7 +360,8 @@ reviews = Table(
 # A snapshot of the template's items taken when the review is created: later template edits never
 # change an existing review.
 review_kpi_ratings = Table(
-    "review_kpi_ratings", metadata,
+    "review_kpi_ratings",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("review_id", Text, nullable=False),
@@ -324,13 +373,18 @@ review_kpi_ratings = Table(
     Column("notes", Text),
     Column("sort_order", Integer, nullable=False, server_default=text("0")),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(["tenant_id", "review_id"], ["reviews.tenant_id", "reviews.id"], ondelete="CASCADE",
-                         name="fk_review_kpi_ratings_review"),
+    ForeignKeyConstraint(
+        ["tenant_id", "review_id"],
+        ["reviews.tenant_id", "reviews.id"],
+        ondelete="CASCADE",
+        name="fk_review_kpi_ratings_review",
+    ),
     Index("ix_review_kpi_ratings_review", "tenant_id", "review_id", "sort_order"),
 )
 
 review_goals = Table(
-    "review_goals", metadata,
+    "review_goals",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("review_id", Text, nullable=False),
@@ -340,14 +394,19 @@ review_goals = Table(
     Column("status", Text),
     Column("sort_order", Integer, nullable=False, server_default=text("0")),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(["tenant_id", "review_id"], ["reviews.tenant_id", "reviews.id"], ondelete="CASCADE",
-                         name="fk_review_goals_review"),
+    ForeignKeyConstraint(
+        ["tenant_id", "review_id"],
+        ["reviews.tenant_id", "reviews.id"],
+        ondelete="CASCADE",
+        name="fk_review_goals_review",
+    ),
     Index("ix_review_goals_review", "tenant_id", "review_id", "sort_order"),
 )
 
 # No updated_at: the time a request turned `submitted` would date its (anonymous) response.
 feedback_requests = Table(
-    "feedback_requests", metadata,
+    "feedback_requests",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("cycle_id", Text, nullable=False),
@@ -360,12 +419,17 @@ feedback_requests = Table(
     # The released set its answer went into (set at release, never at submission).
     Column("release_id", Text),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
-                         name="fk_feedback_requests_cycle"),
-    ForeignKeyConstraint(["tenant_id", "subject_id"], ["people.tenant_id", "people.id"],
-                         name="fk_feedback_requests_subject"),
-    ForeignKeyConstraint(["tenant_id", "reviewer_id"], ["people.tenant_id", "people.id"],
-                         name="fk_feedback_requests_reviewer"),
+    ForeignKeyConstraint(
+        ["tenant_id", "cycle_id"],
+        ["review_cycles.tenant_id", "review_cycles.id"],
+        name="fk_feedback_requests_cycle",
+    ),
+    ForeignKeyConstraint(
+        ["tenant_id", "subject_id"], ["people.tenant_id", "people.id"], name="fk_feedback_requests_subject"
+    ),
+    ForeignKeyConstraint(
+        ["tenant_id", "reviewer_id"], ["people.tenant_id", "people.id"], name="fk_feedback_requests_reviewer"
+    ),
     Index("ux_feedback_requests_pair", "tenant_id", "cycle_id", "subject_id", "reviewer_id", unique=True),
     Index("ix_feedback_requests_reviewer", "tenant_id", "reviewer_id", "status"),
     Index("ix_feedback_requests_subject", "tenant_id", "subject_id", "cycle_id"),
@@ -374,14 +438,17 @@ feedback_requests = Table(
 
 
 def _answer_columns() -> list[Column[Any]]:
-    columns = [Column(f"{area}_{part}", Text) for area in FEEDBACK_AREA_NAMES for part in ("rating", "comment")]
+    columns = [
+        Column(f"{area}_{part}", Text) for area in FEEDBACK_AREA_NAMES for part in ("rating", "comment")
+    ]
     return [*columns, Column("overall_comment", Text)]
 
 
 # Submitted answers wait here, apart from their requests, until they are flushed into
 # feedback_responses in a later transaction, many at once, in random order (§3.4a.5).
 feedback_inbox = Table(
-    "feedback_inbox", metadata,
+    "feedback_inbox",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("cycle_id", Text, nullable=False),
@@ -395,7 +462,8 @@ feedback_inbox = Table(
 # A released set of one subject's responses of one cycle and direction (§3.4a.1): summaries show
 # whole sets or nothing of them.
 feedback_releases = Table(
-    "feedback_releases", metadata,
+    "feedback_releases",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("cycle_id", Text, nullable=False),
@@ -403,17 +471,22 @@ feedback_releases = Table(
     Column("direction", Text, nullable=False),
     Column("response_count", Integer, nullable=False),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
-                         name="fk_feedback_releases_cycle"),
-    ForeignKeyConstraint(["tenant_id", "subject_id"], ["people.tenant_id", "people.id"],
-                         name="fk_feedback_releases_subject"),
+    ForeignKeyConstraint(
+        ["tenant_id", "cycle_id"],
+        ["review_cycles.tenant_id", "review_cycles.id"],
+        name="fk_feedback_releases_cycle",
+    ),
+    ForeignKeyConstraint(
+        ["tenant_id", "subject_id"], ["people.tenant_id", "people.id"], name="fk_feedback_releases_subject"
+    ),
     Index("ix_feedback_releases_subject", "tenant_id", "subject_id", "cycle_id"),
 )
 
 # Deliberately without reviewer_id, request_id or any timestamp; ids are random (uuid4), not
 # time-ordered, so neither a column nor the id's order can link a response to its author.
 feedback_responses = Table(
-    "feedback_responses", metadata,
+    "feedback_responses",
+    metadata,
     Column("tenant_id", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("cycle_id", Text, nullable=False),
@@ -432,15 +505,27 @@ feedback_responses = Table(
     Column("direction", Text, nullable=False, server_default=text("'peer'")),
     Column("release_id", Text),  # null until released (§3.4a.1)
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
-                         name="fk_feedback_responses_cycle"),
-    ForeignKeyConstraint(["tenant_id", "subject_id"], ["people.tenant_id", "people.id"],
-                         name="fk_feedback_responses_subject"),
+    ForeignKeyConstraint(
+        ["tenant_id", "cycle_id"],
+        ["review_cycles.tenant_id", "review_cycles.id"],
+        name="fk_feedback_responses_cycle",
+    ),
+    ForeignKeyConstraint(
+        ["tenant_id", "subject_id"], ["people.tenant_id", "people.id"], name="fk_feedback_responses_subject"
+    ),
     Index("ix_feedback_responses_subject", "tenant_id", "subject_id", "cycle_id"),
     Index("ix_feedback_responses_release", "tenant_id", "release_id"),
 )
 
 REVIEW_TABLES: tuple[str, ...] = (
-    "review_templates", "review_template_items", "review_cycles", "reviews", "review_kpi_ratings",
-    "review_goals", "feedback_requests", "feedback_responses", "feedback_inbox", "feedback_releases",
+    "review_templates",
+    "review_template_items",
+    "review_cycles",
+    "reviews",
+    "review_kpi_ratings",
+    "review_goals",
+    "feedback_requests",
+    "feedback_responses",
+    "feedback_inbox",
+    "feedback_releases",
 )

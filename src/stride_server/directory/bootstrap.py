@@ -20,15 +20,28 @@ async def create_tenant(tenant_id: str, admin_name: str, admin_email: str) -> st
     engine = create_engine(pool_size=1)
     try:
         async with tenant_transaction(engine, tenant_id) as conn:
-            await conn.execute(pg_insert(tenants).values(tenant_id=tenant_id, name=tenant_id)
-                               .on_conflict_do_nothing())
-            existing = (await conn.execute(select(people.c.id).where(
-                of_tenant(people, tenant_id), func.lower(people.c.email) == admin_email.lower()))).scalar()
+            await conn.execute(
+                pg_insert(tenants).values(tenant_id=tenant_id, name=tenant_id).on_conflict_do_nothing()
+            )
+            existing = (
+                await conn.execute(
+                    select(people.c.id).where(
+                        of_tenant(people, tenant_id), func.lower(people.c.email) == admin_email.lower()
+                    )
+                )
+            ).scalar()
             if existing:
                 return str(existing)
             person_id = new_id("usr")
-            await conn.execute(insert(people).values(tenant_id=tenant_id, id=person_id, name=admin_name,
-                                                     email=admin_email, access_level="executive"))
+            await conn.execute(
+                insert(people).values(
+                    tenant_id=tenant_id,
+                    id=person_id,
+                    name=admin_name,
+                    email=admin_email,
+                    access_level="executive",
+                )
+            )
             return person_id
     finally:
         await engine.dispose()

@@ -13,11 +13,28 @@ import orjson
 
 from stride_server.core.problems import Unprocessable, UnsupportedMediaType
 
-COLUMNS = ("id", "name", "email", "access_level", "manager_email", "squad", "department", "job_title",
-           "status", "external_id")
+COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "access_level",
+    "manager_email",
+    "squad",
+    "department",
+    "job_title",
+    "status",
+    "external_id",
+)
 GROUP_COLUMNS = ("squad", "department")
-JSON_MEDIA_TYPES = ("application/json", "application/x-ndjson", "application/ndjson", "application/jsonl",
-                    "application/x-jsonlines", "application/json-lines", "application/jsonlines")
+JSON_MEDIA_TYPES = (
+    "application/json",
+    "application/x-ndjson",
+    "application/ndjson",
+    "application/jsonl",
+    "application/x-jsonlines",
+    "application/json-lines",
+    "application/jsonlines",
+)
 
 
 @dataclass
@@ -39,7 +56,9 @@ def format_from_media_type(content_type: str | None, data: bytes) -> str:
         return "json"
     if media in ("", "text/plain", "application/octet-stream"):
         return _sniff(data)
-    raise UnsupportedMediaType("Send the file as text/csv (with a header) or application/x-ndjson (JSON lines).")
+    raise UnsupportedMediaType(
+        "Send the file as text/csv (with a header) or application/x-ndjson (JSON lines)."
+    )
 
 
 def format_from_path(path: str, data: bytes) -> str:
@@ -51,7 +70,9 @@ def parse(data: bytes, fmt: str) -> list[Row]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Unprocessable(f"The file is not valid UTF-8 (byte {exc.start}).", slug="malformed-file") from None
+        raise Unprocessable(
+            f"The file is not valid UTF-8 (byte {exc.start}).", slug="malformed-file"
+        ) from None
     if "\x00" in text:
         raise Unprocessable("The file must not contain NUL characters.", slug="malformed-file")
     rows = _parse_csv(text) if fmt == "csv" else _parse_json(text)
@@ -62,15 +83,24 @@ def parse(data: bytes, fmt: str) -> list[Row]:
 
 def _header(record: list[str], line: int) -> list[str]:
     names = [cell.strip().lower().replace(" ", "_").replace("-", "_") for cell in record]
-    errors = [{"row": line, "field": name or "(blank)", "message": "unknown column"}
-              for name in names if name not in COLUMNS]
-    errors += [{"row": line, "field": name, "message": "column given twice"}
-               for i, name in enumerate(names) if name in COLUMNS and name in names[:i]]
+    errors = [
+        {"row": line, "field": name or "(blank)", "message": "unknown column"}
+        for name in names
+        if name not in COLUMNS
+    ]
+    errors += [
+        {"row": line, "field": name, "message": "column given twice"}
+        for i, name in enumerate(names)
+        if name in COLUMNS and name in names[:i]
+    ]
     if "email" not in names:
         errors.append({"row": line, "field": "email", "message": "the header needs an email column"})
     if errors:
-        raise Unprocessable(f"The header (line {line}) is invalid; the columns are {', '.join(COLUMNS)}.",
-                            slug="import-rejected", errors=errors)
+        raise Unprocessable(
+            f"The header (line {line}) is invalid; the columns are {', '.join(COLUMNS)}.",
+            slug="import-rejected",
+            errors=errors,
+        )
     return names
 
 
@@ -89,10 +119,14 @@ def _parse_csv(text: str) -> list[Row]:
                 continue
             row = Row(start, dict(zip(header, record + [""] * (len(header) - len(record)), strict=False)))
             if len(record) > len(header):
-                row.problems.append(("row", f"has {len(record)} cells but the header has {len(header)} columns"))
+                row.problems.append(
+                    ("row", f"has {len(record)} cells but the header has {len(header)} columns")
+                )
             rows.append(row)
     except csv.Error as exc:
-        raise Unprocessable(f"Malformed CSV at line {reader.line_num}: {exc}.", slug="malformed-file") from None
+        raise Unprocessable(
+            f"Malformed CSV at line {reader.line_num}: {exc}.", slug="malformed-file"
+        ) from None
     return rows
 
 

@@ -75,8 +75,14 @@ def _check(column: str, value: str) -> str | None:
     return f"must be at most {limit} characters" if len(value) > limit else None
 
 
-def _identify(row: Row, email: str, by_id: dict[str, Any], by_email: dict[str, Any], claimed: dict[str, int],
-              bad: Callable[[str, str], None]) -> tuple[bool, dict[str, Any] | None]:
+def _identify(
+    row: Row,
+    email: str,
+    by_id: dict[str, Any],
+    by_email: dict[str, Any],
+    claimed: dict[str, int],
+    bad: Callable[[str, str], None],
+) -> tuple[bool, dict[str, Any] | None]:
     """Which existing person the row names (by `id`, else by email), if any; (ok, person)."""
     person = by_email.get(email.lower())
     raw_id = _clean(row.cells.get("id"))
@@ -102,12 +108,22 @@ def _read_cells(target: Target, bad: Callable[[str, str], None]) -> set[str]:
     """Apply the row's cells to `target.final`; return the columns found invalid."""
     flagged: set[str] = set()
     cells, final = target.row.cells, target.final
-    for column in ("name", "access_level", "status", "job_title", "external_id", "manager_email", *GROUP_COLUMNS):
+    for column in (
+        "name",
+        "access_level",
+        "status",
+        "job_title",
+        "external_id",
+        "manager_email",
+        *GROUP_COLUMNS,
+    ):
         if column not in cells:
             continue
         value = _clean(cells[column])
         if column in GROUP_COLUMNS:
-            names = list({n.strip().lower(): n.strip() for n in (value or "").split(";") if n.strip()}.values())
+            names = list(
+                {n.strip().lower(): n.strip() for n in (value or "").split(";") if n.strip()}.values()
+            )
             problems = [p for p in (_check(column, n) for n in names) if p]
             if problems:
                 bad(column, problems[0])
@@ -129,8 +145,13 @@ def _read_cells(target: Target, bad: Callable[[str, str], None]) -> set[str]:
     return flagged
 
 
-def _target(row: Row, by_id: dict[str, Any], by_email: dict[str, Any], claimed: dict[str, int],
-            bad: Callable[[str, str], None]) -> Target | None:
+def _target(
+    row: Row,
+    by_id: dict[str, Any],
+    by_email: dict[str, Any],
+    claimed: dict[str, int],
+    bad: Callable[[str, str], None],
+) -> Target | None:
     """What the row makes of its person, or None (after reporting why) when it is invalid."""
     email = _clean(row.cells.get("email"))
     if email is None or len(email) > EMAIL_MAX or not EMAIL.match(email):
@@ -139,9 +160,19 @@ def _target(row: Row, by_id: dict[str, Any], by_email: dict[str, Any], claimed: 
     ok, person = _identify(row, email, by_id, by_email, claimed, bad)
     if not ok:
         return None
-    final = dict(person) if person else {"id": new_id("usr"), "name": None, "access_level": None,
-                                         "manager_id": None, "job_title": None, "status": "active",
-                                         "external_id": None}
+    final = (
+        dict(person)
+        if person
+        else {
+            "id": new_id("usr"),
+            "name": None,
+            "access_level": None,
+            "manager_id": None,
+            "job_title": None,
+            "status": "active",
+            "external_id": None,
+        }
+    )
     final["email"] = email
     target = Target(row, person, final)
     flagged = _read_cells(target, bad)
@@ -164,14 +195,15 @@ def _in_cycles(graph: dict[str, str | None]) -> set[str]:
             path.append(node)
             node = graph[node]
         if node is not None and state.get(node) == 1:
-            cyclic.update(path[path.index(node):])
+            cyclic.update(path[path.index(node) :])
         for visited in path:
             state[visited] = 2
     return cyclic
 
 
-def _resolve_managers(targets: list[Target], existing: list[dict[str, Any]],
-                      bad: Callable[[Row, str, str], None]) -> None:
+def _resolve_managers(
+    targets: list[Target], existing: list[dict[str, Any]], bad: Callable[[Row, str, str], None]
+) -> None:
     in_file = {t.final["id"] for t in targets}
     by_email = {p["email"].lower(): p for p in existing if p["id"] not in in_file}
     by_email.update({t.final["email"].lower(): t.final for t in targets})
@@ -201,8 +233,11 @@ def _rejection(errors: list[dict[str, Any]]) -> Unprocessable:
     errors.sort(key=lambda e: e["row"])
     rows = sorted({e["row"] for e in errors})
     listed = ", ".join(map(str, rows[:20])) + (", …" if len(rows) > 20 else "")
-    return Unprocessable(f"{len(rows)} row(s) of the file are invalid (rows {listed}); nothing was imported.",
-                         slug="import-rejected", errors=errors[:MAX_ERRORS])
+    return Unprocessable(
+        f"{len(rows)} row(s) of the file are invalid (rows {listed}); nothing was imported.",
+        slug="import-rejected",
+        errors=errors[:MAX_ERRORS],
+    )
 
 
 def _role(kind: str, access_level: str) -> str:
@@ -221,8 +256,9 @@ async def _plan_groups(conn: AsyncConnection, tenant_id: str, targets: list[Targ
             for name in names:
                 if (kind, name.lower()) not in ids:
                     ids[(kind, name.lower())] = new_id("grp")
-                    plan.groups.append({"tenant_id": tenant_id, "id": ids[(kind, name.lower())], "kind": kind,
-                                        "name": name})
+                    plan.groups.append(
+                        {"tenant_id": tenant_id, "id": ids[(kind, name.lower())], "kind": kind, "name": name}
+                    )
     held: dict[str, dict[str, str]] = {}  # person -> group -> kind
     person_ids = [t.final["id"] for t in targets if t.before is not None and t.groups]
     for membership in await store.memberships_of_kinds(conn, tenant_id, person_ids, kinds):
@@ -233,8 +269,16 @@ async def _plan_groups(conn: AsyncConnection, tenant_id: str, targets: list[Targ
             desired = [ids[(kind, n.lower())] for n in names]
             current = {g for g, k in held.get(person_id, {}).items() if k == kind}
             plan.remove += [(g, person_id) for g in sorted(current - set(desired))]
-            plan.add += [{"tenant_id": tenant_id, "group_id": g, "person_id": person_id,
-                          "role": _role(kind, t.final["access_level"])} for g in desired if g not in current]
+            plan.add += [
+                {
+                    "tenant_id": tenant_id,
+                    "group_id": g,
+                    "person_id": person_id,
+                    "role": _role(kind, t.final["access_level"]),
+                }
+                for g in desired
+                if g not in current
+            ]
 
 
 def _check_levels(targets: list[Target], may_assign_level: Callable[[str], bool]) -> None:
@@ -245,18 +289,32 @@ def _check_levels(targets: list[Target], may_assign_level: Callable[[str], bool]
         before = t.before["access_level"] if t.before else None
         if before == t.final["access_level"]:
             continue
-        level = next((lv for lv in (before, t.final["access_level"]) if lv and not may_assign_level(lv)), None)
+        level = next(
+            (lv for lv in (before, t.final["access_level"]) if lv and not may_assign_level(lv)), None
+        )
         if level is not None:
-            refused.append({"row": t.row.number, "field": "access_level",
-                            "message": f"you may not set or change access level {level}"})
+            refused.append(
+                {
+                    "row": t.row.number,
+                    "field": "access_level",
+                    "message": f"you may not set or change access level {level}",
+                }
+            )
     if refused:
         rows = ", ".join(str(e["row"]) for e in refused)
-        raise Forbidden(f"The file sets access levels above your own permissions (rows {rows}); nothing was "
-                        "imported.", errors=refused)
+        raise Forbidden(
+            f"The file sets access levels above your own permissions (rows {rows}); nothing was imported.",
+            errors=refused,
+        )
 
 
-async def plan_import(conn: AsyncConnection, tenant_id: str, rows: list[Row], *,
-                      may_assign_level: Callable[[str], bool] | None = None) -> Plan:
+async def plan_import(
+    conn: AsyncConnection,
+    tenant_id: str,
+    rows: list[Row],
+    *,
+    may_assign_level: Callable[[str], bool] | None = None,
+) -> Plan:
     """Validate every row against the file and the tenant; raise 422 listing all bad rows, then 403 when
     a row sets an access level the caller may not grant."""
     existing = await store.people_snapshot(conn, tenant_id)
@@ -299,7 +357,7 @@ async def plan_import(conn: AsyncConnection, tenant_id: str, rows: list[Row], *,
 # ---------------------------------------------------------------------------------------- applying
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
+        yield items[start : start + CHUNK]
 
 
 async def _apply(conn: AsyncConnection, tenant_id: str, plan: Plan, progress: Progress) -> None:
@@ -319,9 +377,15 @@ async def _apply(conn: AsyncConnection, tenant_id: str, plan: Plan, progress: Pr
     progress(plan.unchanged)
 
 
-async def import_rows(conn: AsyncConnection, tenant_id: str, rows: list[Row], *, dry_run: bool = False,
-                      progress: Progress | None = None,
-                      may_assign_level: Callable[[str], bool] | None = None) -> dict[str, Any]:
+async def import_rows(
+    conn: AsyncConnection,
+    tenant_id: str,
+    rows: list[Row],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    may_assign_level: Callable[[str], bool] | None = None,
+) -> dict[str, Any]:
     """Plan, then (unless `dry_run`) apply, inside the caller's transaction."""
     # Serialise with other writers of the reporting tree and of group names (see store.lock).
     await store.lock_reporting_tree(conn, tenant_id)
@@ -332,11 +396,20 @@ async def import_rows(conn: AsyncConnection, tenant_id: str, rows: list[Row], *,
         try:
             await _apply(conn, tenant_id, plan, progress or (lambda n: None))
         except IntegrityError:
-            raise Conflict("Another writer changed the directory during the import; nothing was imported, "
-                           "retry.", slug="import-conflict") from None
-    return {"rows": plan.rows, "created": len(plan.creates), "updated": len(plan.updates),
-            "unchanged": plan.unchanged, "groups_created": len(plan.groups), "memberships_added": len(plan.add),
-            "memberships_removed": len(plan.remove), "dry_run": dry_run}
+            raise Conflict(
+                "Another writer changed the directory during the import; nothing was imported, retry.",
+                slug="import-conflict",
+            ) from None
+    return {
+        "rows": plan.rows,
+        "created": len(plan.creates),
+        "updated": len(plan.updates),
+        "unchanged": plan.unchanged,
+        "groups_created": len(plan.groups),
+        "memberships_added": len(plan.add),
+        "memberships_removed": len(plan.remove),
+        "dry_run": dry_run,
+    }
 
 
 async def import_file(path: str, tenant_id: str) -> int:
@@ -357,7 +430,10 @@ async def import_file(path: str, tenant_id: str) -> int:
         with tqdm(total=len(rows), unit="row", desc="importing", file=sys.stderr) as bar:
             async with tenant_transaction(engine, tenant_id) as conn:
                 if not await store.tenant_exists(conn, tenant_id):
-                    print(f"stride: no tenant {tenant_id!r}; create it with `stride tenant create`", file=sys.stderr)
+                    print(
+                        f"stride: no tenant {tenant_id!r}; create it with `stride tenant create`",
+                        file=sys.stderr,
+                    )
                     return 2
                 summary = await import_rows(conn, tenant_id, rows, progress=bar.update)
     except StrideError as exc:

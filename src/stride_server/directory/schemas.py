@@ -46,8 +46,11 @@ def _integral(value: Any) -> int:
     return int(value)
 
 
-Name = Annotated[str, PydanticField(strict=True, min_length=1, max_length=NAME_MAX, pattern=NOT_BLANK),
-                 AfterValidator(_trim)]
+Name = Annotated[
+    str,
+    PydanticField(strict=True, min_length=1, max_length=NAME_MAX, pattern=NOT_BLANK),
+    AfterValidator(_trim),
+]
 Email = Annotated[str, PydanticField(strict=True, max_length=EMAIL_MAX, pattern=EMAIL_PATTERN)]
 ShortText = Annotated[str, PydanticField(strict=True, max_length=TEXT_MAX, pattern=NO_NUL)]
 PersonRef = Annotated[str, PydanticField(strict=True, pattern=PERSON_ID)]
@@ -55,17 +58,23 @@ GroupRef = Annotated[str, PydanticField(strict=True, pattern=GROUP_ID)]
 TemplateRef = Annotated[str, PydanticField(strict=True, pattern=TEMPLATE_ID)]
 # The constraint before the validator: after it, Pydantic cannot apply `ge` to the int schema and leaks
 # it into the JSON schema as a `ge` keyword (not JSON Schema) instead of `minimum`.
-Version = Annotated[int, PydanticField(
-    ge=1, description="Expected current version: a mismatch answers 409 with the current record in `current`."),
-    BeforeValidator(_integral)]
+Version = Annotated[
+    int,
+    PydanticField(
+        ge=1,
+        description="Expected current version: a mismatch answers 409 with the current record in `current`.",
+    ),
+    BeforeValidator(_integral),
+]
 
 _FORBID = ConfigDict(extra="forbid")
 
 
 def _read_only(description: str) -> Any:
     """Read-only keys may be sent back as they were read (GET, edit, PATCH) and are ignored."""
-    return PydanticField(None, description=f"Read-only, ignored when sent. {description}",
-                         json_schema_extra={"readOnly": True})
+    return PydanticField(
+        None, description=f"Read-only, ignored when sent. {description}", json_schema_extra={"readOnly": True}
+    )
 
 
 class _Stamps(BaseModel):
@@ -165,8 +174,10 @@ class MemberAdd(BaseModel):
     model_config = _FORBID
 
     person_id: PersonRef = PydanticField(description="An active person of the tenant.")
-    role: MemberRole = PydanticField("member", description="A squad's `lead` members are its leads; a "
-                                     "department's `head` members are its heads.")
+    role: MemberRole = PydanticField(
+        "member",
+        description="A squad's `lead` members are its leads; a department's `head` members are its heads.",
+    )
 
 
 class Member(BaseModel):

@@ -23,8 +23,16 @@ from stride_server.directory.schemas import ID_MAX
 from stride_server.edm.hooks import reference_checker
 from stride_server.learning import service as learning
 
-PERSON_WRITABLE = ("name", "email", "access_level", "manager_id", "job_title", "review_template_id", "status",
-                   "external_id")
+PERSON_WRITABLE = (
+    "name",
+    "email",
+    "access_level",
+    "manager_id",
+    "job_title",
+    "review_template_id",
+    "status",
+    "external_id",
+)
 GROUP_WRITABLE = ("kind", "name", "parent_id")
 
 
@@ -32,8 +40,15 @@ Lister = Callable[[AsyncConnection, str, str | None, int], Awaitable[list[dict[s
 Fetcher = Callable[..., Awaitable[dict[str, Any] | None]]
 
 
-async def _keyset_page(ctx: Context, kind: str, filters: dict[str, Any], cursor: str | None, limit: int,
-                       rows_after: Lister, key: str = "id") -> dict[str, Any]:
+async def _keyset_page(
+    ctx: Context,
+    kind: str,
+    filters: dict[str, Any],
+    cursor: str | None,
+    limit: int,
+    rows_after: Lister,
+    key: str = "id",
+) -> dict[str, Any]:
     """A directory list (view:directory): keyset pages whose cursor remembers the list's filters, so
     replaying it with other filters is a 400."""
     ctx.principal.require("view", "directory")
@@ -46,8 +61,14 @@ async def _keyset_page(ctx: Context, kind: str, filters: dict[str, Any], cursor:
     return page(rows, limit, lambda last: encode_cursor(print_, last[key]))
 
 
-async def _one(ctx: Context, what: str, prefix: str, fetch: Fetcher, record_id: str, for_update: bool,
-               ) -> dict[str, Any]:
+async def _one(
+    ctx: Context,
+    what: str,
+    prefix: str,
+    fetch: Fetcher,
+    record_id: str,
+    for_update: bool,
+) -> dict[str, Any]:
     """A person or group of the tenant by id, else 404 (an id of the wrong shape names nothing)."""
     record = None
     if is_id(record_id, prefix):
@@ -64,15 +85,26 @@ async def _unique_email() -> AsyncIterator[None]:
         yield
     except IntegrityError as exc:
         if "ux_people_email" in str(exc.orig):
-            raise Conflict("Another person of this tenant already has this email.", slug="duplicate-email",
-                           errors=[{"field": "email", "message": "already in use"}]) from None
+            raise Conflict(
+                "Another person of this tenant already has this email.",
+                slug="duplicate-email",
+                errors=[{"field": "email", "message": "already in use"}],
+            ) from None
         raise
 
 
 # ------------------------------------------------------------------------------------------ people
-async def list_people(ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int) -> dict[str, Any]:
-    return await _keyset_page(ctx, "people", filters, cursor, limit,
-                              lambda conn, tenant, after, n: store.list_people(conn, tenant, filters, after, n))
+async def list_people(
+    ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int
+) -> dict[str, Any]:
+    return await _keyset_page(
+        ctx,
+        "people",
+        filters,
+        cursor,
+        limit,
+        lambda conn, tenant, after, n: store.list_people(conn, tenant, filters, after, n),
+    )
 
 
 async def _person(ctx: Context, person_id: str, *, for_update: bool = False) -> dict[str, Any]:
@@ -87,8 +119,11 @@ async def get_person(ctx: Context, person_id: str) -> dict[str, Any]:
 async def _check_email_free(ctx: Context, email: str, person_id: str | None) -> None:
     owner = await store.email_owner(ctx.conn, ctx.principal.tenant_id, email)
     if owner is not None and owner != person_id:
-        raise Conflict(f"Another person of this tenant already has the email {email}.", slug="duplicate-email",
-                       errors=[{"field": "email", "message": "already in use"}])
+        raise Conflict(
+            f"Another person of this tenant already has the email {email}.",
+            slug="duplicate-email",
+            errors=[{"field": "email", "message": "already in use"}],
+        )
 
 
 async def _check_manager(ctx: Context, person_id: str | None, manager_id: str) -> None:
@@ -99,7 +134,9 @@ async def _check_manager(ctx: Context, person_id: str | None, manager_id: str) -
         return  # a new person has no reports yet
     await store.lock_reporting_tree(ctx.conn, tenant)
     if person_id in await store.management_chain(ctx.conn, tenant, manager_id):
-        raise field_error("manager_id", f"{manager_id} reports to {person_id}: this would create a reporting cycle")
+        raise field_error(
+            "manager_id", f"{manager_id} reports to {person_id}: this would create a reporting cycle"
+        )
 
 
 async def _check_template(ctx: Context, template_id: str) -> None:
@@ -121,8 +158,13 @@ async def create_person(ctx: Context, body: BaseModel) -> dict[str, Any]:
         return await store.insert_person(ctx.conn, values)
 
 
-async def update_person(ctx: Context, person_id: str, body: BaseModel, *, if_match: str | None = None,
-                        ) -> dict[str, Any]:
+async def update_person(
+    ctx: Context,
+    person_id: str,
+    body: BaseModel,
+    *,
+    if_match: str | None = None,
+) -> dict[str, Any]:
     ctx.principal.require("view", "directory")
     before = await _person(ctx, person_id, for_update=True)
     ctx.principal.require("manage", "directory")
@@ -136,7 +178,10 @@ async def update_person(ctx: Context, person_id: str, body: BaseModel, *, if_mat
         await _check_email_free(ctx, values["email"], person_id)
     if values.get("manager_id") is not None and values["manager_id"] != before["manager_id"]:
         await _check_manager(ctx, person_id, values["manager_id"])
-    if values.get("review_template_id") is not None and values["review_template_id"] != before["review_template_id"]:
+    if (
+        values.get("review_template_id") is not None
+        and values["review_template_id"] != before["review_template_id"]
+    ):
         await _check_template(ctx, values["review_template_id"])
     # Deactivating (status inactive) only flips the status: goals, reviews, feedback, memberships
     # and reporting lines stay, so history reads the same afterwards.
@@ -174,9 +219,17 @@ async def active_person(ctx: Context, person_id: str, field: str) -> dict[str, A
 
 
 # ------------------------------------------------------------------------------------------ groups
-async def list_groups(ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int) -> dict[str, Any]:
-    return await _keyset_page(ctx, "groups", filters, cursor, limit,
-                              lambda conn, tenant, after, n: store.list_groups(conn, tenant, filters, after, n))
+async def list_groups(
+    ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int
+) -> dict[str, Any]:
+    return await _keyset_page(
+        ctx,
+        "groups",
+        filters,
+        cursor,
+        limit,
+        lambda conn, tenant, after, n: store.list_groups(conn, tenant, filters, after, n),
+    )
 
 
 async def _group(ctx: Context, group_id: str, *, for_update: bool = False) -> dict[str, Any]:
@@ -192,8 +245,11 @@ async def _check_name_free(ctx: Context, kind: str, name: str, group_id: str | N
     tenant = ctx.principal.tenant_id
     await store.lock_group_names(ctx.conn, tenant, kind)
     if any(other != group_id for other in await store.groups_named(ctx.conn, tenant, kind, name)):
-        raise Conflict(f"A {kind} named {name!r} already exists.", slug="duplicate-group",
-                       errors=[{"field": "name", "message": "already in use"}])
+        raise Conflict(
+            f"A {kind} named {name!r} already exists.",
+            slug="duplicate-group",
+            errors=[{"field": "name", "message": "already in use"}],
+        )
 
 
 async def _check_parent(ctx: Context, group_id: str | None, parent_id: str) -> None:
@@ -221,8 +277,13 @@ async def find_group(ctx: Context, kind: str, name: str) -> dict[str, Any] | Non
     return await store.fetch_group(ctx.conn, ctx.principal.tenant_id, ids[0]) if ids else None
 
 
-async def update_group(ctx: Context, group_id: str, body: BaseModel, *, if_match: str | None = None,
-                       ) -> dict[str, Any]:
+async def update_group(
+    ctx: Context,
+    group_id: str,
+    body: BaseModel,
+    *,
+    if_match: str | None = None,
+) -> dict[str, Any]:
     ctx.principal.require("view", "directory")
     before = await _group(ctx, group_id, for_update=True)
     ctx.principal.require("manage", "directory")
@@ -249,13 +310,20 @@ async def delete_group(ctx: Context, group_id: str, *, if_match: str | None = No
 
 
 # ------------------------------------------------------------------------------------- memberships
-async def list_members(ctx: Context, group_id: str, role: str | None, cursor: str | None,
-                       limit: int) -> dict[str, Any]:
+async def list_members(
+    ctx: Context, group_id: str, role: str | None, cursor: str | None, limit: int
+) -> dict[str, Any]:
     ctx.principal.require("view", "directory")
     await _group(ctx, group_id)
     return await _keyset_page(
-        ctx, "members", {"group_id": group_id, "role": role}, cursor, limit,
-        lambda conn, tenant, after, n: store.list_members(conn, tenant, group_id, role, after, n), "person_id")
+        ctx,
+        "members",
+        {"group_id": group_id, "role": role},
+        cursor,
+        limit,
+        lambda conn, tenant, after, n: store.list_members(conn, tenant, group_id, role, after, n),
+        "person_id",
+    )
 
 
 async def add_member(ctx: Context, group_id: str, person_id: str, role: str) -> tuple[dict[str, Any], bool]:
@@ -278,7 +346,9 @@ async def remove_member(ctx: Context, group_id: str, person_id: str) -> None:
     ctx.principal.require("view", "directory")
     await _group(ctx, group_id, for_update=True)
     ctx.principal.require("manage", "directory")
-    if not is_id(person_id, "usr") or not await store.remove_member(ctx.conn, ctx.principal.tenant_id, group_id, person_id):
+    if not is_id(person_id, "usr") or not await store.remove_member(
+        ctx.conn, ctx.principal.tenant_id, group_id, person_id
+    ):
         raise NotFound(f"{person_id} is not a member of group {group_id}.")
     await _membership_changed(ctx, group_id)
 
@@ -289,9 +359,15 @@ async def _membership_changed(ctx: Context, group_id: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------ import
-async def import_directory(ctx: Context, data: bytes, content_type: str | None, *,
-                           dry_run: bool = False) -> dict[str, Any]:
+async def import_directory(
+    ctx: Context, data: bytes, content_type: str | None, *, dry_run: bool = False
+) -> dict[str, Any]:
     ctx.principal.require("manage", "directory")
     rows = parse(data, format_from_media_type(content_type, data))
-    return await importer.import_rows(ctx.conn, ctx.principal.tenant_id, rows, dry_run=dry_run,
-                                      may_assign_level=ctx.principal.may_assign_level)
+    return await importer.import_rows(
+        ctx.conn,
+        ctx.principal.tenant_id,
+        rows,
+        dry_run=dry_run,
+        may_assign_level=ctx.principal.may_assign_level,
+    )

@@ -27,8 +27,20 @@ from stride_server.db.rows import advisory_lock, plain
 from stride_server.db.scope import groups_of, joined, members_of, of_tenant, people_of, visible_people
 from stride_server.db.tables import group_members, groups, people, tenants
 
-PERSON_FIELDS = ("id", "name", "email", "access_level", "manager_id", "job_title", "review_template_id",
-                 "status", "external_id", "created_at", "updated_at", "version")
+PERSON_FIELDS = (
+    "id",
+    "name",
+    "email",
+    "access_level",
+    "manager_id",
+    "job_title",
+    "review_template_id",
+    "status",
+    "external_id",
+    "created_at",
+    "updated_at",
+    "version",
+)
 GROUP_FIELDS = ("id", "kind", "name", "parent_id", "created_at", "updated_at", "version")
 
 
@@ -38,23 +50,29 @@ def _escape_like(text: str) -> str:
 
 # ------------------------------------------------------------------------------------------ people
 async def get_person(conn: AsyncConnection, tenant_id: str, person_id: str) -> dict[str, Any] | None:
-    row = (await conn.execute(
-        select(people).where(people_of(tenant_id), people.c.id == person_id)
-    )).mappings().first()
+    row = (
+        (await conn.execute(select(people).where(people_of(tenant_id), people.c.id == person_id)))
+        .mappings()
+        .first()
+    )
     return plain(row) if row else None
 
 
-async def fetch_person(conn: AsyncConnection, tenant_id: str, person_id: str, *,
-                       for_update: bool = False) -> dict[str, Any] | None:
-    statement = select(*(people.c[n] for n in PERSON_FIELDS)).where(people_of(tenant_id), people.c.id == person_id)
+async def fetch_person(
+    conn: AsyncConnection, tenant_id: str, person_id: str, *, for_update: bool = False
+) -> dict[str, Any] | None:
+    statement = select(*(people.c[n] for n in PERSON_FIELDS)).where(
+        people_of(tenant_id), people.c.id == person_id
+    )
     if for_update:
         statement = statement.with_for_update()
     row = (await conn.execute(statement)).mappings().first()
     return plain(row) if row else None
 
 
-async def list_people(conn: AsyncConnection, tenant_id: str, filters: dict[str, Any], after: str | None,
-                      limit: int) -> list[dict[str, Any]]:
+async def list_people(
+    conn: AsyncConnection, tenant_id: str, filters: dict[str, Any], after: str | None, limit: int
+) -> list[dict[str, Any]]:
     """One page in id (creation) order; one row more than `limit` tells whether more follow."""
     conditions: list[ColumnElement[bool]] = [people_of(tenant_id)]
     for name in ("access_level", "manager_id", "status"):
@@ -64,17 +82,24 @@ async def list_people(conn: AsyncConnection, tenant_id: str, filters: dict[str, 
         conditions.append(func.lower(people.c.email) == filters["email"].lower())
     if filters.get("q"):
         pattern = _escape_like(filters["q"])
-        conditions.append(or_(people.c.name.ilike(pattern, escape="\\"), people.c.email.ilike(pattern, escape="\\")))
+        conditions.append(
+            or_(people.c.name.ilike(pattern, escape="\\"), people.c.email.ilike(pattern, escape="\\"))
+        )
     if after is not None:
         conditions.append(people.c.id > after)
-    statement = (select(*(people.c[n] for n in PERSON_FIELDS)).where(*conditions)
-                 .order_by(people.c.id).limit(limit + 1))
+    statement = (
+        select(*(people.c[n] for n in PERSON_FIELDS))
+        .where(*conditions)
+        .order_by(people.c.id)
+        .limit(limit + 1)
+    )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
 async def email_owner(conn: AsyncConnection, tenant_id: str, email: str) -> str | None:
-    row = await conn.execute(select(people.c.id).where(people_of(tenant_id),
-                                                       func.lower(people.c.email) == email.lower()))
+    row = await conn.execute(
+        select(people.c.id).where(people_of(tenant_id), func.lower(people.c.email) == email.lower())
+    )
     return row.scalar()
 
 
@@ -83,21 +108,31 @@ async def insert_person(conn: AsyncConnection, values: dict[str, Any]) -> dict[s
     return plain((await conn.execute(statement)).mappings().one())
 
 
-async def update_person(conn: AsyncConnection, tenant_id: str, person_id: str,
-                        values: dict[str, Any]) -> dict[str, Any]:
-    statement = (update(people).where(people_of(tenant_id), people.c.id == person_id)
-                 .values(**values, version=people.c.version + 1, updated_at=func.now())
-                 .returning(*(people.c[n] for n in PERSON_FIELDS)))
+async def update_person(
+    conn: AsyncConnection, tenant_id: str, person_id: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    statement = (
+        update(people)
+        .where(people_of(tenant_id), people.c.id == person_id)
+        .values(**values, version=people.c.version + 1, updated_at=func.now())
+        .returning(*(people.c[n] for n in PERSON_FIELDS))
+    )
     return plain((await conn.execute(statement)).mappings().one())
 
 
 async def management_chain(conn: AsyncConnection, tenant_id: str, person_id: str) -> set[str]:
     """The person and everyone above them (UNION, not UNION ALL, so a bad chain still ends)."""
-    chain = select(people.c.id, people.c.manager_id).where(people_of(tenant_id), people.c.id == person_id) \
+    chain = (
+        select(people.c.id, people.c.manager_id)
+        .where(people_of(tenant_id), people.c.id == person_id)
         .cte("chain", recursive=True)
+    )
     above = people.alias("above")
-    chain = chain.union(select(above.c.id, above.c.manager_id)
-                        .join(chain, above.c.id == chain.c.manager_id).where(of_tenant(above, tenant_id)))
+    chain = chain.union(
+        select(above.c.id, above.c.manager_id)
+        .join(chain, above.c.id == chain.c.manager_id)
+        .where(of_tenant(above, tenant_id))
+    )
     return {r[0] for r in await conn.execute(select(chain.c.id))}
 
 
@@ -128,17 +163,21 @@ async def group_kind(conn: AsyncConnection, tenant_id: str, group_id: str) -> st
     return row.scalar()
 
 
-async def fetch_group(conn: AsyncConnection, tenant_id: str, group_id: str, *,
-                      for_update: bool = False) -> dict[str, Any] | None:
-    statement = select(*(groups.c[n] for n in GROUP_FIELDS)).where(groups_of(tenant_id), groups.c.id == group_id)
+async def fetch_group(
+    conn: AsyncConnection, tenant_id: str, group_id: str, *, for_update: bool = False
+) -> dict[str, Any] | None:
+    statement = select(*(groups.c[n] for n in GROUP_FIELDS)).where(
+        groups_of(tenant_id), groups.c.id == group_id
+    )
     if for_update:
         statement = statement.with_for_update()
     row = (await conn.execute(statement)).mappings().first()
     return plain(row) if row else None
 
 
-async def list_groups(conn: AsyncConnection, tenant_id: str, filters: dict[str, Any], after: str | None,
-                      limit: int) -> list[dict[str, Any]]:
+async def list_groups(
+    conn: AsyncConnection, tenant_id: str, filters: dict[str, Any], after: str | None, limit: int
+) -> list[dict[str, Any]]:
     conditions: list[ColumnElement[bool]] = [groups_of(tenant_id)]
     for name in ("kind", "parent_id"):
         if filters.get(name) is not None:
@@ -147,8 +186,9 @@ async def list_groups(conn: AsyncConnection, tenant_id: str, filters: dict[str, 
         conditions.append(groups.c.name.ilike(_escape_like(filters["q"]), escape="\\"))
     if after is not None:
         conditions.append(groups.c.id > after)
-    statement = (select(*(groups.c[n] for n in GROUP_FIELDS)).where(*conditions)
-                 .order_by(groups.c.id).limit(limit + 1))
+    statement = (
+        select(*(groups.c[n] for n in GROUP_FIELDS)).where(*conditions).order_by(groups.c.id).limit(limit + 1)
+    )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
@@ -164,31 +204,47 @@ async def lock_group_names(conn: AsyncConnection, tenant_id: str, kind: str) -> 
 
 async def groups_named(conn: AsyncConnection, tenant_id: str, kind: str, name: str) -> list[str]:
     """Ids of live groups of `kind` called `name` (case-insensitively), oldest first."""
-    rows = await conn.execute(select(groups.c.id).where(
-        groups_of(tenant_id), groups.c.kind == kind, func.lower(groups.c.name) == name.lower(),
-    ).order_by(groups.c.created_at, groups.c.id))
+    rows = await conn.execute(
+        select(groups.c.id)
+        .where(
+            groups_of(tenant_id),
+            groups.c.kind == kind,
+            func.lower(groups.c.name) == name.lower(),
+        )
+        .order_by(groups.c.created_at, groups.c.id)
+    )
     return [r[0] for r in rows]
 
 
 async def live_groups(conn: AsyncConnection, tenant_id: str, kinds: Iterable[str]) -> list[dict[str, Any]]:
-    rows = await conn.execute(select(groups.c.id, groups.c.kind, groups.c.name).where(
-        groups_of(tenant_id), groups.c.kind.in_(list(kinds))).order_by(groups.c.created_at, groups.c.id))
+    rows = await conn.execute(
+        select(groups.c.id, groups.c.kind, groups.c.name)
+        .where(groups_of(tenant_id), groups.c.kind.in_(list(kinds)))
+        .order_by(groups.c.created_at, groups.c.id)
+    )
     return [plain(r) for r in rows.mappings()]
 
 
 async def group_ancestors(conn: AsyncConnection, tenant_id: str, group_id: str) -> set[str]:
     """The group and every group above it through parent_id."""
-    chain = select(groups.c.id, groups.c.parent_id).where(of_tenant(groups, tenant_id), groups.c.id == group_id) \
+    chain = (
+        select(groups.c.id, groups.c.parent_id)
+        .where(of_tenant(groups, tenant_id), groups.c.id == group_id)
         .cte("gchain", recursive=True)
+    )
     above = groups.alias("above")
-    chain = chain.union(select(above.c.id, above.c.parent_id)
-                        .join(chain, above.c.id == chain.c.parent_id).where(of_tenant(above, tenant_id)))
+    chain = chain.union(
+        select(above.c.id, above.c.parent_id)
+        .join(chain, above.c.id == chain.c.parent_id)
+        .where(of_tenant(above, tenant_id))
+    )
     return {r[0] for r in await conn.execute(select(chain.c.id))}
 
 
 async def has_live_children(conn: AsyncConnection, tenant_id: str, group_id: str) -> bool:
-    row = await conn.execute(select(groups.c.id).where(groups_of(tenant_id), groups.c.parent_id == group_id)
-                             .limit(1))
+    row = await conn.execute(
+        select(groups.c.id).where(groups_of(tenant_id), groups.c.parent_id == group_id).limit(1)
+    )
     return row.first() is not None
 
 
@@ -202,52 +258,89 @@ async def insert_group(conn: AsyncConnection, values: dict[str, Any]) -> dict[st
     return plain((await conn.execute(statement)).mappings().one())
 
 
-async def update_group(conn: AsyncConnection, tenant_id: str, group_id: str, values: dict[str, Any]) -> dict[str, Any]:
-    statement = (update(groups).where(groups_of(tenant_id), groups.c.id == group_id)
-                 .values(**values, version=groups.c.version + 1, updated_at=func.now())
-                 .returning(*(groups.c[n] for n in GROUP_FIELDS)))
+async def update_group(
+    conn: AsyncConnection, tenant_id: str, group_id: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    statement = (
+        update(groups)
+        .where(groups_of(tenant_id), groups.c.id == group_id)
+        .values(**values, version=groups.c.version + 1, updated_at=func.now())
+        .returning(*(groups.c[n] for n in GROUP_FIELDS))
+    )
     return plain((await conn.execute(statement)).mappings().one())
 
 
 # ------------------------------------------------------------------------------------- memberships
 def _member_columns() -> list[Any]:
-    return [group_members.c.group_id, group_members.c.person_id, group_members.c.role, people.c.name,
-            people.c.email, people.c.access_level, people.c.status, group_members.c.created_at]
+    return [
+        group_members.c.group_id,
+        group_members.c.person_id,
+        group_members.c.role,
+        people.c.name,
+        people.c.email,
+        people.c.access_level,
+        people.c.status,
+        group_members.c.created_at,
+    ]
 
 
 def _members_join() -> Any:
     return group_members.join(people, joined(people, group_members, people.c.id == group_members.c.person_id))
 
 
-async def list_members(conn: AsyncConnection, tenant_id: str, group_id: str, role: str | None,
-                       after: str | None, limit: int) -> list[dict[str, Any]]:
+async def list_members(
+    conn: AsyncConnection, tenant_id: str, group_id: str, role: str | None, after: str | None, limit: int
+) -> list[dict[str, Any]]:
     conditions = [members_of(tenant_id), group_members.c.group_id == group_id]
     if role is not None:
         conditions.append(group_members.c.role == role)
     if after is not None:
         conditions.append(group_members.c.person_id > after)
-    statement = (select(*_member_columns()).select_from(_members_join()).where(*conditions)
-                 .order_by(group_members.c.person_id).limit(limit + 1))
+    statement = (
+        select(*_member_columns())
+        .select_from(_members_join())
+        .where(*conditions)
+        .order_by(group_members.c.person_id)
+        .limit(limit + 1)
+    )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
-async def fetch_member(conn: AsyncConnection, tenant_id: str, group_id: str, person_id: str) -> dict[str, Any] | None:
-    statement = select(*_member_columns()).select_from(_members_join()).where(
-        members_of(tenant_id), group_members.c.group_id == group_id, group_members.c.person_id == person_id)
+async def fetch_member(
+    conn: AsyncConnection, tenant_id: str, group_id: str, person_id: str
+) -> dict[str, Any] | None:
+    statement = (
+        select(*_member_columns())
+        .select_from(_members_join())
+        .where(
+            members_of(tenant_id),
+            group_members.c.group_id == group_id,
+            group_members.c.person_id == person_id,
+        )
+    )
     row = (await conn.execute(statement)).mappings().first()
     return plain(row) if row else None
 
 
 async def set_member(conn: AsyncConnection, tenant_id: str, group_id: str, person_id: str, role: str) -> None:
-    statement = pg_insert(group_members).values(tenant_id=tenant_id, group_id=group_id, person_id=person_id,
-                                                role=role)
-    await conn.execute(statement.on_conflict_do_update(
-        index_elements=["tenant_id", "group_id", "person_id"], set_={"role": role}))
+    statement = pg_insert(group_members).values(
+        tenant_id=tenant_id, group_id=group_id, person_id=person_id, role=role
+    )
+    await conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["tenant_id", "group_id", "person_id"], set_={"role": role}
+        )
+    )
 
 
 async def remove_member(conn: AsyncConnection, tenant_id: str, group_id: str, person_id: str) -> bool:
-    result = await conn.execute(delete(group_members).where(
-        members_of(tenant_id), group_members.c.group_id == group_id, group_members.c.person_id == person_id))
+    result = await conn.execute(
+        delete(group_members).where(
+            members_of(tenant_id),
+            group_members.c.group_id == group_id,
+            group_members.c.person_id == person_id,
+        )
+    )
     return bool(result.rowcount)
 
 
@@ -264,8 +357,9 @@ async def insert_people(conn: AsyncConnection, rows: list[dict[str, Any]]) -> No
         await conn.execute(insert(people), rows)
 
 
-async def update_people(conn: AsyncConnection, tenant_id: str, rows: list[dict[str, Any]], *,
-                        bump: bool = True) -> None:
+async def update_people(
+    conn: AsyncConnection, tenant_id: str, rows: list[dict[str, Any]], *, bump: bool = True
+) -> None:
     """Executemany: each row is `{"person_id": …, <column>: …}` with the same columns in every row."""
     if not rows:
         return
@@ -273,20 +367,31 @@ async def update_people(conn: AsyncConnection, tenant_id: str, rows: list[dict[s
     values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns}
     if bump:
         values.update(version=people.c.version + 1, updated_at=func.now())
-    statement = update(people).where(people_of(tenant_id), people.c.id == bindparam("person_id")).values(**values)
-    await conn.execute(statement, [{"person_id": r["person_id"], **{f"v_{c}": r[c] for c in columns}}
-                                   for r in rows])
+    statement = (
+        update(people).where(people_of(tenant_id), people.c.id == bindparam("person_id")).values(**values)
+    )
+    await conn.execute(
+        statement, [{"person_id": r["person_id"], **{f"v_{c}": r[c] for c in columns}} for r in rows]
+    )
 
 
-async def memberships_of_kinds(conn: AsyncConnection, tenant_id: str, person_ids: list[str],
-                               kinds: Iterable[str]) -> list[dict[str, Any]]:
+async def memberships_of_kinds(
+    conn: AsyncConnection, tenant_id: str, person_ids: list[str], kinds: Iterable[str]
+) -> list[dict[str, Any]]:
     if not person_ids:
         return []
-    statement = (select(group_members.c.person_id, group_members.c.group_id, group_members.c.role, groups.c.kind)
-                 .select_from(group_members.join(groups, joined(groups, group_members,
-                                                                groups.c.id == group_members.c.group_id)))
-                 .where(members_of(tenant_id), groups_of(tenant_id), groups.c.kind.in_(list(kinds)),
-                        group_members.c.person_id.in_(person_ids)))
+    statement = (
+        select(group_members.c.person_id, group_members.c.group_id, group_members.c.role, groups.c.kind)
+        .select_from(
+            group_members.join(groups, joined(groups, group_members, groups.c.id == group_members.c.group_id))
+        )
+        .where(
+            members_of(tenant_id),
+            groups_of(tenant_id),
+            groups.c.kind.in_(list(kinds)),
+            group_members.c.person_id.in_(person_ids),
+        )
+    )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
@@ -298,5 +403,8 @@ async def add_memberships(conn: AsyncConnection, rows: list[dict[str, Any]]) -> 
 async def remove_memberships(conn: AsyncConnection, tenant_id: str, pairs: list[tuple[str, str]]) -> None:
     """Delete (group_id, person_id) memberships."""
     if pairs:
-        await conn.execute(delete(group_members).where(
-            members_of(tenant_id), tuple_(group_members.c.group_id, group_members.c.person_id).in_(pairs)))
+        await conn.execute(
+            delete(group_members).where(
+                members_of(tenant_id), tuple_(group_members.c.group_id, group_members.c.person_id).in_(pairs)
+            )
+        )

@@ -17,9 +17,11 @@ from stride_server.core.problems import NotFound
 
 router = APIRouter(route_class=StrideRoute, include_in_schema=False)
 
-ICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' "
-        "height='32' rx='7' fill='%231d4ed8'/%3E%3Cpath d='M9 21l5-6 4 4 6-8' stroke='white' stroke-width='3' "
-        "fill='none' stroke-linecap='round' stroke-linejoin='round'/%3E%3C/svg%3E")
+ICON = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' "
+    "height='32' rx='7' fill='%231d4ed8'/%3E%3Cpath d='M9 21l5-6 4 4 6-8' stroke='white' stroke-width='3' "
+    "fill='none' stroke-linecap='round' stroke-linejoin='round'/%3E%3C/svg%3E"
+)
 
 PAGE = f"""<!doctype html>
 <html lang="en">
@@ -53,14 +55,19 @@ window.ui = SwaggerUIBundle({
 });
 """
 
-MEDIA_TYPES = {"swagger-ui-bundle.js": "text/javascript; charset=utf-8", "swagger-ui.css": "text/css; charset=utf-8",
-               "swagger-init.js": "text/javascript; charset=utf-8"}
+MEDIA_TYPES = {
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "swagger-init.js": "text/javascript; charset=utf-8",
+}
 
 
 @lru_cache
 def _asset(name: str) -> tuple[bytes, str]:
     """An asset's bytes and its ETag (the dist files are 1.5 MB: a browser revalidates, then gets 304)."""
-    body = INIT if name == "swagger-init.js" else files("fastapi_offline").joinpath("static", name).read_bytes()
+    body = (
+        INIT if name == "swagger-init.js" else files("fastapi_offline").joinpath("static", name).read_bytes()
+    )
     return body, '"' + hashlib.blake2s(body, digest_size=12).hexdigest() + '"'
 
 

@@ -7,9 +7,18 @@ from typing import Any
 from stride_server import __version__
 from stride_server.edm.registry import DOMAINS, ENTITIES, Field
 
-_FORMATS = {"datetime": "date-time", "id": "id", "pct": "percent", "integer": "int32", "number": "double",
-            "text": "text", "json_strings": "string-array", "json_array": "array", "json_object": "object",
-            "json_questions": "questions"}
+_FORMATS = {
+    "datetime": "date-time",
+    "id": "id",
+    "pct": "percent",
+    "integer": "int32",
+    "number": "double",
+    "text": "text",
+    "json_strings": "string-array",
+    "json_array": "array",
+    "json_object": "object",
+    "json_questions": "questions",
+}
 
 
 def _field(f: Field) -> dict[str, Any]:
@@ -32,12 +41,16 @@ def build_manifest() -> dict[str, Any]:
     for name, (title, description) in DOMAINS.items():
         entities = [
             {
-                "name": e.name, "description": e.description, "path": e.path,
+                "name": e.name,
+                "description": e.description,
+                "path": e.path,
                 "sdk": {"typescript": f"client.{e.sdk_ts}", "python": f"client.{e.sdk_py}"},
-                "operations": list(e.operations), "id_prefix": e.prefix,
+                "operations": list(e.operations),
+                "id_prefix": e.prefix,
                 "fields": [_field(f) for f in e.fields],
             }
-            for e in ENTITIES if e.domain == name
+            for e in ENTITIES
+            if e.domain == name
         ]
         domains.append({"name": name, "title": title, "description": description, "entities": entities})
     return {"version": __version__, "domains": domains}

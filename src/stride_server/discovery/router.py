@@ -20,9 +20,14 @@ def _manifest_bytes() -> bytes:
 
 
 # Public: `security: []` says so explicitly. StrideRoute refuses unknown query parameters (400).
-@router.get("/api/v1/manifest", operation_id="manifest-get", tags=["discovery"],
-            summary="The Data API's domains, entities and fields (public)",
-            responses=problem_responses(400), openapi_extra={"security": []})
+@router.get(
+    "/api/v1/manifest",
+    operation_id="manifest-get",
+    tags=["discovery"],
+    summary="The Data API's domains, entities and fields (public)",
+    responses=problem_responses(400),
+    openapi_extra={"security": []},
+)
 async def manifest() -> Response:
     """Every domain of the Data API with its entities: description, REST path, SDK namespaces,
     operations and fields (type, format, required, read-only, description, enum), read from the

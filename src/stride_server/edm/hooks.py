@@ -36,7 +36,9 @@ class Validate(Protocol):
 class BeforeWrite(Protocol):
     """Add computed values to `values` (what will be written) from the merged record."""
 
-    async def __call__(self, ctx: Context, values: Record, merged: Record, before: Record | None, /) -> None: ...
+    async def __call__(
+        self, ctx: Context, values: Record, merged: Record, before: Record | None, /
+    ) -> None: ...
 
 
 class AfterWrite(Protocol):
@@ -91,8 +93,10 @@ def install(hooks: Mapping[str, Hooks], references: Mapping[str, ReferenceChecke
         raise RuntimeError(f"hooks for entities the registry does not declare: {', '.join(unknown)}")
     missing = sorted(referenced_kinds() - BUILT_IN_REFERENCES - set(references))
     if missing:
-        raise RuntimeError(f"no reference checker for the reference kind(s) {', '.join(missing)}: "
-                           "install one (stride_server.wiring) before serving")
+        raise RuntimeError(
+            f"no reference checker for the reference kind(s) {', '.join(missing)}: "
+            "install one (stride_server.wiring) before serving"
+        )
     _wiring = Wiring(dict(hooks), dict(references))
     return _wiring
 

@@ -53,8 +53,14 @@ class ListQuery:
         """What a cursor must match: the entity, filters, search and sort (computed when a cursor is
         read or written, not for every list)."""
         if self._fingerprint is None:
-            shape = [self.entity_name, sorted(map(repr, self.filters)), self.search,
-                     [(k.name, k.descending) for k in self.sort], self.mine, self.include_deleted]
+            shape = [
+                self.entity_name,
+                sorted(map(repr, self.filters)),
+                self.search,
+                [(k.name, k.descending) for k in self.sort],
+                self.mine,
+                self.include_deleted,
+            ]
             self._fingerprint = hashlib.blake2s(repr(shape).encode(), digest_size=8).hexdigest()
         return self._fingerprint
 
@@ -104,11 +110,14 @@ def check_list_bounds(items: list[tuple[str, str]]) -> None:
         if name not in RESERVED:
             filters += 1
         elif name == "q" and len(raw) > MAX_SEARCH_LENGTH:
-            raise BadRequest(f"Query parameter q is {len(raw)} characters long; at most {MAX_SEARCH_LENGTH} "
-                             "are allowed.")
+            raise BadRequest(
+                f"Query parameter q is {len(raw)} characters long; at most {MAX_SEARCH_LENGTH} are allowed."
+            )
     if filters > MAX_FILTERS:
-        raise BadRequest(f"{filters} filter parameters given; at most {MAX_FILTERS} are allowed per request "
-                         "(a repeated parameter counts each time).")
+        raise BadRequest(
+            f"{filters} filter parameters given; at most {MAX_FILTERS} are allowed per request "
+            "(a repeated parameter counts each time)."
+        )
 
 
 def parse_list_query(entity: Entity, items: list[tuple[str, str]]) -> ListQuery:
@@ -134,7 +143,9 @@ def parse_list_query(entity: Entity, items: list[tuple[str, str]]) -> ListQuery:
 
     query.limit = _limit(seen.get("limit"))
     query.mine = _flag("mine", seen["mine"]) if "mine" in seen else False
-    query.include_deleted = _flag("include_deleted", seen["include_deleted"]) if "include_deleted" in seen else False
+    query.include_deleted = (
+        _flag("include_deleted", seen["include_deleted"]) if "include_deleted" in seen else False
+    )
     query.count = _flag("count", seen["count"]) if "count" in seen else False
     if seen.get("q", "").strip():
         words = _WORD.findall(seen["q"].lower())[:16]
@@ -194,8 +205,11 @@ def encode_cursor(query: ListQuery, values: list[Any]) -> str:
 
 
 def decode_cursor(raw: str, query: ListQuery) -> list[Any]:
-    return pages.decode_cursor(raw, query.fingerprint,  # type: ignore[no-any-return]
-                               lambda v: isinstance(v, list) and len(v) == len(query.sort))
+    return pages.decode_cursor(
+        raw,
+        query.fingerprint,  # type: ignore[no-any-return]
+        lambda v: isinstance(v, list) and len(v) == len(query.sort),
+    )
 
 
 def filter_clause(column: Any, f: Field, op: str, value: Any) -> ColumnElement[bool]:
@@ -204,8 +218,13 @@ def filter_clause(column: Any, f: Field, op: str, value: Any) -> ColumnElement[b
     if op == "contains":  # any of the given strings is in the array
         return or_(*(column.contains(_json_array(v)) for v in value)) if value else false()
     operations = {
-        "eq": column.__eq__, "ne": lambda v: or_(column != v, column.is_(None)), "gt": column.__gt__,
-        "gte": column.__ge__, "lt": column.__lt__, "lte": column.__le__, "in": column.in_,
+        "eq": column.__eq__,
+        "ne": lambda v: or_(column != v, column.is_(None)),
+        "gt": column.__gt__,
+        "gte": column.__ge__,
+        "lt": column.__lt__,
+        "lte": column.__le__,
+        "in": column.in_,
     }
     return operations[op](value)  # type: ignore[no-any-return]
 
@@ -228,8 +247,12 @@ def keyset_clause(keys: list[SortKey], columns: list[Any], values: list[Any]) ->
     first descending). Uniform non-null keys use a row comparison, which an index range-scans."""
     if all(not k.nullable for k in keys) and len({k.descending for k in keys}) == 1:
         row = tuple_(*columns)
-        bound = tuple_(*[v if isinstance(v, ClauseElement) else literal(v, c.type)
-                         for v, c in zip(values, columns, strict=True)])
+        bound = tuple_(
+            *[
+                v if isinstance(v, ClauseElement) else literal(v, c.type)
+                for v, c in zip(values, columns, strict=True)
+            ]
+        )
         return row < bound if keys[0].descending else row > bound
     branches = []
     for i, key in enumerate(keys):
@@ -245,7 +268,13 @@ def _equal(column: Any, value: Any) -> ColumnElement[bool]:
 def _after(key: SortKey, column: Any, value: Any) -> ColumnElement[bool]:
     if key.descending:
         return column.is_not(None) if value is None else column < value
-    return false() if value is None else or_(column > value, column.is_(None)) if key.nullable else column > value
+    return (
+        false()
+        if value is None
+        else or_(column > value, column.is_(None))
+        if key.nullable
+        else column > value
+    )
 
 
 def order_by(keys: list[SortKey], columns: list[Any]) -> list[Any]:
@@ -277,4 +306,3 @@ def typed_cursor_values(entity: Entity, keys: list[SortKey], values: list[Any]) 
             raise BadRequest("Malformed cursor.") from None
         out.append(value)
     return out
-

@@ -1,7 +1,6 @@
 """HTTP routes of the Data API, generated from the registry: list, get, create, update and delete
 for each entity where its seed offers them (anything else answers 405)."""
 
-
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
@@ -27,23 +26,30 @@ def _param_schema(f: Field) -> dict[str, Any]:
     if f.enum:
         return {"type": "string", "enum": list(f.enum)}
     schemas: dict[str, dict[str, Any]] = {
-        "number": {"type": "number"}, "pct": {"type": "number"},
+        "number": {"type": "number"},
+        "pct": {"type": "number"},
         "integer": {"type": "integer", "minimum": -INT_MAX - 1, "maximum": INT_MAX},
-        "boolean": {"type": "boolean"}, "datetime": {"type": "string", "format": "date-time"},
+        "boolean": {"type": "boolean"},
+        "datetime": {"type": "string", "format": "date-time"},
     }
     return schemas.get(f.kind, {"type": "string"})
 
 
 def _sort_schema(entity: Entity) -> dict[str, Any]:
     names = [f.name for f in entity.fields if f.is_scalar]
-    return {"type": "array", "minItems": 1,
-            "items": {"type": "string", "enum": [*names, *(f"-{n}" for n in names)]}}
+    return {
+        "type": "array",
+        "minItems": 1,
+        "items": {"type": "string", "enum": [*names, *(f"-{n}" for n in names)]},
+    }
 
 
 # CONTRACT §2.5: a rule across parameters, which no one parameter's schema can state.
-LIST_DESCRIPTION = (f"The records visible to the caller, filtered, searched, sorted and paginated. At most "
-                    f"{MAX_FILTERS} filter parameters (`field=…` or `field[op]=…`; a repeated one counts each "
-                    f"time) and a `q` of at most {MAX_SEARCH_LENGTH} characters per request, else 400.")
+LIST_DESCRIPTION = (
+    f"The records visible to the caller, filtered, searched, sorted and paginated. At most "
+    f"{MAX_FILTERS} filter parameters (`field=…` or `field[op]=…`; a repeated one counts each "
+    f"time) and a `q` of at most {MAX_SEARCH_LENGTH} characters per request, else 400."
+)
 
 
 def _sentence(label: str, fields: list[Field]) -> str:
@@ -55,27 +61,33 @@ def _descriptions(entity: Entity) -> dict[str, str]:
     what = f"{entity.name}: {entity.description}"
     area = entity.area
     # The rule of edm.service.create_record: person_id / owner_id default to a person caller.
-    defaulted = [f for f in entity.writable_fields
-                 if f.ref == "person" and f.name in ("person_id", "owner_id")]
-    create = (_sentence("Required", [f for f in entity.writable_fields if f.required and f not in defaulted])
-              + _sentence("Defaulting to the calling person (required from an application)",
-                          [f for f in defaulted if f.required])
-              + _sentence("Defaulting to the calling person", [f for f in defaulted if not f.required])
-              + _sentence("Computed by the server (read-only)", [f for f in entity.fields if f.computed]))
-    write = f"Needs `update:{area}`" + (f" (or only `view:{area}` for the caller's own record)."
-                                        if entity.personal else ".")
+    defaulted = [
+        f for f in entity.writable_fields if f.ref == "person" and f.name in ("person_id", "owner_id")
+    ]
+    create = (
+        _sentence("Required", [f for f in entity.writable_fields if f.required and f not in defaulted])
+        + _sentence(
+            "Defaulting to the calling person (required from an application)",
+            [f for f in defaulted if f.required],
+        )
+        + _sentence("Defaulting to the calling person", [f for f in defaulted if not f.required])
+        + _sentence("Computed by the server (read-only)", [f for f in entity.fields if f.computed])
+    )
+    write = f"Needs `update:{area}`" + (
+        f" (or only `view:{area}` for the caller's own record)." if entity.personal else "."
+    )
     return {
         "list": f"{what} {LIST_DESCRIPTION} Needs `view:{area}`.",
-        "get": f"{what} Answers the record with `ETag: \"<version>\"`. A missing, deleted or invisible id is "
-               f"404; `include_deleted=true` shows a deleted one (needs `manage:{area}`). Needs `view:{area}`.",
+        "get": f'{what} Answers the record with `ETag: "<version>"`. A missing, deleted or invisible id is '
+        f"404; `include_deleted=true` shows a deleted one (needs `manage:{area}`). Needs `view:{area}`.",
         "create": f"{what}{create} Read-only fields may be sent and are ignored; an unknown field is 422. "
-                  f"Answers 201 with `Location` and `ETag`. {write}",
+        f"Answers 201 with `Location` and `ETag`. {write}",
         "update": f"{what} Partial: only the keys sent change, `null` clears a nullable field. Conditional "
-                  "with `If-Match: \"<version>\"` (a mismatch is 412) or `version` in the body (a mismatch "
-                  f"is 409 with the current record in `current`). {write}",
+        'with `If-Match: "<version>"` (a mismatch is 412) or `version` in the body (a mismatch '
+        f"is 409 with the current record in `current`). {write}",
         "delete": f"{what} Soft delete: sets `is_deleted`, `deleted_at` and `deleted_by`, and hides the "
-                  "record from lists and gets. Conditional with `If-Match` (a mismatch is 412). Needs "
-                  f"`update:{area}`, and `manage:{area}` for a record the caller does not own.",
+        "record from lists and gets. Conditional with `If-Match` (a mismatch is 412). Needs "
+        f"`update:{area}`, and `manage:{area}` for a record the caller does not own.",
     }
 
 
@@ -85,26 +97,50 @@ def _list_parameters(entity: Entity) -> list[dict[str, Any]]:
 
     flag = {"type": "boolean"}
     parameters = [
-        query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}, "Page size."),
+        query(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+            "Page size.",
+        ),
         query("cursor", {"type": "string"}, "next_cursor of the previous page."),
-        {**query("sort", _sort_schema(entity), "Comma-separated field names, '-' for descending "
-                 "(default -created_at); a repeated field keeps its first direction."),
-         "style": "form", "explode": False},
-        query("q", {"type": "string", "maxLength": MAX_SEARCH_LENGTH},
-              "Case-insensitive search over the text fields, ranked by relevance."),
+        {
+            **query(
+                "sort",
+                _sort_schema(entity),
+                "Comma-separated field names, '-' for descending "
+                "(default -created_at); a repeated field keeps its first direction.",
+            ),
+            "style": "form",
+            "explode": False,
+        },
+        query(
+            "q",
+            {"type": "string", "maxLength": MAX_SEARCH_LENGTH},
+            "Case-insensitive search over the text fields, ranked by relevance.",
+        ),
         query("mine", flag, "Only records the caller owns."),
         query("include_deleted", flag, "Include soft-deleted records (needs manage permission)."),
         query("count", flag, "Add the total number of matching records."),
     ]
     for f in entity.fields:
         if f.filterable and f.is_scalar:
-            parameters.append(query(f.name, _param_schema(f),
-                                    f"Equality filter (a,b = any of); also {f.name}[op] with op in "
-                                    "ne gt gte lt lte in is_null."))
+            parameters.append(
+                query(
+                    f.name,
+                    _param_schema(f),
+                    f"Equality filter (a,b = any of); also {f.name}[op] with op in "
+                    "ne gt gte lt lte in is_null.",
+                )
+            )
         elif f.filterable:  # an array of strings
-            parameters.append(query(f.name, {"type": "string"},
-                                    f"Records whose {f.name} holds any of the given strings (a,b = any of); "
-                                    f"also {f.name}[op] with op in contains is_null."))
+            parameters.append(
+                query(
+                    f.name,
+                    {"type": "string"},
+                    f"Records whose {f.name} holds any of the given strings (a,b = any of); "
+                    f"also {f.name}[op] with op in contains is_null.",
+                )
+            )
     return parameters
 
 
@@ -116,6 +152,7 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
     descriptions = _descriptions(entity)
 
     if "list" in entity.operations:
+
         async def list_records(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
             query = parse_list_query(entity, request.query_params.multi_items())
             async with open_read_context(request, claims) as ctx:
@@ -124,15 +161,25 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
         async def list_fast(request: Request, claims: Claims) -> Response:
             return await list_records(request, claims)
 
-        router.add_api_route(path, list_records, methods=["GET"], operation_id=f"{slug}-list", tags=[tag],
-                             summary=f"List {entity.name} records", description=descriptions["list"],
-                             response_model=models.page,
-                             responses=_errors(400), openapi_extra={"parameters": _list_parameters(entity)})
+        router.add_api_route(
+            path,
+            list_records,
+            methods=["GET"],
+            operation_id=f"{slug}-list",
+            tags=[tag],
+            summary=f"List {entity.name} records",
+            description=descriptions["list"],
+            response_model=models.page,
+            responses=_errors(400),
+            openapi_extra={"parameters": _list_parameters(entity)},
+        )
         _route(router).fast = list_fast
 
     if "get" in entity.operations:
-        async def get_record(request: Request, id: str, include_deleted: bool = False,
-                             claims: Claims = Depends(bearer_claims)) -> Response:
+
+        async def get_record(
+            request: Request, id: str, include_deleted: bool = False, claims: Claims = Depends(bearer_claims)
+        ) -> Response:
             async with open_read_context(request, claims) as ctx:
                 record = await service.get_record(ctx, entity, id, include_deleted=include_deleted)
             return json_response(record, headers=etag(record))
@@ -143,48 +190,91 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
             record = await service.get_record_for_person(request, entity, claims, request.path_params["id"])
             return json_response(record, headers=etag(record))
 
-        router.add_api_route(f"{path}/{{id}}", get_record, methods=["GET"], operation_id=f"{slug}-get",
-                             tags=[tag], summary=f"Get a {entity.name}", description=descriptions["get"],
-                             response_model=models.record,
-                             responses=_errors(400))
+        router.add_api_route(
+            f"{path}/{{id}}",
+            get_record,
+            methods=["GET"],
+            operation_id=f"{slug}-get",
+            tags=[tag],
+            summary=f"Get a {entity.name}",
+            description=descriptions["get"],
+            response_model=models.record,
+            responses=_errors(400),
+        )
         _route(router).fast = get_fast
 
     if "create" in entity.operations:
-        async def create_record(request: Request, body: create_model,  # type: ignore[valid-type]
-                                claims: Claims = Depends(bearer_claims)) -> Response:
+
+        async def create_record(
+            request: Request,
+            body: create_model,  # type: ignore[valid-type]
+            claims: Claims = Depends(bearer_claims),
+        ) -> Response:
             async with open_context(request, claims) as ctx:
                 record = await service.create_record(ctx, entity, body)
             return json_response(record, 201, {"Location": f"{path}/{record['id']}", **etag(record)})
 
-        router.add_api_route(path, create_record, methods=["POST"], operation_id=f"{slug}-create", tags=[tag],
-                             summary=f"Create a {entity.name}", description=descriptions["create"],
-                             status_code=201, response_model=models.record,
-                             responses=_errors(409, 413, 415, 422))
+        router.add_api_route(
+            path,
+            create_record,
+            methods=["POST"],
+            operation_id=f"{slug}-create",
+            tags=[tag],
+            summary=f"Create a {entity.name}",
+            description=descriptions["create"],
+            status_code=201,
+            response_model=models.record,
+            responses=_errors(409, 413, 415, 422),
+        )
 
     if "update" in entity.operations:
-        async def update_record(request: Request, id: str, body: update_model,  # type: ignore[valid-type]
-                                if_match: str | None = Header(None), claims: Claims = Depends(bearer_claims),
-                                ) -> Response:
+
+        async def update_record(
+            request: Request,
+            id: str,
+            body: update_model,  # type: ignore[valid-type]
+            if_match: str | None = Header(None),
+            claims: Claims = Depends(bearer_claims),
+        ) -> Response:
             async with open_context(request, claims) as ctx:
                 record = await service.update_record(ctx, entity, id, body, if_match=if_match)
             return json_response(record, headers=etag(record))
 
-        router.add_api_route(f"{path}/{{id}}", update_record, methods=["PATCH"], operation_id=f"{slug}-update",
-                             tags=[tag], summary=f"Update a {entity.name} (partial)",
-                             description=descriptions["update"], response_model=models.record,
-                             responses=_errors(409, 412, 413, 415, 422))
+        router.add_api_route(
+            f"{path}/{{id}}",
+            update_record,
+            methods=["PATCH"],
+            operation_id=f"{slug}-update",
+            tags=[tag],
+            summary=f"Update a {entity.name} (partial)",
+            description=descriptions["update"],
+            response_model=models.record,
+            responses=_errors(409, 412, 413, 415, 422),
+        )
 
     if "delete" in entity.operations:
-        async def delete_record(request: Request, id: str, if_match: str | None = Header(None),
-                                claims: Claims = Depends(bearer_claims)) -> Response:
+
+        async def delete_record(
+            request: Request,
+            id: str,
+            if_match: str | None = Header(None),
+            claims: Claims = Depends(bearer_claims),
+        ) -> Response:
             async with open_context(request, claims) as ctx:
                 await service.delete_record(ctx, entity, id, if_match=if_match)
             return Response(status_code=204)
 
-        router.add_api_route(f"{path}/{{id}}", delete_record, methods=["DELETE"], operation_id=f"{slug}-delete",
-                             tags=[tag], summary=f"Delete a {entity.name} (soft)",
-                             description=descriptions["delete"], status_code=204,
-                             responses=_errors(412))
+        router.add_api_route(
+            f"{path}/{{id}}",
+            delete_record,
+            methods=["DELETE"],
+            operation_id=f"{slug}-delete",
+            tags=[tag],
+            summary=f"Delete a {entity.name} (soft)",
+            description=descriptions["delete"],
+            status_code=204,
+            responses=_errors(412),
+        )
 
 
 def _route(router: APIRouter) -> StrideRoute:
@@ -198,4 +288,3 @@ def build_router() -> APIRouter:
     for entity in ENTITIES:
         _add_routes(router, entity)
     return router
-

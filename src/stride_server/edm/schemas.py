@@ -30,7 +30,7 @@ def parse_datetime(value: Any, *, clamp: bool = False) -> datetime:
         text = value.upper()
         leap = _LEAP_SECOND.match(text)
         try:
-            parsed = datetime.fromisoformat(leap.group(1) + "59" + text[leap.end():] if leap else text)
+            parsed = datetime.fromisoformat(leap.group(1) + "59" + text[leap.end() :] if leap else text)
         except ValueError:
             raise ValueError("must be an ISO 8601 date or date-time") from None
         if len(value) == 10:
@@ -104,10 +104,16 @@ class Question(BaseModel):
     """An inline assessment question (CONTRACT §2.3)."""
 
     # The JSON schema says what `_options_for_choices` enforces, so generated clients and fuzzers agree.
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "if": {"properties": {"type": {"enum": list(CHOICE_TYPES)}}},
-        "then": {"properties": {"options": {"type": "array", "items": {}, "minItems": 1}}, "required": ["options"]},
-    })
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "if": {"properties": {"type": {"enum": list(CHOICE_TYPES)}}},
+            "then": {
+                "properties": {"options": {"type": "array", "items": {}, "minItems": 1}},
+                "required": ["options"],
+            },
+        },
+    )
 
     id: Annotated[Text, PydanticField(min_length=1, max_length=100)]
     text: Annotated[Text, PydanticField(min_length=1, max_length=2000)]
@@ -127,9 +133,13 @@ class Question(BaseModel):
 def _text_type(f: Field) -> Any:
     """A string field, its constraints placed before the NUL check so the JSON schema shows them all
     (a constraint after a validator is enforced but left out of the schema)."""
-    constraints = PydanticField(strict=True, max_length=f.max_length, pattern=f.pattern,
-                                min_length=1 if f.required else None,
-                                json_schema_extra={"pattern": NOT_BLANK} if f.required and not f.pattern else None)
+    constraints = PydanticField(
+        strict=True,
+        max_length=f.max_length,
+        pattern=f.pattern,
+        min_length=1 if f.required else None,
+        json_schema_extra={"pattern": NOT_BLANK} if f.required and not f.pattern else None,
+    )
     text = Annotated[str, constraints, AfterValidator(_no_nul)]
     return Annotated[text, AfterValidator(_not_blank)] if f.required else text
 
@@ -154,8 +164,11 @@ def field_type(f: Field) -> Any:
         return Annotated[Number, PydanticField(ge=low, le=high, gt=f.exclusive_minimum)]
     if kind == "integer":
         # Constraints before the validator, so the JSON schema shows them (minimum/maximum).
-        return Annotated[int, PydanticField(strict=True, ge=f.minimum if f.minimum is not None else -INT_MAX,
-                                            le=INT_MAX), BeforeValidator(_integral)]
+        return Annotated[
+            int,
+            PydanticField(strict=True, ge=f.minimum if f.minimum is not None else -INT_MAX, le=INT_MAX),
+            BeforeValidator(_integral),
+        ]
     if kind == "boolean":
         return Annotated[bool, PydanticField(strict=True)]
     if kind == "json_strings":
@@ -178,9 +191,18 @@ _FORBID = ConfigDict(extra="forbid")
 
 def _read_only(entity: Entity, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """Read-only fields may be sent (the seeds' SDK example does) and are ignored (§2.2)."""
-    return {f.name: (Any, PydanticField(None, description=f"Read-only, ignored when sent. {f.description}",
-                                        json_schema_extra={"readOnly": True}))
-            for f in entity.fields if f.read_only and f.name not in skip}
+    return {
+        f.name: (
+            Any,
+            PydanticField(
+                None,
+                description=f"Read-only, ignored when sent. {f.description}",
+                json_schema_extra={"readOnly": True},
+            ),
+        )
+        for f in entity.fields
+        if f.read_only and f.name not in skip
+    }
 
 
 def _create_model(entity: Entity) -> type[BaseModel]:
@@ -201,8 +223,12 @@ def _update_model(entity: Entity) -> type[BaseModel]:
     for f in entity.writable_fields:
         value_type = field_type(f) | None if f.nullable else field_type(f)
         definitions[f.name] = (value_type, PydanticField(None, **_describe(f)))
-    definitions["version"] = (Annotated[int, BeforeValidator(_integral), PydanticField(strict=True)] | None, PydanticField(
-        None, description="Expected current version: a mismatch answers 409 with the current record."))
+    definitions["version"] = (
+        Annotated[int, BeforeValidator(_integral), PydanticField(strict=True)] | None,
+        PydanticField(
+            None, description="Expected current version: a mismatch answers 409 with the current record."
+        ),
+    )
     return create_model(f"{entity.name}Update", __config__=_FORBID, **definitions)
 
 

@@ -37,14 +37,18 @@ async def list_records(ctx: Context, entity: Entity, query: ListQuery) -> dict[s
         last = rows[-1]
         next_cursor = encode_cursor(query, [last[k.name] for k in query.sort])
     page: dict[str, Any] = {
-        "data": [present(ctx, entity, r) for r in rows], "next_cursor": next_cursor, "has_more": has_more,
+        "data": [present(ctx, entity, r) for r in rows],
+        "next_cursor": next_cursor,
+        "has_more": has_more,
     }
     if total is not None:
         page["total"] = total
     return page
 
 
-async def get_record(ctx: Context, entity: Entity, record_id: str, *, include_deleted: bool = False) -> dict[str, Any]:
+async def get_record(
+    ctx: Context, entity: Entity, record_id: str, *, include_deleted: bool = False
+) -> dict[str, Any]:
     _require_view(ctx, entity)
     if include_deleted:
         ctx.principal.require("manage", entity.area)
@@ -54,8 +58,12 @@ async def get_record(ctx: Context, entity: Entity, record_id: str, *, include_de
     return present(ctx, entity, record)
 
 
-async def get_record_for_person(request: Request, entity: Entity, claims: Claims, record_id: str,
-                                ) -> dict[str, Any]:
+async def get_record_for_person(
+    request: Request,
+    entity: Entity,
+    claims: Claims,
+    record_id: str,
+) -> dict[str, Any]:
     """`get_record` for a person's token in one statement (store.fetch_for_person), with the same
     answers in the same order: 401 for an unknown or inactive caller, 403 without view, 404 for what
     does not exist or is not visible to the caller."""
@@ -110,8 +118,15 @@ async def create_record(ctx: Context, entity: Entity, body: BaseModel) -> dict[s
     if (hook_validate := hooks_of(entity).validate) is not None:
         await hook_validate(ctx, merged, None)
     now = func.now()
-    values.update(id=new_id(entity.prefix), tenant_id=principal.tenant_id, app_id=principal.app_id,
-                  created_at=now, updated_at=now, created_by=principal.sub, updated_by=principal.sub)
+    values.update(
+        id=new_id(entity.prefix),
+        tenant_id=principal.tenant_id,
+        app_id=principal.app_id,
+        created_at=now,
+        updated_at=now,
+        created_by=principal.sub,
+        updated_by=principal.sub,
+    )
     if (hook_before_write := hooks_of(entity).before_write) is not None:
         await hook_before_write(ctx, values, merged, None)
     record = await store.insert_record(ctx.conn, entity, values)
@@ -130,13 +145,15 @@ def _default(f: Field) -> Any:
     return list(f.default) if isinstance(f.default, tuple) else f.default
 
 
-def _check_version(before: dict[str, Any], if_match: str | None, body_version: int | None,
-                   ctx: Context, entity: Entity) -> None:
+def _check_version(
+    before: dict[str, Any], if_match: str | None, body_version: int | None, ctx: Context, entity: Entity
+) -> None:
     check_version(before["version"], if_match, body_version, present(ctx, entity, dict(before)))
 
 
-async def _after_write(ctx: Context, entity: Entity, record: dict[str, Any],
-                       before: dict[str, Any] | None) -> dict[str, Any]:
+async def _after_write(
+    ctx: Context, entity: Entity, record: dict[str, Any], before: dict[str, Any] | None
+) -> dict[str, Any]:
     """Propagate a write (roll-ups, counts); a hook that recomputed the record itself returns it anew."""
     if (hook_after_write := hooks_of(entity).after_write) is not None:
         refreshed = await hook_after_write(ctx, record, before)
@@ -159,7 +176,12 @@ async def _locked(ctx: Context, entity: Entity, record_id: str) -> dict[str, Any
 
 
 async def update_record(
-    ctx: Context, entity: Entity, record_id: str, body: BaseModel, *, if_match: str | None = None,
+    ctx: Context,
+    entity: Entity,
+    record_id: str,
+    body: BaseModel,
+    *,
+    if_match: str | None = None,
 ) -> dict[str, Any]:
     _require_view(ctx, entity)
     before = await _locked(ctx, entity, record_id)
@@ -189,15 +211,20 @@ async def delete_record(ctx: Context, entity: Entity, record_id: str, *, if_matc
     if not (owns or before["created_by"] == ctx.principal.sub):
         ctx.principal.require("manage", entity.area)
     _check_version(before, if_match, None, ctx, entity)
-    values = {"is_deleted": True, "deleted_at": func.now(), "deleted_by": ctx.principal.sub,
-              "updated_by": ctx.principal.sub}
+    values = {
+        "is_deleted": True,
+        "deleted_at": func.now(),
+        "deleted_by": ctx.principal.sub,
+        "updated_by": ctx.principal.sub,
+    }
     record = await store.update_record(ctx.conn, entity, ctx.principal, record_id, values)
     if (hook_after_write := hooks_of(entity).after_write) is not None:
         await hook_after_write(ctx, record, before)
 
 
-async def _check_references(ctx: Context, entity: Entity, values: dict[str, Any],
-                            before: dict[str, Any] | None) -> None:
+async def _check_references(
+    ctx: Context, entity: Entity, values: dict[str, Any], before: dict[str, Any] | None
+) -> None:
     """§2.3: a reference must name a visible, live record of the tenant, a person an active person;
     anything else is 422, whether it is missing, deleted, of another tenant or invisible."""
     for f in entity.writable_fields:
@@ -212,8 +239,10 @@ async def _check_references(ctx: Context, entity: Entity, values: dict[str, Any]
         missing = [i for i in ids if i not in found]
         if missing:
             what = {"person": "an active person", "group": "a group"}.get(f.ref, f"a visible {f.ref}")
-            raise Unprocessable(f"{f.name}: {missing[0]} is not {what} of this tenant.",
-                                errors=[{"field": f.name, "message": f"{missing[0]} is not {what}"}])
+            raise Unprocessable(
+                f"{f.name}: {missing[0]} is not {what} of this tenant.",
+                errors=[{"field": f.name, "message": f"{missing[0]} is not {what}"}],
+            )
         if entity.personal and f.name == "person_id" and not _is_self(ctx, entity, ids[0]):
             if not await directory.person_is_visible(ctx.conn, ctx.principal, ids[0]):
                 raise field_error(f.name, f"{ids[0]} is not an active person of this tenant")

@@ -50,8 +50,10 @@ def table_of(entity: Entity) -> Any:
 
 def _columns(entity: Entity) -> list[Any]:
     table = table_of(entity)
-    return [table.c[f.name] if f.has_column else f.expression(table).label(f.name)  # type: ignore[misc]
-            for f in entity.fields]
+    return [
+        table.c[f.name] if f.has_column else f.expression(table).label(f.name)  # type: ignore[misc]
+        for f in entity.fields
+    ]
 
 
 def _record(entity: Entity, row: Any) -> dict[str, Any]:
@@ -65,12 +67,16 @@ def field_column(entity: Entity, name: str) -> Any:
     return table.c[name] if f.has_column else f.expression(table)  # type: ignore[misc]
 
 
-def scope(entity: Entity, principal: Principal, *, include_deleted: bool = False) -> list[ColumnElement[bool]]:
+def scope(
+    entity: Entity, principal: Principal, *, include_deleted: bool = False
+) -> list[ColumnElement[bool]]:
     """The record scope of a statement on an entity table, with the caller's values (§1.4)."""
     return record_scope(table_of(entity), scope_shape(entity.personal, principal, include_deleted), principal)
 
 
-async def visible_ids(conn: AsyncConnection, entity: Entity, principal: Principal, ids: list[str]) -> set[str]:
+async def visible_ids(
+    conn: AsyncConnection, entity: Entity, principal: Principal, ids: list[str]
+) -> set[str]:
     """Which of `ids` name live records the caller sees (reference checks)."""
     table = table_of(entity)
     rows = await conn.execute(select(table.c.id).where(table.c.id.in_(ids), *scope(entity, principal)))
@@ -94,15 +100,21 @@ def _mine(entity: Entity) -> ColumnElement[bool]:
 
 
 async def fetch(
-    reader: Reader, entity: Entity, principal: Principal, record_id: str, *,
-    include_deleted: bool = False, for_update: bool = False,
+    reader: Reader,
+    entity: Entity,
+    principal: Principal,
+    record_id: str,
+    *,
+    include_deleted: bool = False,
+    for_update: bool = False,
 ) -> dict[str, Any] | None:
     shape = scope_shape(entity.personal, principal, include_deleted)
 
     def build() -> Any:
         table = table_of(entity)
-        statement = select(*_columns(entity)).where(table.c.id == bindparam("record_id", type_=Text()),
-                                                    *record_scope(table_of(entity), shape))
+        statement = select(*_columns(entity)).where(
+            table.c.id == bindparam("record_id", type_=Text()), *record_scope(table_of(entity), shape)
+        )
         return statement.with_for_update(of=table) if for_update else statement
 
     statement = template(("get", entity.name, shape, for_update), build)
@@ -117,21 +129,33 @@ def _person_get_template(entity: Entity, has_app: bool) -> Any:
     Answers the caller's row, the record if it is live in the tenant (and app), and whether its person
     is visible to the caller (`db.scope.person_visible`: decided there, once; the visibility set is not
     computed for a caller who sees every record)."""
+
     def build() -> Any:
         table = table_of(entity)
-        caller = func.stride_enter(bindparam("tenant_id", type_=Text()), bindparam("person_id", type_=Text())) \
-            .table_valued("access_level", "status").render_derived(name="caller")
+        caller = (
+            func.stride_enter(bindparam("tenant_id", type_=Text()), bindparam("person_id", type_=Text()))
+            .table_valued("access_level", "status")
+            .render_derived(name="caller")
+        )
         columns = _columns(entity)
         if entity.personal:
             columns.append(person_visible(table.c.person_id, caller.c.access_level).label("_visible"))
-        record = (select(*columns)
-                  .where(table.c.id == bindparam("record_id", type_=Text()), caller.c.status.is_not(None),
-                         *record_scope(table, ScopeShape(has_app, False, "all")))
-                  .offset(literal_column("0")).lateral("record"))
+        record = (
+            select(*columns)
+            .where(
+                table.c.id == bindparam("record_id", type_=Text()),
+                caller.c.status.is_not(None),
+                *record_scope(table, ScopeShape(has_app, False, "all")),
+            )
+            .offset(literal_column("0"))
+            .lateral("record")
+        )
         names = [*entity.field_names, *(["_visible"] if entity.personal else [])]
-        return (select(caller.c.access_level.label("_caller_level"), caller.c.status.label("_caller_status"),
-                       *(record.c[name] for name in names))
-                .select_from(caller.outerjoin(record, true())))
+        return select(
+            caller.c.access_level.label("_caller_level"),
+            caller.c.status.label("_caller_status"),
+            *(record.c[name] for name in names),
+        ).select_from(caller.outerjoin(record, true()))
 
     return template(("person_get", entity.name, has_app), build)
 
@@ -139,9 +163,15 @@ def _person_get_template(entity: Entity, has_app: bool) -> Any:
 async def fetch_for_person(request: Request, entity: Entity, claims: Claims, record_id: str) -> Any:
     """The row of `_person_get_template` (one statement, its own transaction, on the read pool)."""
     statement = _person_get_template(entity, claims.app_id is not None)
-    params = {"tenant_id": claims.tenant_id, "person_id": claims.sub, "app_id": claims.app_id,
-              "record_id": record_id, "visibility_tenant": claims.tenant_id, "visibility_sub": claims.sub,
-              "levels_seeing_all": levels_seeing_all(claims.permissions)}
+    params = {
+        "tenant_id": claims.tenant_id,
+        "person_id": claims.sub,
+        "app_id": claims.app_id,
+        "record_id": record_id,
+        "visibility_tenant": claims.tenant_id,
+        "visibility_sub": claims.sub,
+        "levels_seeing_all": levels_seeing_all(claims.permissions),
+    }
     return await fetch_one(request, statement, params)
 
 
@@ -176,10 +206,17 @@ def _bound_filter(entity: Entity, index: int, name: str, op: str, shape: Any) ->
 
 def _page_shape(entity: Entity, principal: Principal, query: ListQuery) -> tuple[Any, ...]:
     return (
-        "page", entity.name, scope_shape(entity.personal, principal, query.include_deleted),
-        tuple((name, op, _filter_shape(entity.field_map[name], op, value)) for name, op, value in query.filters),
-        query.mine, None if query.search is None else bool(query.search),
-        tuple(query.sort), None if query.after is None else tuple(v is None for v in query.after), query.count,
+        "page",
+        entity.name,
+        scope_shape(entity.personal, principal, query.include_deleted),
+        tuple(
+            (name, op, _filter_shape(entity.field_map[name], op, value)) for name, op, value in query.filters
+        ),
+        query.mine,
+        None if query.search is None else bool(query.search),
+        tuple(query.sort),
+        None if query.after is None else tuple(v is None for v in query.after),
+        query.count,
     )
 
 
@@ -190,8 +227,9 @@ def _page_params(entity: Entity, principal: Principal, query: ListQuery) -> dict
     for index, (_, op, value) in enumerate(query.filters):
         params.update(_filter_params(index, op, value))
     if query.after is not None:
-        params.update({f"after{j}": v for j, v in
-                       enumerate(typed_cursor_values(entity, query.sort, query.after))})
+        params.update(
+            {f"after{j}": v for j, v in enumerate(typed_cursor_values(entity, query.sort, query.after))}
+        )
     return params
 
 
@@ -211,14 +249,20 @@ def _build_page(entity: Entity, shape: tuple[Any, ...], query: ListQuery) -> tup
     sort_columns = [rank if key.name == "_rank" else field_column(entity, key.name) for key in query.sort]
     count = select(func.count()).select_from(table).where(*conditions) if count_wanted else None
     if after_nulls is not None:
-        values = [None if is_null else bindparam(f"after{j}", type_=getattr(column, "type", None))
-                  for j, (is_null, column) in enumerate(zip(after_nulls, sort_columns, strict=True))]
+        values = [
+            None if is_null else bindparam(f"after{j}", type_=getattr(column, "type", None))
+            for j, (is_null, column) in enumerate(zip(after_nulls, sort_columns, strict=True))
+        ]
         conditions.append(keyset_clause(query.sort, sort_columns, values))
     columns = _columns(entity)
     if rank is not None:
         columns.append(rank.label("_rank"))
-    page = (select(*columns).where(*conditions)
-            .order_by(*order_by(query.sort, sort_columns)).limit(bindparam("limit", type_=Integer())))
+    page = (
+        select(*columns)
+        .where(*conditions)
+        .order_by(*order_by(query.sort, sort_columns))
+        .limit(bindparam("limit", type_=Integer()))
+    )
     return page, count
 
 
@@ -234,13 +278,21 @@ def page_statements(entity: Entity, principal: Principal, query: ListQuery) -> t
 
     def bound(statement: Any) -> Any:
         names = {b.key for b in statement._get_embedded_bindparams()} if statement is not None else set()
-        return statement.params({k: v for k, v in params.items() if k in names}) if statement is not None else None
+        return (
+            statement.params({k: v for k, v in params.items() if k in names})
+            if statement is not None
+            else None
+        )
 
     return bound(page), bound(count)
 
 
-async def fetch_page(reader: Reader, entity: Entity, principal: Principal, query: ListQuery,
-                     ) -> tuple[list[dict[str, Any]], bool, int | None]:
+async def fetch_page(
+    reader: Reader,
+    entity: Entity,
+    principal: Principal,
+    query: ListQuery,
+) -> tuple[list[dict[str, Any]], bool, int | None]:
     page, count = _page_templates(entity, principal, query)
     params = _page_params(entity, principal, query)
     total = (await reader.fetch(count, params))[0][0] if count is not None else None
@@ -255,8 +307,13 @@ async def insert_record(conn: AsyncConnection, entity: Entity, values: dict[str,
 
 
 async def update_record(
-    conn: AsyncConnection, entity: Entity, principal: Principal, record_id: str, values: dict[str, Any],
-    *, include_deleted: bool = False,
+    conn: AsyncConnection,
+    entity: Entity,
+    principal: Principal,
+    record_id: str,
+    values: dict[str, Any],
+    *,
+    include_deleted: bool = False,
 ) -> dict[str, Any]:
     """Apply `values`, bump `version` and `updated_at`, return the new row (the row is locked already)."""
     table = table_of(entity)

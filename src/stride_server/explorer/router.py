@@ -26,8 +26,12 @@ from stride_server.directory import store as directory_store
 router = APIRouter(route_class=StrideRoute, include_in_schema=False)
 
 STATIC = Path(__file__).resolve().parent / "static"
-MEDIA_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-               ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
+MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
 ASSETS = frozenset({"explorer.css", "util.js", "snippets.js", "console.js", "explorer.js"})
 DEMO_TENANT = "demo"
 DEMO_TOKEN_TTL = 8 * 3600
@@ -70,8 +74,19 @@ async def demo_people(request: Request) -> Response:
     people = await _demo_people(request)
     rank = {level: i for i, level in enumerate(LEVELS)}
     people.sort(key=lambda p: (rank.get(p["access_level"], len(LEVELS)), p["name"]))
-    return json_response({"data": [{"id": p["id"], "name": p["name"], "access_level": p["access_level"],
-                                    "job_title": p.get("job_title")} for p in people]})
+    return json_response(
+        {
+            "data": [
+                {
+                    "id": p["id"],
+                    "name": p["name"],
+                    "access_level": p["access_level"],
+                    "job_title": p.get("job_title"),
+                }
+                for p in people
+            ]
+        }
+    )
 
 
 class DemoTokenRequest(BaseModel):
@@ -88,5 +103,7 @@ async def demo_token(request: Request, body: DemoTokenRequest) -> Response:
     if person is None or person.get("status") not in (None, "active"):
         raise NotFound("No such demo person.")
     token = mint(DEMO_TENANT, body.person_id, ttl=DEMO_TOKEN_TTL)
-    return json_response({"token": token, "person_id": body.person_id, "tenant_id": DEMO_TENANT,
-                          "expires_in": DEMO_TOKEN_TTL}, headers=NO_STORE)
+    return json_response(
+        {"token": token, "person_id": body.person_id, "tenant_id": DEMO_TENANT, "expires_in": DEMO_TOKEN_TTL},
+        headers=NO_STORE,
+    )

@@ -14,13 +14,17 @@ from stride_server.edm.registry import ASSESSMENT, COHORT
 from stride_server.learning import service, store
 
 
-async def validate_learning_record(ctx: Context, record: dict[str, Any], before: dict[str, Any] | None) -> None:
+async def validate_learning_record(
+    ctx: Context, record: dict[str, Any], before: dict[str, Any] | None
+) -> None:
     completed, expires = record.get("completed_at"), record.get("expires_at")
     if completed is not None and expires is not None and not expires > completed:
         raise field_error("expires_at", "must be after completed_at")
 
 
-async def learning_record_written(ctx: Context, record: dict[str, Any], before: dict[str, Any] | None) -> None:
+async def learning_record_written(
+    ctx: Context, record: dict[str, Any], before: dict[str, Any] | None
+) -> None:
     await service.refresh_cohort(ctx, record["linked_cohort_id"])
 
 
@@ -30,8 +34,9 @@ async def validate_cohort(ctx: Context, record: dict[str, Any], before: dict[str
         raise field_error("end_date", "must not be before start_date")
 
 
-async def cohort_written(ctx: Context, record: dict[str, Any],
-                         before: dict[str, Any] | None) -> dict[str, Any] | None:
+async def cohort_written(
+    ctx: Context, record: dict[str, Any], before: dict[str, Any] | None
+) -> dict[str, Any] | None:
     """A new cohort, or one whose group changed, has new learners: recompute, answer the new figure."""
     if before is None or before["group_id"] != record["group_id"]:
         await store.recompute_cohort(ctx.conn, ctx.principal.tenant_id, record["id"])
@@ -52,11 +57,14 @@ async def validate_assessment(ctx: Context, record: dict[str, Any], before: dict
         raise field_error("question_bank_id", "questions and question_bank_id are mutually exclusive")
 
 
-async def assessment_written(ctx: Context, record: dict[str, Any],
-                             before: dict[str, Any] | None) -> dict[str, Any] | None:
+async def assessment_written(
+    ctx: Context, record: dict[str, Any], before: dict[str, Any] | None
+) -> dict[str, Any] | None:
     """A new target changes how many responses are expected."""
     if before is None or (before["target_cohort_id"], before["target_group_id"]) != (
-            record["target_cohort_id"], record["target_group_id"]):
+        record["target_cohort_id"],
+        record["target_group_id"],
+    ):
         await store.recompute_assessment(ctx.conn, ctx.principal.tenant_id, record["id"])
         return await edm_store.fetch(ctx.reader, ASSESSMENT, ctx.principal, record["id"])
     return None
@@ -72,5 +80,7 @@ def present_assessment(principal: Principal, record: dict[str, Any]) -> dict[str
 HOOKS = {
     "LearningRecord": Hooks(validate=validate_learning_record, after_write=learning_record_written),
     "Cohort": Hooks(validate=validate_cohort, after_write=cohort_written),
-    "Assessment": Hooks(validate=validate_assessment, after_write=assessment_written, present=present_assessment),
+    "Assessment": Hooks(
+        validate=validate_assessment, after_write=assessment_written, present=present_assessment
+    ),
 }

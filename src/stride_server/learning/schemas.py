@@ -32,7 +32,9 @@ class AssessmentResponse(BaseModel):
     answers: list[dict[str, Any]]
     score: float | None = Field(description="Weighted share of correctly answered scorable questions, 0–100.")
     passed: bool | None = Field(description="score ≥ the assessment's pass_score, when both are set.")
-    learning_record_id: str | None = Field(description="The LearningRecord created for a `learning` assessment.")
+    learning_record_id: str | None = Field(
+        description="The LearningRecord created for a `learning` assessment."
+    )
     created_at: datetime
 
 

@@ -31,7 +31,11 @@ def check_answer(question: dict[str, Any], value: Any) -> str | None:
             return "must not repeat an option"
         return None if all(v in options for v in value) else "must contain only the options"
     if kind == "text":
-        return None if isinstance(value, str) and len(value) <= 20_000 else "must be text of at most 20,000 characters"
+        return (
+            None
+            if isinstance(value, str) and len(value) <= 20_000
+            else "must be text of at most 20,000 characters"
+        )
     if kind == "boolean":
         return None if isinstance(value, bool) else "must be true or false"
     if kind == "scale":
@@ -83,8 +87,10 @@ def score(questions: list[dict[str, Any]], answers: list[dict[str, Any]]) -> flo
     total = sum((exact(q.get("weight", 1)) for q in scorable), Decimal(0))
     if not scorable or total == 0:
         return None
-    earned = sum((exact(q.get("weight", 1)) for q in scorable
-                  if q["id"] in given and is_correct(q, given[q["id"]])), Decimal(0))
+    earned = sum(
+        (exact(q.get("weight", 1)) for q in scorable if q["id"] in given and is_correct(q, given[q["id"]])),
+        Decimal(0),
+    )
     return round2(earned / total * 100)
 
 

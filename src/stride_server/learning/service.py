@@ -16,7 +16,16 @@ from stride_server.edm import store as edm_store
 from stride_server.edm.registry import ASSESSMENT, LEARNING_RECORD
 from stride_server.learning import scoring, store
 
-_PUBLIC = ("id", "assessment_id", "person_id", "answers", "score", "passed", "learning_record_id", "created_at")
+_PUBLIC = (
+    "id",
+    "assessment_id",
+    "person_id",
+    "answers",
+    "score",
+    "passed",
+    "learning_record_id",
+    "created_at",
+)
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
@@ -39,39 +48,64 @@ async def submit_response(ctx: Context, assessment_id: str, answers: list[dict[s
     await store.lock_assessment(ctx.conn, principal.tenant_id, assessment_id)
     assessment = await _visible_assessment(ctx, assessment_id)
     if assessment["status"] != "open":
-        raise Conflict(f"The assessment is {assessment['status']}; responses are taken while it is open.",
-                       slug="assessment-not-open")
+        raise Conflict(
+            f"The assessment is {assessment['status']}; responses are taken while it is open.",
+            slug="assessment-not-open",
+        )
     if await store.has_response(ctx.conn, principal.tenant_id, assessment_id, principal.sub):
         raise Conflict("You have already responded to this assessment.", slug="duplicate-response")
     questions = assessment["questions"] or []
     errors = scoring.validate_answers(questions, answers)
     if errors:
-        raise Unprocessable(f"answers: question {errors[0].question_id} {errors[0].message}",
-                            errors=[{"field": f"answers.{e.question_id}", "message": e.message} for e in errors])
+        raise Unprocessable(
+            f"answers: question {errors[0].question_id} {errors[0].message}",
+            errors=[{"field": f"answers.{e.question_id}", "message": e.message} for e in errors],
+        )
     score = scoring.score(questions, answers)
     passed = scoring.passed(score, assessment["pass_score"])
     record_id = None
     if assessment["kind"] == "learning":
         record_id = await _record_completion(ctx, assessment, score, passed)
-    response = await store.insert_response(ctx.conn, {
-        "tenant_id": principal.tenant_id, "id": new_id("asr"), "assessment_id": assessment_id,
-        "person_id": principal.sub, "answers": answers, "score": score, "passed": passed,
-        "learning_record_id": record_id, "app_id": principal.app_id,
-    })
+    response = await store.insert_response(
+        ctx.conn,
+        {
+            "tenant_id": principal.tenant_id,
+            "id": new_id("asr"),
+            "assessment_id": assessment_id,
+            "person_id": principal.sub,
+            "answers": answers,
+            "score": score,
+            "passed": passed,
+            "learning_record_id": record_id,
+            "app_id": principal.app_id,
+        },
+    )
     await store.recompute_assessment(ctx.conn, principal.tenant_id, assessment_id)
     return _public(response)
 
 
-async def _record_completion(ctx: Context, assessment: dict[str, Any], score: float | None,
-                             passed: bool | None) -> str:
+async def _record_completion(
+    ctx: Context, assessment: dict[str, Any], score: float | None, passed: bool | None
+) -> str:
     """A `learning` assessment's response is also a LearningRecord of the respondent (§2.4)."""
     principal, now = ctx.principal, func.now()
     values = {
-        "id": new_id(LEARNING_RECORD.prefix), "tenant_id": principal.tenant_id, "app_id": principal.app_id,
-        "created_at": now, "updated_at": now, "created_by": principal.sub, "updated_by": principal.sub,
-        "source_type": "system", "person_id": principal.sub, "title": assessment["name"][:500],
-        "provider": "internal", "completed_at": now, "score": score, "passed": passed,
-        "linked_assessment_id": assessment["id"], "linked_cohort_id": assessment["target_cohort_id"],
+        "id": new_id(LEARNING_RECORD.prefix),
+        "tenant_id": principal.tenant_id,
+        "app_id": principal.app_id,
+        "created_at": now,
+        "updated_at": now,
+        "created_by": principal.sub,
+        "updated_by": principal.sub,
+        "source_type": "system",
+        "person_id": principal.sub,
+        "title": assessment["name"][:500],
+        "provider": "internal",
+        "completed_at": now,
+        "score": score,
+        "passed": passed,
+        "linked_assessment_id": assessment["id"],
+        "linked_cohort_id": assessment["target_cohort_id"],
     }
     record = await edm_store.insert_record(ctx.conn, LEARNING_RECORD, values)
     await refresh_cohort(ctx, record["linked_cohort_id"])

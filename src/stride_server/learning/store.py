@@ -47,7 +47,7 @@ WITH target AS (
 ), expected AS (
     SELECT CASE
         WHEN (SELECT target_cohort_id FROM target) IS NOT NULL THEN
-            (SELECT count(*) FROM ({_LEARNERS.replace(':cohort', '(SELECT target_cohort_id FROM target)')}) l)
+            (SELECT count(*) FROM ({_LEARNERS.replace(":cohort", "(SELECT target_cohort_id FROM target)")}) l)
         WHEN (SELECT target_group_id FROM target) IS NOT NULL THEN
             (SELECT count(*) FROM group_members
              WHERE {tenant_sql()} AND group_id = (SELECT target_group_id FROM target))
@@ -68,8 +68,9 @@ WHERE {tenant_sql()} AND id = :assessment
 async def lock_cohort(conn: AsyncConnection, tenant_id: str, cohort_id: str) -> None:
     """Lock before recomputing: the recomputation that follows then reads, in a new snapshot, every
     change committed by the writer that held the lock before (no lost update)."""
-    await conn.execute(select(cohorts.c.id).where(of_tenant(cohorts, tenant_id), cohorts.c.id == cohort_id)
-                       .with_for_update())
+    await conn.execute(
+        select(cohorts.c.id).where(of_tenant(cohorts, tenant_id), cohorts.c.id == cohort_id).with_for_update()
+    )
 
 
 async def recompute_cohort(conn: AsyncConnection, tenant_id: str, cohort_id: str) -> None:
@@ -77,8 +78,11 @@ async def recompute_cohort(conn: AsyncConnection, tenant_id: str, cohort_id: str
 
 
 async def lock_assessment(conn: AsyncConnection, tenant_id: str, assessment_id: str) -> None:
-    await conn.execute(select(assessments.c.id).where(
-        of_tenant(assessments, tenant_id), assessments.c.id == assessment_id).with_for_update())
+    await conn.execute(
+        select(assessments.c.id)
+        .where(of_tenant(assessments, tenant_id), assessments.c.id == assessment_id)
+        .with_for_update()
+    )
 
 
 async def recompute_assessment(conn: AsyncConnection, tenant_id: str, assessment_id: str) -> None:
@@ -86,15 +90,22 @@ async def recompute_assessment(conn: AsyncConnection, tenant_id: str, assessment
 
 
 async def has_response(conn: AsyncConnection, tenant_id: str, assessment_id: str, person_id: str) -> bool:
-    row = await conn.execute(select(assessment_responses.c.id).where(
-        of_tenant(assessment_responses, tenant_id), assessment_responses.c.assessment_id == assessment_id,
-        assessment_responses.c.person_id == person_id))
+    row = await conn.execute(
+        select(assessment_responses.c.id).where(
+            of_tenant(assessment_responses, tenant_id),
+            assessment_responses.c.assessment_id == assessment_id,
+            assessment_responses.c.person_id == person_id,
+        )
+    )
     return row.first() is not None
 
 
 async def insert_response(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any]:
-    row = (await conn.execute(insert(assessment_responses).values(values)
-                              .returning(*assessment_responses.c))).mappings().one()
+    row = (
+        (await conn.execute(insert(assessment_responses).values(values).returning(*assessment_responses.c)))
+        .mappings()
+        .one()
+    )
     return {str(k): v for k, v in row.items()}
 
 
@@ -117,8 +128,9 @@ def _visible_responses(principal: Principal) -> list[ColumnElement[bool]]:
     return conditions
 
 
-async def list_responses(conn: AsyncConnection, principal: Principal, assessment_id: str, after: str | None,
-                         limit: int) -> list[dict[str, Any]]:
+async def list_responses(
+    conn: AsyncConnection, principal: Principal, assessment_id: str, after: str | None, limit: int
+) -> list[dict[str, Any]]:
     """The responses the caller sees, oldest first (ids are ULIDs), at most `limit` + 1 after `after`."""
     t = assessment_responses
     statement = select(*t.c).where(*_visible_responses(principal), t.c.assessment_id == assessment_id)
@@ -128,16 +140,24 @@ async def list_responses(conn: AsyncConnection, principal: Principal, assessment
     return [{str(k): v for k, v in r.items()} for r in rows.mappings()]
 
 
-async def assessments_targeting(conn: AsyncConnection, tenant_id: str, group_ids: list[str],
-                                cohort_ids: list[str]) -> list[str]:
-    rows = await conn.execute(select(assessments.c.id).where(
-        of_tenant(assessments, tenant_id),
-        assessments.c.target_group_id.in_(group_ids) | assessments.c.target_cohort_id.in_(cohort_ids),
-    ).order_by(assessments.c.id))
+async def assessments_targeting(
+    conn: AsyncConnection, tenant_id: str, group_ids: list[str], cohort_ids: list[str]
+) -> list[str]:
+    rows = await conn.execute(
+        select(assessments.c.id)
+        .where(
+            of_tenant(assessments, tenant_id),
+            assessments.c.target_group_id.in_(group_ids) | assessments.c.target_cohort_id.in_(cohort_ids),
+        )
+        .order_by(assessments.c.id)
+    )
     return [r[0] for r in rows]
 
 
 async def cohorts_of_groups(conn: AsyncConnection, tenant_id: str, group_ids: list[str]) -> list[str]:
-    rows = await conn.execute(select(cohorts.c.id).where(
-        of_tenant(cohorts, tenant_id), cohorts.c.group_id.in_(group_ids)).order_by(cohorts.c.id))
+    rows = await conn.execute(
+        select(cohorts.c.id)
+        .where(of_tenant(cohorts, tenant_id), cohorts.c.group_id.in_(group_ids))
+        .order_by(cohorts.c.id)
+    )
     return [r[0] for r in rows]

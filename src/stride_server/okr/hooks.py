@@ -33,23 +33,31 @@ async def validate_key_result(ctx: Context, record: dict[str, Any], before: dict
         raise field_error("query", "is required exactly when data_source is query")
 
 
-async def compute_key_result(ctx: Context, values: dict[str, Any], record: dict[str, Any],
-                             before: dict[str, Any] | None) -> None:
+async def compute_key_result(
+    ctx: Context, values: dict[str, Any], record: dict[str, Any], before: dict[str, Any] | None
+) -> None:
     """progress_pct and status on every write; history and last_update_at when `current` changes
     (a check-in always records, even at an unchanged value, since it carries a note)."""
     now = datetime.now(UTC)
     current = record["current"]
-    progress = key_result_progress(record["metric_type"], record["direction"], record["baseline"],
-                                   record["target"], current)
+    progress = key_result_progress(
+        record["metric_type"], record["direction"], record["baseline"], record["target"], current
+    )
     period = await store.objective_period(ctx.conn, ctx.principal.tenant_id, record["objective_id"])
     elapsed = elapsed_share(period, now) if period else 0.0
     values["progress_pct"] = progress
     values["status"] = health(progress, current, elapsed)
     check_in = ctx.attributes.get("check_in")
-    changed = (current is not None) if before is None else ("current" in values and current != before["current"])
+    changed = (
+        (current is not None) if before is None else ("current" in values and current != before["current"])
+    )
     if changed or check_in is not None:
-        entry = {"value": current, "at": now.isoformat().replace("+00:00", "Z"), "by": ctx.principal.sub,
-                 "note": (check_in or {}).get("note")}
+        entry = {
+            "value": current,
+            "at": now.isoformat().replace("+00:00", "Z"),
+            "by": ctx.principal.sub,
+            "note": (check_in or {}).get("note"),
+        }
         values["history"] = [*(before["history"] if before else []), entry]
         values["last_update_at"] = now
 
@@ -65,7 +73,9 @@ async def validate_objective(ctx: Context, record: dict[str, Any], before: dict[
     parent = record.get("parent_objective_id")
     if before is None or parent is None or parent == before.get("parent_objective_id"):
         return
-    if parent == record["id"] or record["id"] in await store.ancestor_ids(ctx.conn, ctx.principal.tenant_id, parent):
+    if parent == record["id"] or record["id"] in await store.ancestor_ids(
+        ctx.conn, ctx.principal.tenant_id, parent
+    ):
         raise field_error("parent_objective_id", "would make the objective its own ancestor")
 
 
@@ -76,20 +86,29 @@ async def roll_up_objective(ctx: Context, record: dict[str, Any], before: dict[s
     if before is not None and before["period"] != record["period"]:
         elapsed = elapsed_share(record["period"], datetime.now(UTC))
         rows = await store.key_results_of(ctx.conn, tenant, record["id"])
-        await store.set_statuses(ctx.conn, tenant, {r.id: health(r.progress_pct, r.current, elapsed) for r in rows})
+        await store.set_statuses(
+            ctx.conn, tenant, {r.id: health(r.progress_pct, r.current, elapsed) for r in rows}
+        )
     if before is None:
         await store.recompute_chain(ctx.conn, tenant, parent)
         return
     old_parent = before["parent_objective_id"]
-    if (parent != old_parent or record["weight"] != before["weight"]
-            or record["is_deleted"] != before["is_deleted"]):
+    if (
+        parent != old_parent
+        or record["weight"] != before["weight"]
+        or record["is_deleted"] != before["is_deleted"]
+    ):
         await store.recompute_chain(ctx.conn, tenant, parent)
         if old_parent != parent:
             await store.recompute_chain(ctx.conn, tenant, old_parent)
 
 
 HOOKS = {
-    "KeyResult": Hooks(lock=lock, validate=validate_key_result, before_write=compute_key_result,
-                       after_write=roll_up_key_result),
+    "KeyResult": Hooks(
+        lock=lock,
+        validate=validate_key_result,
+        before_write=compute_key_result,
+        after_write=roll_up_key_result,
+    ),
     "Objective": Hooks(lock=lock, validate=validate_objective, after_write=roll_up_objective),
 }

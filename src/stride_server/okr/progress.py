@@ -23,8 +23,9 @@ def round2(value: Decimal) -> float:
     return float(value.quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
-def key_result_progress(metric_type: str, direction: str, baseline: float, target: float,
-                        current: float | None) -> float:
+def key_result_progress(
+    metric_type: str, direction: str, baseline: float, target: float, current: float | None
+) -> float:
     """Progress 0–100, 2 decimals. Numeric types move from baseline to target in the given
     direction; boolean and milestone are 100 once current reaches target. `current` null → 0."""
     if current is None:

@@ -14,11 +14,18 @@ from stride_server.okr.schemas import CheckIn
 router = APIRouter(route_class=StrideRoute)
 
 
-@router.post(f"{KEY_RESULT.path}/{{id}}/check-ins", operation_id="key-results-check-in", tags=["okr"],
-             status_code=201, response_model=MODELS[KEY_RESULT.name].record,
-             responses=problem_responses(401, 403, 404, 409, 413, 415, 422),
-             summary="Record a check-in: a new current value with a note")
-async def check_in(request: Request, id: str, body: CheckIn, claims: Claims = Depends(bearer_claims)) -> Response:
+@router.post(
+    f"{KEY_RESULT.path}/{{id}}/check-ins",
+    operation_id="key-results-check-in",
+    tags=["okr"],
+    status_code=201,
+    response_model=MODELS[KEY_RESULT.name].record,
+    responses=problem_responses(401, 403, 404, 409, 413, 415, 422),
+    summary="Record a check-in: a new current value with a note",
+)
+async def check_in(
+    request: Request, id: str, body: CheckIn, claims: Claims = Depends(bearer_claims)
+) -> Response:
     """Set a key result's `current` value and record the check-in, with its note, in `history`,
     even when the value is unchanged; the key result's and its objective's progress follow. Needs
     `update:okr`."""
@@ -26,5 +33,6 @@ async def check_in(request: Request, id: str, body: CheckIn, claims: Claims = De
     async with open_context(request, claims) as ctx:
         ctx.attributes["check_in"] = {"note": body.note}
         record = await service.update_record(ctx, KEY_RESULT, id, update)
-    return json_response(record, 201, {"Location": f"{KEY_RESULT.path}/{record['id']}",
-                                       "ETag": f'"{record["version"]}"'})
+    return json_response(
+        record, 201, {"Location": f"{KEY_RESULT.path}/{record['id']}", "ETag": f'"{record["version"]}"'}
+    )

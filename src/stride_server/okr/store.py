@@ -41,8 +41,9 @@ async def lock_okr_writes(conn: AsyncConnection, tenant_id: str) -> None:
 
 
 async def objective_period(conn: AsyncConnection, tenant_id: str, objective_id: str) -> str | None:
-    row = await conn.execute(select(objectives.c.period).where(
-        of_tenant(objectives, tenant_id), objectives.c.id == objective_id))
+    row = await conn.execute(
+        select(objectives.c.period).where(of_tenant(objectives, tenant_id), objectives.c.id == objective_id)
+    )
     return row.scalar()
 
 
@@ -88,9 +89,13 @@ async def recompute_chain(conn: AsyncConnection, tenant_id: str, objective_id: s
 
 async def key_results_of(conn: AsyncConnection, tenant_id: str, objective_id: str) -> list[Any]:
     key_results = ENTITY_TABLES["KeyResult"]
-    rows = await conn.execute(select(key_results.c.id, key_results.c.progress_pct, key_results.c.current).where(
-        of_tenant(key_results, tenant_id), key_results.c.objective_id == objective_id,
-        not_(key_results.c.is_deleted)))
+    rows = await conn.execute(
+        select(key_results.c.id, key_results.c.progress_pct, key_results.c.current).where(
+            of_tenant(key_results, tenant_id),
+            key_results.c.objective_id == objective_id,
+            not_(key_results.c.is_deleted),
+        )
+    )
     return list(rows)
 
 

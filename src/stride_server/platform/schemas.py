@@ -31,8 +31,9 @@ def _deduplicated(values: list[str]) -> list[str]:
 
 # At least one non-space character (`pattern` is a search, as in JSON Schema).
 ApplicationName = Annotated[str, PydanticField(strict=True, min_length=1, max_length=200, pattern=r"\S")]
-Permissions = Annotated[list[Permission], PydanticField(max_length=len(PERMISSIONS) * 4),
-                        AfterValidator(_deduplicated)]
+Permissions = Annotated[
+    list[Permission], PydanticField(max_length=len(PERMISSIONS) * 4), AfterValidator(_deduplicated)
+]
 
 _REQUEST = ConfigDict(extra="forbid")
 
@@ -43,7 +44,8 @@ class ApplicationCreate(BaseModel):
     name: ApplicationName = PydanticField(description="A human-readable name, e.g. the integration's.")
     permissions: Permissions = PydanticField(
         default_factory=list,
-        description="What tokens minted for this application may do (§1.3). Duplicates are ignored.")
+        description="What tokens minted for this application may do (§1.3). Duplicates are ignored.",
+    )
 
 
 class ApplicationUpdate(BaseModel):
@@ -54,7 +56,8 @@ class ApplicationUpdate(BaseModel):
     name: ApplicationName = PydanticField(None, description="A new name.")  # type: ignore[assignment]
     permissions: Permissions = PydanticField(
         None,  # type: ignore[arg-type]
-        description="Replaces the application's permissions; tokens minted afterwards carry them.")
+        description="Replaces the application's permissions; tokens minted afterwards carry them.",
+    )
 
 
 class Application(BaseModel):
@@ -98,8 +101,8 @@ class TokenRequest(BaseModel):
     model_config = _REQUEST
 
     api_key: Annotated[str, PydanticField(strict=True, max_length=512)] = PydanticField(  # type: ignore[assignment]
-        None,
-        description="The secret `sk_…`; may be omitted when sent as `Authorization: Bearer sk_…`.")
+        None, description="The secret `sk_…`; may be omitted when sent as `Authorization: Bearer sk_…`."
+    )
 
 
 class Token(BaseModel):
@@ -111,11 +114,16 @@ class Token(BaseModel):
 class TenantSettings(BaseModel):
     model_config = _REQUEST
 
-    feedback_min_responses: Annotated[int, PydanticField(strict=True, ge=1, le=MAX_FEEDBACK_MIN_RESPONSES),
-                                      BeforeValidator(_integral)] = (
-        PydanticField(description="Released 360 responses needed before a feedback summary shows them (§3.4); "
-                                  "a cycle keeps the value in force when it first opened."))
-    upward_min_responses: Annotated[int, PydanticField(strict=True, ge=1, le=MAX_FEEDBACK_MIN_RESPONSES),
-                                    BeforeValidator(_integral)] = (
-        PydanticField(3, description="The same minimum for upward feedback, from direct reports (§9.3); "
-                                     "omitted on PUT: unchanged."))
+    feedback_min_responses: Annotated[
+        int, PydanticField(strict=True, ge=1, le=MAX_FEEDBACK_MIN_RESPONSES), BeforeValidator(_integral)
+    ] = PydanticField(
+        description="Released 360 responses needed before a feedback summary shows them (§3.4); "
+        "a cycle keeps the value in force when it first opened."
+    )
+    upward_min_responses: Annotated[
+        int, PydanticField(strict=True, ge=1, le=MAX_FEEDBACK_MIN_RESPONSES), BeforeValidator(_integral)
+    ] = PydanticField(
+        3,
+        description="The same minimum for upward feedback, from direct reports (§9.3); "
+        "omitted on PUT: unchanged.",
+    )

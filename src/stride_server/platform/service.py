@@ -41,8 +41,14 @@ def _require_grantable(ctx: Context, permissions: list[str]) -> None:
 
 
 def _present_application(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "name": row["name"], "permissions": list(row["permissions"]),
-            "created_by": row["created_by"], "created_at": row["created_at"], "updated_at": row["updated_at"]}
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "permissions": list(row["permissions"]),
+        "created_by": row["created_by"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
 
 
 async def _live_application(ctx: Context, app_id: str, *, for_update: bool = False) -> dict[str, Any]:
@@ -63,6 +69,7 @@ async def _keyed_application(ctx: Context, app_id: str, *, for_update: bool = Fa
 
 # --- applications ---------------------------------------------------------------------------------
 
+
 async def list_applications(ctx: Context) -> dict[str, Any]:
     _require_manage(ctx)
     rows = await store.list_applications(ctx.conn, ctx.principal.tenant_id)
@@ -72,8 +79,9 @@ async def list_applications(ctx: Context) -> dict[str, Any]:
 async def create_application(ctx: Context, body: ApplicationCreate) -> dict[str, Any]:
     _require_manage(ctx)
     _require_grantable(ctx, body.permissions)
-    row = await store.insert_application(ctx.conn, ctx.principal.tenant_id, new_id("app"), body.name,
-                                         body.permissions, ctx.principal.sub)
+    row = await store.insert_application(
+        ctx.conn, ctx.principal.tenant_id, new_id("app"), body.name, body.permissions, ctx.principal.sub
+    )
     return _present_application(row)
 
 
@@ -105,15 +113,22 @@ async def delete_application(ctx: Context, app_id: str) -> None:
 
 # --- API keys -------------------------------------------------------------------------------------
 
+
 async def create_key(ctx: Context, app_id: str) -> dict[str, Any]:
     """A fresh secret, returned once; only its SHA-256 is stored (in the key and in the lookup)."""
     # Locked, so a concurrent delete of the application cannot slip between the check and the insert.
     await _keyed_application(ctx, app_id, for_update=True)
     secret = KEY_PREFIX + secrets.token_urlsafe(KEY_BYTES)
-    row = await store.insert_key(ctx.conn, ctx.principal.tenant_id, new_id("key"), app_id, hash_key(secret),
-                                 secret[-4:])
-    return {"id": row["id"], "app_id": row["app_id"], "key": secret, "hint": row["hint"],
-            "created_at": row["created_at"]}
+    row = await store.insert_key(
+        ctx.conn, ctx.principal.tenant_id, new_id("key"), app_id, hash_key(secret), secret[-4:]
+    )
+    return {
+        "id": row["id"],
+        "app_id": row["app_id"],
+        "key": secret,
+        "hint": row["hint"],
+        "created_at": row["created_at"],
+    }
 
 
 async def list_keys(ctx: Context, app_id: str) -> dict[str, Any]:
@@ -134,8 +149,9 @@ def choose_api_key(from_header: str | None, from_body: str | None) -> str:
     sending it in the header and pass the key in the body."""
     api_key = from_body or from_header
     if not api_key or not api_key.startswith(KEY_PREFIX) or len(api_key) > MAX_KEY_LENGTH:
-        raise Unauthorized("A valid API key (sk_…) is required, as `Authorization: Bearer sk_…` or "
-                           "the body's `api_key`.")
+        raise Unauthorized(
+            "A valid API key (sk_…) is required, as `Authorization: Bearer sk_…` or the body's `api_key`."
+        )
     return api_key
 
 
@@ -145,9 +161,11 @@ async def exchange_key(engine: AsyncEngine, api_key: str) -> dict[str, Any]:
     settings = get_settings()
     if settings.stride_jwt_public_key or settings.stride_jwks_url:
         # This server only verifies tokens of an external issuer; it holds no key to sign one.
-        raise BadRequest("Token exchange needs HS256 mode: this server verifies RS256/ES256 tokens and "
-                         "cannot mint its own. Obtain tokens from your identity provider.",
-                         slug="token-exchange-unavailable")
+        raise BadRequest(
+            "Token exchange needs HS256 mode: this server verifies RS256/ES256 tokens and "
+            "cannot mint its own. Obtain tokens from your identity provider.",
+            slug="token-exchange-unavailable",
+        )
     key_hash = hash_key(api_key)
     async with engine.connect() as conn:
         resolved = await store.resolve_key(conn, key_hash)
@@ -160,12 +178,20 @@ async def exchange_key(engine: AsyncEngine, api_key: str) -> dict[str, Any]:
         raise Unauthorized("Unknown or revoked API key, or its application was deleted.")
     ttl = settings.stride_token_ttl
     # `key_id` names the key the token came from: revoking it stops the token (auth.principal).
-    token = mint(tenant_id, key["app_id"], permissions=list(key["permissions"]), app_id=key["app_id"], ttl=ttl,
-                 settings=settings, extra={"key_id": key_id})
+    token = mint(
+        tenant_id,
+        key["app_id"],
+        permissions=list(key["permissions"]),
+        app_id=key["app_id"],
+        ttl=ttl,
+        settings=settings,
+        extra={"key_id": key_id},
+    )
     return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
 
 
 # --- tenant settings ------------------------------------------------------------------------------
+
 
 async def read_tenant_settings(ctx: Context) -> dict[str, Any]:
     ctx.principal.require("view", "platform")
@@ -175,4 +201,6 @@ async def read_tenant_settings(ctx: Context) -> dict[str, Any]:
 async def update_tenant_settings(ctx: Context, body: TenantSettings) -> dict[str, Any]:
     """The settings sent change; a cycle already opened keeps the minimums it opened with (§3.4a.3)."""
     _require_manage(ctx)
-    return await store.set_tenant_settings(ctx.conn, ctx.principal.tenant_id, body.model_dump(include=body.model_fields_set))
+    return await store.set_tenant_settings(
+        ctx.conn, ctx.principal.tenant_id, body.model_dump(include=body.model_fields_set)
+    )

@@ -15,27 +15,44 @@ from stride_server.db.tables import api_key_lookup, api_keys, applications, tena
 DEFAULT_FEEDBACK_MIN_RESPONSES = 1  # CONTRACT §3.4, as the seed
 
 _APPLICATION_COLUMNS = tuple(applications.c)
-_KEY_COLUMNS = (api_keys.c.id, api_keys.c.app_id, api_keys.c.hint, api_keys.c.created_at, api_keys.c.revoked_at)
+_KEY_COLUMNS = (
+    api_keys.c.id,
+    api_keys.c.app_id,
+    api_keys.c.hint,
+    api_keys.c.created_at,
+    api_keys.c.revoked_at,
+)
 
 
 # --- applications ---------------------------------------------------------------------------------
 
-async def active_application_permissions(conn: AsyncConnection, tenant_id: str, app_id: str,
-                                        key_id: str | None = None) -> list[str] | None:
+
+async def active_application_permissions(
+    conn: AsyncConnection, tenant_id: str, app_id: str, key_id: str | None = None
+) -> list[str] | None:
     """The permissions a live application holds now, or None when it does not exist or was deleted, or
     when `key_id` (the key a token was exchanged for) is not a live key of it."""
     conditions = [applications.c.id == app_id, *live_applications(tenant_id)]
     if key_id is not None:
-        conditions.append(exists().where(of_tenant(api_keys, tenant_id), api_keys.c.app_id == app_id,
-                                         api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None)))
+        conditions.append(
+            exists().where(
+                of_tenant(api_keys, tenant_id),
+                api_keys.c.app_id == app_id,
+                api_keys.c.id == key_id,
+                api_keys.c.revoked_at.is_(None),
+            )
+        )
     row = await conn.execute(select(applications.c.permissions).where(*conditions))
     found = row.first()
     return list(found[0]) if found else None
 
 
-async def get_application(conn: AsyncConnection, tenant_id: str, app_id: str, *,
-                          for_update: bool = False) -> dict[str, Any] | None:
-    statement = select(*_APPLICATION_COLUMNS).where(applications.c.id == app_id, *live_applications(tenant_id))
+async def get_application(
+    conn: AsyncConnection, tenant_id: str, app_id: str, *, for_update: bool = False
+) -> dict[str, Any] | None:
+    statement = select(*_APPLICATION_COLUMNS).where(
+        applications.c.id == app_id, *live_applications(tenant_id)
+    )
     if for_update:
         statement = statement.with_for_update()
     row = (await conn.execute(statement)).mappings().first()
@@ -43,97 +60,162 @@ async def get_application(conn: AsyncConnection, tenant_id: str, app_id: str, *,
 
 
 async def list_applications(conn: AsyncConnection, tenant_id: str) -> list[dict[str, Any]]:
-    rows = await conn.execute(select(*_APPLICATION_COLUMNS).where(*live_applications(tenant_id))
-                              .order_by(applications.c.created_at, applications.c.id))
+    rows = await conn.execute(
+        select(*_APPLICATION_COLUMNS)
+        .where(*live_applications(tenant_id))
+        .order_by(applications.c.created_at, applications.c.id)
+    )
     return [plain(r) for r in rows.mappings()]
 
 
-async def insert_application(conn: AsyncConnection, tenant_id: str, app_id: str, name: str,
-                             permissions: list[str], created_by: str) -> dict[str, Any]:
-    row = (await conn.execute(
-        insert(applications)
-        .values(tenant_id=tenant_id, id=app_id, name=name, permissions=permissions, created_by=created_by)
-        .returning(*_APPLICATION_COLUMNS)
-    )).mappings().one()
+async def insert_application(
+    conn: AsyncConnection, tenant_id: str, app_id: str, name: str, permissions: list[str], created_by: str
+) -> dict[str, Any]:
+    row = (
+        (
+            await conn.execute(
+                insert(applications)
+                .values(
+                    tenant_id=tenant_id, id=app_id, name=name, permissions=permissions, created_by=created_by
+                )
+                .returning(*_APPLICATION_COLUMNS)
+            )
+        )
+        .mappings()
+        .one()
+    )
     return plain(row)
 
 
-async def update_application(conn: AsyncConnection, tenant_id: str, app_id: str,
-                             changes: dict[str, Any]) -> dict[str, Any] | None:
-    row = (await conn.execute(
-        update(applications).where(applications.c.id == app_id, *live_applications(tenant_id))
-        .values(**changes, updated_at=func.now()).returning(*_APPLICATION_COLUMNS)
-    )).mappings().first()
+async def update_application(
+    conn: AsyncConnection, tenant_id: str, app_id: str, changes: dict[str, Any]
+) -> dict[str, Any] | None:
+    row = (
+        (
+            await conn.execute(
+                update(applications)
+                .where(applications.c.id == app_id, *live_applications(tenant_id))
+                .values(**changes, updated_at=func.now())
+                .returning(*_APPLICATION_COLUMNS)
+            )
+        )
+        .mappings()
+        .first()
+    )
     return plain(row) if row else None
 
 
 async def delete_application(conn: AsyncConnection, tenant_id: str, app_id: str) -> bool:
     """Soft delete: the row stays (records keep their app_id), tokens of it stop working."""
     row = await conn.execute(
-        update(applications).where(applications.c.id == app_id, *live_applications(tenant_id))
-        .values(is_deleted=True, updated_at=func.now()).returning(applications.c.id)
+        update(applications)
+        .where(applications.c.id == app_id, *live_applications(tenant_id))
+        .values(is_deleted=True, updated_at=func.now())
+        .returning(applications.c.id)
     )
     return row.first() is not None
 
 
 # --- API keys -------------------------------------------------------------------------------------
 
-async def insert_key(conn: AsyncConnection, tenant_id: str, key_id: str, app_id: str, key_hash: str,
-                     hint: str) -> dict[str, Any]:
+
+async def insert_key(
+    conn: AsyncConnection, tenant_id: str, key_id: str, app_id: str, key_hash: str, hint: str
+) -> dict[str, Any]:
     """The key and its lookup row, in the caller's transaction: both exist or neither."""
-    row = (await conn.execute(
-        insert(api_keys).values(tenant_id=tenant_id, id=key_id, app_id=app_id, key_hash=key_hash, hint=hint)
-        .returning(*_KEY_COLUMNS)
-    )).mappings().one()
+    row = (
+        (
+            await conn.execute(
+                insert(api_keys)
+                .values(tenant_id=tenant_id, id=key_id, app_id=app_id, key_hash=key_hash, hint=hint)
+                .returning(*_KEY_COLUMNS)
+            )
+        )
+        .mappings()
+        .one()
+    )
     await conn.execute(insert(api_key_lookup).values(key_hash=key_hash, tenant_id=tenant_id, key_id=key_id))
     return plain(row)
 
 
 async def list_keys(conn: AsyncConnection, tenant_id: str, app_id: str) -> list[dict[str, Any]]:
     rows = await conn.execute(
-        select(*_KEY_COLUMNS).where(of_tenant(api_keys, tenant_id), api_keys.c.app_id == app_id)
+        select(*_KEY_COLUMNS)
+        .where(of_tenant(api_keys, tenant_id), api_keys.c.app_id == app_id)
         .order_by(api_keys.c.created_at, api_keys.c.id)
     )
     return [plain(r) for r in rows.mappings()]
 
 
 async def key_exists(conn: AsyncConnection, tenant_id: str, app_id: str, key_id: str) -> bool:
-    row = await conn.execute(select(api_keys.c.id).where(
-        of_tenant(api_keys, tenant_id), api_keys.c.app_id == app_id, api_keys.c.id == key_id))
+    row = await conn.execute(
+        select(api_keys.c.id).where(
+            of_tenant(api_keys, tenant_id), api_keys.c.app_id == app_id, api_keys.c.id == key_id
+        )
+    )
     return row.first() is not None
 
 
 async def revoke_keys(conn: AsyncConnection, tenant_id: str, app_id: str, key_id: str | None = None) -> int:
     """Revoke one key of an application (or all of them) and drop their lookup rows, so a revoked
     key no longer even resolves to its tenant. Already revoked keys keep their first revoked_at."""
-    conditions = [of_tenant(api_keys, tenant_id), api_keys.c.app_id == app_id, api_keys.c.revoked_at.is_(None)]
+    conditions = [
+        of_tenant(api_keys, tenant_id),
+        api_keys.c.app_id == app_id,
+        api_keys.c.revoked_at.is_(None),
+    ]
     if key_id is not None:
         conditions.append(api_keys.c.id == key_id)
-    hashes = [r[0] for r in await conn.execute(
-        update(api_keys).where(*conditions).values(revoked_at=func.now()).returning(api_keys.c.key_hash))]
+    hashes = [
+        r[0]
+        for r in await conn.execute(
+            update(api_keys).where(*conditions).values(revoked_at=func.now()).returning(api_keys.c.key_hash)
+        )
+    ]
     if hashes:
-        await conn.execute(delete(api_key_lookup).where(api_key_lookup.c.key_hash.in_(hashes),
-                                                        of_tenant(api_key_lookup, tenant_id)))
+        await conn.execute(
+            delete(api_key_lookup).where(
+                api_key_lookup.c.key_hash.in_(hashes), of_tenant(api_key_lookup, tenant_id)
+            )
+        )
     return len(hashes)
 
 
 async def resolve_key(conn: AsyncConnection, key_hash: str) -> tuple[str, str] | None:
     """(tenant_id, key_id) of a key hash. Runs before any tenant is known: the lookup table is the
     one table outside row-level security."""
-    row = (await conn.execute(
-        select(api_key_lookup.c.tenant_id, api_key_lookup.c.key_id).where(api_key_lookup.c.key_hash == key_hash)
-    )).first()
+    row = (
+        await conn.execute(
+            select(api_key_lookup.c.tenant_id, api_key_lookup.c.key_id).where(
+                api_key_lookup.c.key_hash == key_hash
+            )
+        )
+    ).first()
     return (row[0], row[1]) if row else None
 
 
 async def get_usable_key(conn: AsyncConnection, tenant_id: str, key_id: str) -> dict[str, Any] | None:
     """A key that is not revoked, with its live application's id and permissions."""
-    row = (await conn.execute(
-        select(api_keys.c.key_hash, api_keys.c.app_id, applications.c.permissions)
-        .select_from(api_keys.join(applications, joined(applications, api_keys, applications.c.id == api_keys.c.app_id)))
-        .where(of_tenant(api_keys, tenant_id), api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None),
-               *live_applications(tenant_id))
-    )).mappings().first()
+    row = (
+        (
+            await conn.execute(
+                select(api_keys.c.key_hash, api_keys.c.app_id, applications.c.permissions)
+                .select_from(
+                    api_keys.join(
+                        applications, joined(applications, api_keys, applications.c.id == api_keys.c.app_id)
+                    )
+                )
+                .where(
+                    of_tenant(api_keys, tenant_id),
+                    api_keys.c.id == key_id,
+                    api_keys.c.revoked_at.is_(None),
+                    *live_applications(tenant_id),
+                )
+            )
+        )
+        .mappings()
+        .first()
+    )
     return plain(row) if row else None
 
 
@@ -145,17 +227,26 @@ DEFAULT_SETTINGS = {"feedback_min_responses": DEFAULT_FEEDBACK_MIN_RESPONSES, "u
 
 async def tenant_settings(conn: AsyncConnection, tenant_id: str) -> dict[str, int]:
     """The tenant's 360 minimums (§3.4, §9.3); the defaults when the tenant has no row."""
-    row = (await conn.execute(
-        select(*(tenants.c[name] for name in SETTINGS)).where(of_tenant(tenants, tenant_id))
-    )).mappings().first()
+    row = (
+        (
+            await conn.execute(
+                select(*(tenants.c[name] for name in SETTINGS)).where(of_tenant(tenants, tenant_id))
+            )
+        )
+        .mappings()
+        .first()
+    )
     return {name: int(row[name]) for name in SETTINGS} if row else dict(DEFAULT_SETTINGS)
 
 
-async def set_tenant_settings(conn: AsyncConnection, tenant_id: str, values: dict[str, int]) -> dict[str, int]:
+async def set_tenant_settings(
+    conn: AsyncConnection, tenant_id: str, values: dict[str, int]
+) -> dict[str, int]:
     """An upsert of the settings sent: a tenant whose row was never created (tokens minted by hand) gets one."""
     upsert = insert(tenants).values(tenant_id=tenant_id, name=tenant_id, **values)
     statement = upsert.on_conflict_do_update(
-        index_elements=[tenants.c.tenant_id], set_={**values, "updated_at": func.now()},
+        index_elements=[tenants.c.tenant_id],
+        set_={**values, "updated_at": func.now()},
     ).returning(*(tenants.c[name] for name in SETTINGS))
     row = (await conn.execute(statement)).mappings().one()
     return {name: int(row[name]) for name in SETTINGS}

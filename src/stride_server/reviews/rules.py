@@ -20,11 +20,17 @@ FEEDBACK_AREAS = FEEDBACK_AREA_NAMES  # §3.4, declared with the tables that hol
 FEEDBACK_DIRECTIONS = ("peer", "upward", "downward")  # §9.2
 
 # §3.3: forward one step, plus draft→in_review, in_review→self_assessment, ready_for_review→in_review.
-_REVIEW_MOVES = frozenset({
-    ("draft", "self_assessment"), ("self_assessment", "in_review"), ("in_review", "ready_for_review"),
-    ("ready_for_review", "completed"), ("draft", "in_review"), ("in_review", "self_assessment"),
-    ("ready_for_review", "in_review"),
-})
+_REVIEW_MOVES = frozenset(
+    {
+        ("draft", "self_assessment"),
+        ("self_assessment", "in_review"),
+        ("in_review", "ready_for_review"),
+        ("ready_for_review", "completed"),
+        ("draft", "in_review"),
+        ("in_review", "self_assessment"),
+        ("ready_for_review", "in_review"),
+    }
+)
 # Reopening a completed review is allowed to `manage:performance` only.
 REOPEN = ("completed", "in_review")
 # §3.2: draft→open, open→closed, closed→open.

@@ -54,7 +54,11 @@ def not_blank(value: str) -> str:
 NO_NUL = r"^[^\x00]*$"
 NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
 Day = Annotated[date, BeforeValidator(_iso_date)]
-Name = Annotated[str, Field(strict=True, min_length=1, max_length=200, pattern=NOT_BLANK), AfterValidator(not_blank)]
+Name = Annotated[
+    str, Field(strict=True, min_length=1, max_length=200, pattern=NOT_BLANK), AfterValidator(not_blank)
+]
 Text = Annotated[str, Field(strict=True, max_length=20_000, pattern=NO_NUL), AfterValidator(_no_nul)]
-Reference = Annotated[str, Field(strict=True, min_length=1, max_length=64, pattern=NO_NUL), AfterValidator(_no_nul)]
+Reference = Annotated[
+    str, Field(strict=True, min_length=1, max_length=64, pattern=NO_NUL), AfterValidator(_no_nul)
+]
 SortOrder = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_whole_number)]

@@ -14,8 +14,13 @@ from stride_server.reviews.routing import BODY, PREFIX, Id, problems, resource_r
 router = resource_router()
 
 
-@router.get("/cycles", operation_id="cycles-list", response_model=list[Cycle], responses=problems(),
-            summary="List review cycles (non-executives see only open and closed ones)")
+@router.get(
+    "/cycles",
+    operation_id="cycles-list",
+    response_model=list[Cycle],
+    responses=problems(),
+    summary="List review cycles (non-executives see only open and closed ones)",
+)
 async def list_cycles(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
     """Review cycles. Executives and `manage:performance` see every cycle, others only open
     and closed ones."""
@@ -23,9 +28,17 @@ async def list_cycles(request: Request, claims: Claims = Depends(bearer_claims))
         return json_response(await service.list_cycles(ctx))
 
 
-@router.post("/cycles", operation_id="cycles-create", status_code=201, response_model=Cycle,
-             summary="Create a review cycle (draft)", responses=problems(*BODY))
-async def create_cycle(request: Request, body: CycleCreate, claims: Claims = Depends(bearer_claims)) -> Response:
+@router.post(
+    "/cycles",
+    operation_id="cycles-create",
+    status_code=201,
+    response_model=Cycle,
+    summary="Create a review cycle (draft)",
+    responses=problems(*BODY),
+)
+async def create_cycle(
+    request: Request, body: CycleCreate, claims: Claims = Depends(bearer_claims)
+) -> Response:
     """A quarterly or annual review cycle, created as `draft`; `period_end` is on or after
     `period_start`. Needs `manage:performance`."""
     async with open_context(request, claims) as ctx:
@@ -33,8 +46,13 @@ async def create_cycle(request: Request, body: CycleCreate, claims: Claims = Dep
     return json_response(cycle, 201, {"Location": f"{PREFIX}/cycles/{cycle['id']}"})
 
 
-@router.get("/cycles/{id}", operation_id="cycles-get", response_model=CycleDetail, responses=problems(),
-            summary="Get a cycle with review progress stats")
+@router.get(
+    "/cycles/{id}",
+    operation_id="cycles-get",
+    response_model=CycleDetail,
+    responses=problems(),
+    summary="Get a cycle with review progress stats",
+)
 async def get_cycle(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
     """A cycle with `stats` counted over the reviews of it the caller can see: total, and per
     status."""
@@ -42,10 +60,16 @@ async def get_cycle(request: Request, id: str = Id, claims: Claims = Depends(bea
         return json_response(await service.get_cycle(ctx, id))
 
 
-@router.put("/cycles/{id}", operation_id="cycles-update", response_model=Cycle, responses=problems(*BODY),
-            summary="Update a cycle: name, dates, status (draft→open, open→closed, closed→open)")
-async def update_cycle(request: Request, body: CycleUpdate, id: str = Id,
-                       claims: Claims = Depends(bearer_claims)) -> Response:
+@router.put(
+    "/cycles/{id}",
+    operation_id="cycles-update",
+    response_model=Cycle,
+    responses=problems(*BODY),
+    summary="Update a cycle: name, dates, status (draft→open, open→closed, closed→open)",
+)
+async def update_cycle(
+    request: Request, body: CycleUpdate, id: str = Id, claims: Claims = Depends(bearer_claims)
+) -> Response:
     """Change a cycle's name, dates or status. Status moves draft→open, open→closed and
     closed→open (others are 400); closing releases the cycle's 360 answers to summaries (CONTRACT §3.4a).
     Needs `manage:performance`."""
@@ -53,8 +77,14 @@ async def update_cycle(request: Request, body: CycleUpdate, id: str = Id,
         return json_response(await service.update_cycle(ctx, id, body))
 
 
-@router.delete("/cycles/{id}", operation_id="cycles-delete", status_code=204, response_class=Response,
-               summary="Delete a draft cycle (400 otherwise)", responses=problems())
+@router.delete(
+    "/cycles/{id}",
+    operation_id="cycles-delete",
+    status_code=204,
+    response_class=Response,
+    summary="Delete a draft cycle (400 otherwise)",
+    responses=problems(),
+)
 async def delete_cycle(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
     """Delete a cycle while it is a draft (400 otherwise). Needs `manage:performance`."""
     async with open_context(request, claims) as ctx:

@@ -66,8 +66,11 @@ async def update_cycle(ctx: Context, cycle_id: str, body: CycleUpdate) -> dict[s
     if target == cycle["status"]:
         values.pop("status", None)  # re-sending the current status is not a move
     elif not is_cycle_move(cycle["status"], target):
-        raise BadRequest(f"A cycle cannot move from {cycle['status']} to {target} "
-                         "(allowed: draft→open, open→closed, closed→open).", slug="invalid-transition")
+        raise BadRequest(
+            f"A cycle cannot move from {cycle['status']} to {target} "
+            "(allowed: draft→open, open→closed, closed→open).",
+            slug="invalid-transition",
+        )
     updated = await store.update_cycle(ctx.conn, ctx.principal.tenant_id, cycle_id, values)
     if values.get("status") == "open":
         await release.freeze_minimums(ctx, cycle_id)
@@ -81,8 +84,9 @@ async def delete_cycle(ctx: Context, cycle_id: str) -> None:
     ctx.principal.require("manage", "performance")
     # Seed 001: "Delete a draft cycle. Returns 400 if cycle is not in draft status."
     if cycle["status"] != "draft":
-        raise BadRequest(f"Only draft cycles can be deleted; this one is {cycle['status']}.",
-                         slug="invalid-transition")
+        raise BadRequest(
+            f"Only draft cycles can be deleted; this one is {cycle['status']}.", slug="invalid-transition"
+        )
     await store.delete_cycle(ctx.conn, ctx.principal.tenant_id, cycle_id)
 
 

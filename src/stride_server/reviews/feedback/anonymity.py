@@ -20,9 +20,9 @@ class ReleasedSet:
     id: str
     cycle_id: str
     direction: str
-    size: int      # responses in the set
-    minimum: int   # the cycle's minimum for the direction, fixed when the cycle opened
-    own: int = 0   # of them, answers of requests whose reviewer is the caller
+    size: int  # responses in the set
+    minimum: int  # the cycle's minimum for the direction, fixed when the cycle opened
+    own: int = 0  # of them, answers of requests whose reviewer is the caller
 
     @property
     def shown(self) -> bool:
@@ -71,9 +71,9 @@ def direction_of(subject: dict[str, object], reviewer: dict[str, object], reques
 class Disclosure:
     """Which released sets a caller's summary shows, per direction and at the top level."""
 
-    shown: dict[str, list[ReleasedSet]]     # per direction: the sets shown
-    released: dict[str, int]                # per direction: responses released (shown or not)
-    minimum: dict[str, int]                 # per direction: the minimum in force
+    shown: dict[str, list[ReleasedSet]]  # per direction: the sets shown
+    released: dict[str, int]  # per direction: responses released (shown or not)
+    minimum: dict[str, int]  # per direction: the minimum in force
 
     @property
     def shown_ids(self) -> list[str]:

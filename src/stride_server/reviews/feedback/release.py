@@ -25,12 +25,15 @@ async def release_cycle(ctx: Context, cycle_id: str) -> None:
     feedback_minimum, upward_minimum = await store.minimums(ctx.conn, tenant, cycle_id)
     earlier: dict[tuple[str, str], list[ReleasedSet]] = {}
     for row in await store.cycle_releases(ctx.conn, tenant, cycle_id):
-        earlier.setdefault((row["subject_id"], row["direction"]), []).append(ReleasedSet(
-            row["id"], cycle_id, row["direction"], row["response_count"], 0))
+        earlier.setdefault((row["subject_id"], row["direction"]), []).append(
+            ReleasedSet(row["id"], cycle_id, row["direction"], row["response_count"], 0)
+        )
     new_sets, grown = [], []
     for group in pending:
         minimum = minimum_for(group["direction"], feedback_minimum, upward_minimum)
-        plan = plan_release(earlier.get((group["subject_id"], group["direction"]), []), group["pending"], minimum)
+        plan = plan_release(
+            earlier.get((group["subject_id"], group["direction"]), []), group["pending"], minimum
+        )
         if not plan.release:
             continue
         keys = {"subject_id": group["subject_id"], "direction": group["direction"]}

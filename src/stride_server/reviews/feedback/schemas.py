@@ -11,8 +11,10 @@ from stride_server.reviews.types import REQUEST_BODY, Day, Rating, Reference, Te
 
 FeedbackStatus = Literal["pending", "submitted"]
 Direction = Literal["peer", "upward", "downward"]
-_DIRECTION = ("peer (default), upward (a direct report reviews their manager) or downward (a manager reviews "
-              "a direct report); the reporting line decides it when it applies (§3.4a.4, §9.2).")
+_DIRECTION = (
+    "peer (default), upward (a direct report reviews their manager) or downward (a manager reviews "
+    "a direct report); the reporting line decides it when it applies (§3.4a.4, §9.2)."
+)
 
 
 class FeedbackRequestCreate(BaseModel):

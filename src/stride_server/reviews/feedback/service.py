@@ -39,13 +39,23 @@ async def create_request(ctx: Context, body: FeedbackRequestCreate) -> dict[str,
     if body.reviewer_id == subject["id"]:
         raise field_error("reviewer_id", "a person cannot give feedback on themself")
     reviewer = await directory.active_person(ctx, body.reviewer_id, "reviewer_id")
-    request = await store.insert_request(ctx.conn, {
-        "tenant_id": principal.tenant_id, "id": new_id("fbq"), "cycle_id": cycle["id"], "subject_id": subject["id"],
-        "reviewer_id": reviewer["id"], "due_date": body.due_date,
-        "direction": direction_of(subject, reviewer, body.direction or "peer")})
+    request = await store.insert_request(
+        ctx.conn,
+        {
+            "tenant_id": principal.tenant_id,
+            "id": new_id("fbq"),
+            "cycle_id": cycle["id"],
+            "subject_id": subject["id"],
+            "reviewer_id": reviewer["id"],
+            "due_date": body.due_date,
+            "direction": direction_of(subject, reviewer, body.direction or "peer"),
+        },
+    )
     if request is None:
-        raise Conflict("This reviewer already has a feedback request for this subject in this cycle.",
-                       slug="duplicate-request")
+        raise Conflict(
+            "This reviewer already has a feedback request for this subject in this cycle.",
+            slug="duplicate-request",
+        )
     return {**request, "cycle_name": cycle["name"], "subject_name": subject["name"]}
 
 
@@ -55,11 +65,24 @@ async def create_bulk_requests(ctx: Context, body: FeedbackBulkCreate) -> dict[s
     principal.require("update", "performance")
     cycle = await cycles.open_cycle(ctx, body.cycle_id)
     subject = await directory.visible_active_person(ctx, body.subject_id, "subject_id")
-    peers = await store.select_peers(ctx.conn, principal.tenant_id, subject["id"], peer_rule(subject["access_level"]))
-    created = await store.insert_requests(ctx.conn, [{
-        "tenant_id": principal.tenant_id, "id": new_id("fbq"), "cycle_id": cycle["id"], "subject_id": subject["id"],
-        "reviewer_id": peer["id"], "due_date": body.due_date, "direction": direction_of(subject, peer)}
-        for peer in peers])
+    peers = await store.select_peers(
+        ctx.conn, principal.tenant_id, subject["id"], peer_rule(subject["access_level"])
+    )
+    created = await store.insert_requests(
+        ctx.conn,
+        [
+            {
+                "tenant_id": principal.tenant_id,
+                "id": new_id("fbq"),
+                "cycle_id": cycle["id"],
+                "subject_id": subject["id"],
+                "reviewer_id": peer["id"],
+                "due_date": body.due_date,
+                "direction": direction_of(subject, peer),
+            }
+            for peer in peers
+        ],
+    )
     return {"created": created, "total_peers": len(peers)}
 
 
@@ -71,20 +94,31 @@ async def submit(ctx: Context, body: FeedbackSubmit) -> dict[str, str]:
     principal.require("view", "performance")
     request = None
     if principal.person_id is not None:
-        request = await store.fetch_assigned_request(ctx.conn, principal.tenant_id, body.request_id,
-                                                     principal.person_id)
+        request = await store.fetch_assigned_request(
+            ctx.conn, principal.tenant_id, body.request_id, principal.person_id
+        )
     if request is None:
         raise NotFound(f"No feedback request {body.request_id} assigned to you.")
     if request["status"] != "pending":
         raise Conflict("This feedback has already been submitted.", slug="already-submitted")
     answers = {k: getattr(body, k) for k in store.RESPONSE_FIELDS}
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in answers.values()):
-        raise Unprocessable("Give at least one rating or comment.",
-                            errors=[{"field": "overall_comment", "message": "the feedback is empty"}])
+        raise Unprocessable(
+            "Give at least one rating or comment.",
+            errors=[{"field": "overall_comment", "message": "the feedback is empty"}],
+        )
     await store.hold_cycle(ctx.conn, principal.tenant_id, request["cycle_id"])
-    await store.insert_inbox(ctx.conn, {"tenant_id": principal.tenant_id, "id": str(uuid.uuid4()),
-                                        "cycle_id": request["cycle_id"], "subject_id": request["subject_id"],
-                                        "direction": request["direction"], **answers})
+    await store.insert_inbox(
+        ctx.conn,
+        {
+            "tenant_id": principal.tenant_id,
+            "id": str(uuid.uuid4()),
+            "cycle_id": request["cycle_id"],
+            "subject_id": request["subject_id"],
+            "direction": request["direction"],
+            **answers,
+        },
+    )
     await store.mark_submitted(ctx.conn, principal.tenant_id, request["id"])
     return {"request_id": request["id"], "status": "submitted"}
 
@@ -101,8 +135,10 @@ def _figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
     areas = {}
     for area in FEEDBACK_AREAS:
         counted = Counter(r[f"{area}_rating"] for r in rows if r[f"{area}_rating"] is not None)
-        areas[area] = {"ratings": {rating: counted[rating] for rating in RATINGS if counted[rating]},
-                       "comments": _comments([r[f"{area}_comment"] for r in rows])}
+        areas[area] = {
+            "ratings": {rating: counted[rating] for rating in RATINGS if counted[rating]},
+            "comments": _comments([r[f"{area}_comment"] for r in rows]),
+        }
     return {"areas": areas, "overall_comments": _comments([r["overall_comment"] for r in rows])}
 
 
@@ -118,9 +154,15 @@ def summarize(disclosure: Disclosure, rows: list[dict[str, Any]]) -> dict[str, A
     by_direction = {}
     for direction in FEEDBACK_DIRECTIONS:
         mine = [r for r in rows if r["direction"] == direction]
-        by_direction[direction] = _part(mine, bool(disclosure.shown[direction]), disclosure.released[direction],
-                                        disclosure.minimum[direction])
-    top = _part(rows, bool(disclosure.shown_ids), sum(disclosure.released.values()), disclosure.minimum["peer"])
+        by_direction[direction] = _part(
+            mine,
+            bool(disclosure.shown[direction]),
+            disclosure.released[direction],
+            disclosure.minimum[direction],
+        )
+    top = _part(
+        rows, bool(disclosure.shown_ids), sum(disclosure.released.values()), disclosure.minimum["peer"]
+    )
     return {**top, "by_direction": by_direction}
 
 
@@ -133,6 +175,8 @@ async def summary(ctx: Context, user_id: str, cycle_id: str | None) -> dict[str,
         raise Forbidden("The feedback summary is for managers, heads and executives.")
     feedback_minimum, upward_minimum = await store.minimums(ctx.conn, principal.tenant_id, cycle_id)
     sets = await store.released_sets(ctx.conn, principal.tenant_id, user_id, cycle_id, principal.person_id)
-    disclosure = disclose(sets, {d: minimum_for(d, feedback_minimum, upward_minimum) for d in FEEDBACK_DIRECTIONS})
+    disclosure = disclose(
+        sets, {d: minimum_for(d, feedback_minimum, upward_minimum) for d in FEEDBACK_DIRECTIONS}
+    )
     rows = await store.responses_of(ctx.conn, principal.tenant_id, disclosure.shown_ids)
     return summarize(disclosure, rows)

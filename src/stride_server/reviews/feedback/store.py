@@ -45,17 +45,30 @@ from stride_server.reviews.feedback.anonymity import ReleasedSet
 from stride_server.reviews.feedback.peers import PeerRule
 from stride_server.reviews.rules import FEEDBACK_AREAS
 
-REQUEST_FIELDS = ("id", "cycle_id", "subject_id", "reviewer_id", "due_date", "status", "direction", "created_at")
+REQUEST_FIELDS = (
+    "id",
+    "cycle_id",
+    "subject_id",
+    "reviewer_id",
+    "due_date",
+    "status",
+    "direction",
+    "created_at",
+)
 DEFAULT_MINIMUMS = (1, 3)  # feedback_min_responses (as the seed), upward_min_responses (§9.3)
 RESPONSE_FIELDS = tuple(f"{area}_{part}" for area in FEEDBACK_AREAS for part in ("rating", "comment")) + (
-    "overall_comment",)
+    "overall_comment",
+)
 
 
 async def insert_request(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any] | None:
     """The new request, or None when (cycle, subject, reviewer) already has one."""
-    statement = (pg_insert(feedback_requests).values(**values)
-                 .on_conflict_do_nothing(index_elements=["tenant_id", "cycle_id", "subject_id", "reviewer_id"])
-                 .returning(*(feedback_requests.c[n] for n in REQUEST_FIELDS)))
+    statement = (
+        pg_insert(feedback_requests)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["tenant_id", "cycle_id", "subject_id", "reviewer_id"])
+        .returning(*(feedback_requests.c[n] for n in REQUEST_FIELDS))
+    )
     row = (await conn.execute(statement)).mappings().first()
     return plain(row) if row else None
 
@@ -64,9 +77,12 @@ async def insert_requests(conn: AsyncConnection, rows: list[dict[str, Any]]) -> 
     """Insert many; existing (cycle, subject, reviewer) requests are skipped. Returns how many were new."""
     if not rows:
         return 0
-    statement = (pg_insert(feedback_requests).values(rows)
-                 .on_conflict_do_nothing(index_elements=["tenant_id", "cycle_id", "subject_id", "reviewer_id"])
-                 .returning(feedback_requests.c.id))
+    statement = (
+        pg_insert(feedback_requests)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["tenant_id", "cycle_id", "subject_id", "reviewer_id"])
+        .returning(feedback_requests.c.id)
+    )
     return len((await conn.execute(statement)).all())
 
 
@@ -74,37 +90,56 @@ async def pending_requests(conn: AsyncConnection, tenant_id: str, reviewer_id: s
     """The reviewer's pending requests with cycle and subject names (one statement)."""
     r, c = feedback_requests, review_cycles
     statement = (
-        select(*(r.c[n] for n in REQUEST_FIELDS), c.c.name.label("cycle_name"), people.c.name.label("subject_name"))
-        .select_from(r.join(c, joined(c, r, c.c.id == r.c.cycle_id))
-                     .join(people, joined(people, r, people.c.id == r.c.subject_id)))
-        .where(of_tenant(feedback_requests, tenant_id), r.c.reviewer_id == reviewer_id, r.c.status == "pending")
+        select(
+            *(r.c[n] for n in REQUEST_FIELDS),
+            c.c.name.label("cycle_name"),
+            people.c.name.label("subject_name"),
+        )
+        .select_from(
+            r.join(c, joined(c, r, c.c.id == r.c.cycle_id)).join(
+                people, joined(people, r, people.c.id == r.c.subject_id)
+            )
+        )
+        .where(
+            of_tenant(feedback_requests, tenant_id), r.c.reviewer_id == reviewer_id, r.c.status == "pending"
+        )
         .order_by(r.c.due_date.asc().nulls_last(), r.c.created_at, r.c.id)
     )
     return [plain(row) for row in (await conn.execute(statement)).mappings()]
 
 
-async def fetch_assigned_request(conn: AsyncConnection, tenant_id: str, request_id: str,
-                                 reviewer_id: str) -> dict[str, Any] | None:
+async def fetch_assigned_request(
+    conn: AsyncConnection, tenant_id: str, request_id: str, reviewer_id: str
+) -> dict[str, Any] | None:
     """The request if `reviewer_id` is its reviewer, locked for the submission."""
-    statement = (select(*(feedback_requests.c[n] for n in REQUEST_FIELDS))
-                 .where(of_tenant(feedback_requests, tenant_id), feedback_requests.c.id == request_id,
-                        feedback_requests.c.reviewer_id == reviewer_id)
-                 .with_for_update())
+    statement = (
+        select(*(feedback_requests.c[n] for n in REQUEST_FIELDS))
+        .where(
+            of_tenant(feedback_requests, tenant_id),
+            feedback_requests.c.id == request_id,
+            feedback_requests.c.reviewer_id == reviewer_id,
+        )
+        .with_for_update()
+    )
     row = (await conn.execute(statement)).mappings().first()
     return plain(row) if row else None
 
 
 async def mark_submitted(conn: AsyncConnection, tenant_id: str, request_id: str) -> None:
-    await conn.execute(update(feedback_requests).where(of_tenant(feedback_requests, tenant_id),
-                                                       feedback_requests.c.id == request_id)
-                       .values(status="submitted"))
+    await conn.execute(
+        update(feedback_requests)
+        .where(of_tenant(feedback_requests, tenant_id), feedback_requests.c.id == request_id)
+        .values(status="submitted")
+    )
 
 
 async def hold_cycle(conn: AsyncConnection, tenant_id: str, cycle_id: str) -> None:
     """A share lock on the cycle: a submission and the cycle's close (which flushes and releases
     under an update lock) never interleave, so every released request has its response released."""
     c = review_cycles
-    await conn.execute(select(c.c.id).where(of_tenant(c, tenant_id), c.c.id == cycle_id).with_for_update(read=True))
+    await conn.execute(
+        select(c.c.id).where(of_tenant(c, tenant_id), c.c.id == cycle_id).with_for_update(read=True)
+    )
 
 
 async def insert_inbox(conn: AsyncConnection, values: dict[str, Any]) -> None:
@@ -130,16 +165,21 @@ async def flush_inbox(conn: AsyncConnection, tenant_id: str, cycle_id: str) -> i
 async def pending_counts(conn: AsyncConnection, tenant_id: str, cycle_id: str) -> list[dict[str, Any]]:
     """Per subject and direction: responses flushed but not released."""
     r = feedback_responses
-    statement = (select(r.c.subject_id, r.c.direction, func.count().label("pending"))
-                 .where(of_tenant(r, tenant_id), r.c.cycle_id == cycle_id, r.c.release_id.is_(None))
-                 .group_by(r.c.subject_id, r.c.direction))
+    statement = (
+        select(r.c.subject_id, r.c.direction, func.count().label("pending"))
+        .where(of_tenant(r, tenant_id), r.c.cycle_id == cycle_id, r.c.release_id.is_(None))
+        .group_by(r.c.subject_id, r.c.direction)
+    )
     return [plain(row) for row in (await conn.execute(statement)).mappings()]
 
 
 async def cycle_releases(conn: AsyncConnection, tenant_id: str, cycle_id: str) -> list[dict[str, Any]]:
     rel = feedback_releases
-    statement = select(rel.c.id, rel.c.subject_id, rel.c.direction, rel.c.response_count).where(
-        of_tenant(rel, tenant_id), rel.c.cycle_id == cycle_id).order_by(rel.c.id)
+    statement = (
+        select(rel.c.id, rel.c.subject_id, rel.c.direction, rel.c.response_count)
+        .where(of_tenant(rel, tenant_id), rel.c.cycle_id == cycle_id)
+        .order_by(rel.c.id)
+    )
     return [plain(row) for row in (await conn.execute(statement)).mappings()]
 
 
@@ -163,22 +203,38 @@ _MARK_REQUESTS = _by_group(f"""
       AND x.direction = g.direction AND x.status = 'submitted' AND x.release_id IS NULL""")  # noqa: S608 (constant SQL; the tenant predicate from db.scope)
 
 
-async def release(conn: AsyncConnection, tenant_id: str, cycle_id: str, new_sets: list[dict[str, Any]],
-                  grown: list[dict[str, Any]]) -> None:
+async def release(
+    conn: AsyncConnection,
+    tenant_id: str,
+    cycle_id: str,
+    new_sets: list[dict[str, Any]],
+    grown: list[dict[str, Any]],
+) -> None:
     """Record the released sets (`new_sets`: id, subject_id, direction, response_count; `grown`: id,
     subject_id, direction, added) and mark their responses and requests, in a few statements."""
     if not new_sets and not grown:
         return
     if new_sets:
-        await conn.execute(insert(feedback_releases).values(
-            [{"tenant_id": tenant_id, "cycle_id": cycle_id, **s} for s in new_sets]))
+        await conn.execute(
+            insert(feedback_releases).values(
+                [{"tenant_id": tenant_id, "cycle_id": cycle_id, **s} for s in new_sets]
+            )
+        )
     for s in grown:
         rel = feedback_releases
-        await conn.execute(update(rel).where(of_tenant(rel, tenant_id), rel.c.id == s["id"])
-                           .values(response_count=rel.c.response_count + s["added"]))
+        await conn.execute(
+            update(rel)
+            .where(of_tenant(rel, tenant_id), rel.c.id == s["id"])
+            .values(response_count=rel.c.response_count + s["added"])
+        )
     groups = [*new_sets, *grown]
-    arrays = {"subjects": [g["subject_id"] for g in groups], "directions": [g["direction"] for g in groups],
-              "sets": [g["id"] for g in groups], "tenant": tenant_id, "cycle": cycle_id}
+    arrays = {
+        "subjects": [g["subject_id"] for g in groups],
+        "directions": [g["direction"] for g in groups],
+        "sets": [g["id"] for g in groups],
+        "tenant": tenant_id,
+        "cycle": cycle_id,
+    }
     await conn.execute(_MARK_RESPONSES, arrays)
     await conn.execute(_MARK_REQUESTS, arrays)
 
@@ -187,13 +243,21 @@ async def freeze_minimums(conn: AsyncConnection, tenant_id: str, cycle_id: str) 
     """§3.4a.3: the tenant's minimums as they are when the cycle first opens stay the cycle's."""
     c = review_cycles
     await conn.execute(
-        update(c).where(of_tenant(c, tenant_id), c.c.id == cycle_id, c.c.feedback_min_responses.is_(None))
-        .values(feedback_min_responses=func.coalesce(
-                    select(tenants.c.feedback_min_responses).where(of_tenant(tenants, tenant_id)).scalar_subquery(),
-                    DEFAULT_MINIMUMS[0]),
-                upward_min_responses=func.coalesce(
-                    select(tenants.c.upward_min_responses).where(of_tenant(tenants, tenant_id)).scalar_subquery(),
-                    DEFAULT_MINIMUMS[1])))
+        update(c)
+        .where(of_tenant(c, tenant_id), c.c.id == cycle_id, c.c.feedback_min_responses.is_(None))
+        .values(
+            feedback_min_responses=func.coalesce(
+                select(tenants.c.feedback_min_responses)
+                .where(of_tenant(tenants, tenant_id))
+                .scalar_subquery(),
+                DEFAULT_MINIMUMS[0],
+            ),
+            upward_min_responses=func.coalesce(
+                select(tenants.c.upward_min_responses).where(of_tenant(tenants, tenant_id)).scalar_subquery(),
+                DEFAULT_MINIMUMS[1],
+            ),
+        )
+    )
 
 
 async def minimums(conn: AsyncConnection, tenant_id: str, cycle_id: str | None) -> tuple[int, int]:
@@ -203,33 +267,55 @@ async def minimums(conn: AsyncConnection, tenant_id: str, cycle_id: str | None) 
     row = (await conn.execute(current)).first()
     values = (int(row[0]), int(row[1])) if row else DEFAULT_MINIMUMS
     if cycle_id is not None:
-        frozen = (await conn.execute(select(c.c.feedback_min_responses, c.c.upward_min_responses)
-                                     .where(of_tenant(c, tenant_id), c.c.id == cycle_id))).first()
+        frozen = (
+            await conn.execute(
+                select(c.c.feedback_min_responses, c.c.upward_min_responses).where(
+                    of_tenant(c, tenant_id), c.c.id == cycle_id
+                )
+            )
+        ).first()
         if frozen is not None and frozen[0] is not None:
             values = (int(frozen[0]), int(frozen[1]))
     return values
 
 
-async def released_sets(conn: AsyncConnection, tenant_id: str, subject_id: str, cycle_id: str | None,
-                        caller_id: str | None) -> list[ReleasedSet]:
+async def released_sets(
+    conn: AsyncConnection, tenant_id: str, subject_id: str, cycle_id: str | None, caller_id: str | None
+) -> list[ReleasedSet]:
     """The subject's released sets (of one cycle, or all), each with its cycle's minimum for its
     direction and how many of its answers are the caller's (from the requests released into it)."""
     rel, c, q = feedback_releases, review_cycles, feedback_requests
-    minimum = case((rel.c.direction == "upward", func.coalesce(c.c.upward_min_responses, DEFAULT_MINIMUMS[1])),
-                   else_=func.coalesce(c.c.feedback_min_responses, DEFAULT_MINIMUMS[0]))
+    minimum = case(
+        (rel.c.direction == "upward", func.coalesce(c.c.upward_min_responses, DEFAULT_MINIMUMS[1])),
+        else_=func.coalesce(c.c.feedback_min_responses, DEFAULT_MINIMUMS[0]),
+    )
     own: Any = literal_column("0")
     if caller_id is not None:
-        own = (select(func.count()).where(of_tenant(q, tenant_id), q.c.release_id == rel.c.id,
-                                          q.c.reviewer_id == caller_id).scalar_subquery())
+        own = (
+            select(func.count())
+            .where(of_tenant(q, tenant_id), q.c.release_id == rel.c.id, q.c.reviewer_id == caller_id)
+            .scalar_subquery()
+        )
     conditions = [of_tenant(rel, tenant_id), rel.c.subject_id == subject_id]
     if cycle_id is not None:
         conditions.append(rel.c.cycle_id == cycle_id)
-    statement = (select(rel.c.id, rel.c.cycle_id, rel.c.direction, rel.c.response_count, minimum.label("minimum"),
-                        own.label("own"))
-                 .select_from(rel.join(c, joined(c, rel, c.c.id == rel.c.cycle_id)))
-                 .where(*conditions).order_by(rel.c.id))
-    return [ReleasedSet(r.id, r.cycle_id, r.direction, int(r.response_count), int(r.minimum), int(r.own))
-            for r in await conn.execute(statement)]
+    statement = (
+        select(
+            rel.c.id,
+            rel.c.cycle_id,
+            rel.c.direction,
+            rel.c.response_count,
+            minimum.label("minimum"),
+            own.label("own"),
+        )
+        .select_from(rel.join(c, joined(c, rel, c.c.id == rel.c.cycle_id)))
+        .where(*conditions)
+        .order_by(rel.c.id)
+    )
+    return [
+        ReleasedSet(r.id, r.cycle_id, r.direction, int(r.response_count), int(r.minimum), int(r.own))
+        for r in await conn.execute(statement)
+    ]
 
 
 async def responses_of(conn: AsyncConnection, tenant_id: str, set_ids: list[str]) -> list[dict[str, Any]]:
@@ -238,17 +324,24 @@ async def responses_of(conn: AsyncConnection, tenant_id: str, set_ids: list[str]
         return []
     r = feedback_responses
     statement = select(r.c.direction, *(r.c[n] for n in RESPONSE_FIELDS)).where(
-        of_tenant(r, tenant_id), r.c.release_id.in_(set_ids))
+        of_tenant(r, tenant_id), r.c.release_id.in_(set_ids)
+    )
     return [plain(row) for row in (await conn.execute(statement)).mappings()]
 
 
 # ------------------------------------------------------------------------------- peer selection
 def _groups_with(tenant_id: str, person_id: str, kind: str) -> Select[Any]:
     """Ids of the live groups of `kind` the person belongs to."""
-    return (select(group_members.c.group_id)
-            .join(groups, joined(groups, group_members, groups.c.id == group_members.c.group_id))
-            .where(of_tenant(group_members, tenant_id), group_members.c.person_id == person_id,
-                   groups.c.kind == kind, groups.c.is_deleted.is_(False)))
+    return (
+        select(group_members.c.group_id)
+        .join(groups, joined(groups, group_members, groups.c.id == group_members.c.group_id))
+        .where(
+            of_tenant(group_members, tenant_id),
+            group_members.c.person_id == person_id,
+            groups.c.kind == kind,
+            groups.c.is_deleted.is_(False),
+        )
+    )
 
 
 def _candidates(tenant_id: str, subject_id: str) -> list[ColumnElement[bool]]:
@@ -259,19 +352,27 @@ def _candidates(tenant_id: str, subject_id: str) -> list[ColumnElement[bool]]:
 def _peer_sources(tenant_id: str, subject_id: str, rule: PeerRule) -> list[Select[Any]]:
     sources: list[Select[Any]] = []
     if rule.squad_mates:
-        sources.append(select(group_members.c.person_id).where(
-            of_tenant(group_members, tenant_id),
-            group_members.c.group_id.in_(_groups_with(tenant_id, subject_id, "squad"))))
+        sources.append(
+            select(group_members.c.person_id).where(
+                of_tenant(group_members, tenant_id),
+                group_members.c.group_id.in_(_groups_with(tenant_id, subject_id, "squad")),
+            )
+        )
     if rule.department_managers:
         managers = [*_candidates(tenant_id, subject_id), people.c.access_level == "manager"]
         colleagues = select(group_members.c.person_id).where(
             of_tenant(group_members, tenant_id),
-            group_members.c.group_id.in_(_groups_with(tenant_id, subject_id, "department")))
-        in_department = select(people.c.id).where(*managers, people.c.id.in_(colleagues)).cte("department_managers")
+            group_members.c.group_id.in_(_groups_with(tenant_id, subject_id, "department")),
+        )
+        in_department = (
+            select(people.c.id).where(*managers, people.c.id.in_(colleagues)).cte("department_managers")
+        )
         sources.append(select(in_department.c.id))
         sources.append(select(people.c.id).where(*managers, ~exists(select(in_department.c.id))))
     if rule.other_heads:
-        sources.append(select(people.c.id).where(of_tenant(people, tenant_id), people.c.access_level == "head"))
+        sources.append(
+            select(people.c.id).where(of_tenant(people, tenant_id), people.c.access_level == "head")
+        )
     if rule.direct_reports:
         reports = select(people.c.id).where(of_tenant(people, tenant_id), people.c.manager_id == subject_id)
         if rule.direct_report_levels is not None:
@@ -280,16 +381,21 @@ def _peer_sources(tenant_id: str, subject_id: str, rule: PeerRule) -> list[Selec
     return sources
 
 
-async def select_peers(conn: AsyncConnection, tenant_id: str, subject_id: str, rule: PeerRule,
-                       ) -> list[dict[str, Any]]:
+async def select_peers(
+    conn: AsyncConnection,
+    tenant_id: str,
+    subject_id: str,
+    rule: PeerRule,
+) -> list[dict[str, Any]]:
     """The subject's peers under `rule` (id and manager_id, which decide a request's direction), in one
     statement."""
     sources = _peer_sources(tenant_id, subject_id, rule)
     if not sources:
         return []
     pool = union(*sources).subquery()
-    statement = (select(people.c.id, people.c.manager_id)
-                 .where(*_candidates(tenant_id, subject_id), people.c.id.in_(select(pool.c[0])))
-                 .order_by(people.c.name, people.c.id))
+    statement = (
+        select(people.c.id, people.c.manager_id)
+        .where(*_candidates(tenant_id, subject_id), people.c.id.in_(select(pool.c[0])))
+        .order_by(people.c.name, people.c.id)
+    )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
-

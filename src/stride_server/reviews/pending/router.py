@@ -14,8 +14,13 @@ from stride_server.reviews.routing import problems, resource_router
 router = resource_router()
 
 
-@router.get("/pending", operation_id="pending-get", response_model=Pending, responses=problems(),
-            summary="Your pending actions")
+@router.get(
+    "/pending",
+    operation_id="pending-get",
+    response_model=Pending,
+    responses=problems(),
+    summary="Your pending actions",
+)
 async def pending(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
     """The caller's pending actions: reviews to write in open cycles, their own self-assessments,
     pending feedback requests, and the open cycles."""

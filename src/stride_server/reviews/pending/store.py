@@ -15,16 +15,33 @@ from stride_server.db.tables import feedback_requests, review_cycles, reviews
 async def pending_counts(conn: AsyncConnection, principal: Principal) -> dict[str, int]:
     """The caller's pending actions, in one statement of four counts."""
     tenant, me = principal.tenant_id, principal.sub
-    open_cycles = select(review_cycles.c.id).where(of_tenant(review_cycles, tenant),
-                                                   review_cycles.c.status == "open")
-    pending_reviews = select(func.count()).select_from(reviews).where(
-        of_tenant(reviews, tenant), reviews.c.reviewer_id == me, reviews.c.status != "completed",
-        reviews.c.cycle_id.in_(open_cycles))
-    self_assessments = select(func.count()).select_from(reviews).where(
-        of_tenant(reviews, tenant), reviews.c.user_id == me, reviews.c.status == "self_assessment")
-    pending_feedback = select(func.count()).select_from(feedback_requests).where(
-        of_tenant(feedback_requests, tenant), feedback_requests.c.reviewer_id == me,
-        feedback_requests.c.status == "pending")
+    open_cycles = select(review_cycles.c.id).where(
+        of_tenant(review_cycles, tenant), review_cycles.c.status == "open"
+    )
+    pending_reviews = (
+        select(func.count())
+        .select_from(reviews)
+        .where(
+            of_tenant(reviews, tenant),
+            reviews.c.reviewer_id == me,
+            reviews.c.status != "completed",
+            reviews.c.cycle_id.in_(open_cycles),
+        )
+    )
+    self_assessments = (
+        select(func.count())
+        .select_from(reviews)
+        .where(of_tenant(reviews, tenant), reviews.c.user_id == me, reviews.c.status == "self_assessment")
+    )
+    pending_feedback = (
+        select(func.count())
+        .select_from(feedback_requests)
+        .where(
+            of_tenant(feedback_requests, tenant),
+            feedback_requests.c.reviewer_id == me,
+            feedback_requests.c.status == "pending",
+        )
+    )
     cycles_open = select(func.count()).select_from(open_cycles.subquery())
     statement = select(
         pending_reviews.scalar_subquery().label("pending_reviews"),

@@ -26,8 +26,13 @@ from stride_server.reviews.types import NO_NUL
 router = resource_router()
 
 
-@router.get("/goals/current", operation_id="goals-current", response_model=CurrentGoals, responses=problems(),
-            summary="Goals of your most recent completed review")
+@router.get(
+    "/goals/current",
+    operation_id="goals-current",
+    response_model=CurrentGoals,
+    responses=problems(),
+    summary="Goals of your most recent completed review",
+)
 async def current_goals(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
     """The goals of the caller's most recent completed review (latest cycle end), with the
     cycle's name; none gives an empty list and an empty name."""
@@ -35,20 +40,36 @@ async def current_goals(request: Request, claims: Claims = Depends(bearer_claims
         return json_response(await service.current_goals(ctx))
 
 
-@router.get("/reviews", operation_id="reviews-list", response_model=list[Review], responses=problems(),
-            summary="List the reviews you can see")
-async def list_reviews(request: Request, cycle_id: str | None = Query(None, max_length=64, pattern=NO_NUL),
-                       status: ReviewStatus | None = None, claims: Claims = Depends(bearer_claims)) -> Response:
+@router.get(
+    "/reviews",
+    operation_id="reviews-list",
+    response_model=list[Review],
+    responses=problems(),
+    summary="List the reviews you can see",
+)
+async def list_reviews(
+    request: Request,
+    cycle_id: str | None = Query(None, max_length=64, pattern=NO_NUL),
+    status: ReviewStatus | None = None,
+    claims: Claims = Depends(bearer_claims),
+) -> Response:
     """The reviews visible to the caller (CONTRACT §1.4), optionally of one cycle or status,
     each with the names of its person, reviewer and cycle."""
     async with open_context(request, claims) as ctx:
         return json_response(await service.list_reviews(ctx, cycle_id, status))
 
 
-@router.post("/reviews", operation_id="reviews-create", status_code=201, response_model=ReviewDetail,
-             summary="Create a review in an open cycle (snapshots the user's template KPIs)",
-             responses=problems(409, *BODY))
-async def create_review(request: Request, body: ReviewCreate, claims: Claims = Depends(bearer_claims)) -> Response:
+@router.post(
+    "/reviews",
+    operation_id="reviews-create",
+    status_code=201,
+    response_model=ReviewDetail,
+    summary="Create a review in an open cycle (snapshots the user's template KPIs)",
+    responses=problems(409, *BODY),
+)
+async def create_review(
+    request: Request, body: ReviewCreate, claims: Claims = Depends(bearer_claims)
+) -> Response:
     """A review of a person in an open cycle (400 otherwise), one per person and cycle (409
     otherwise); the reviewer defaults to the caller. Snapshots the person's template items as unrated KPI
     ratings and answers the full detail. Needs `update:performance`."""
@@ -57,18 +78,31 @@ async def create_review(request: Request, body: ReviewCreate, claims: Claims = D
     return json_response(detail, 201, {"Location": f"{PREFIX}/reviews/{detail['review']['id']}"})
 
 
-@router.get("/reviews/history/{userId}", operation_id="reviews-history", response_model=History,
-            summary="A person's completed reviews, oldest first", responses=problems())
-async def history(request: Request, user_id: str = Path(alias="userId", max_length=64),
-                  claims: Claims = Depends(bearer_claims)) -> Response:
+@router.get(
+    "/reviews/history/{userId}",
+    operation_id="reviews-history",
+    response_model=History,
+    summary="A person's completed reviews, oldest first",
+    responses=problems(),
+)
+async def history(
+    request: Request,
+    user_id: str = Path(alias="userId", max_length=64),
+    claims: Claims = Depends(bearer_claims),
+) -> Response:
     """The person's completed reviews, oldest first, each with its cycle, KPI pass counts and goal
     outcomes."""
     async with open_context(request, claims) as ctx:
         return json_response(await service.history(ctx, user_id))
 
 
-@router.get("/reviews/{id}", operation_id="reviews-get", response_model=ReviewDetail, responses=problems(),
-            summary="Full review detail with KPI ratings, goals and previous reviews")
+@router.get(
+    "/reviews/{id}",
+    operation_id="reviews-get",
+    response_model=ReviewDetail,
+    responses=problems(),
+    summary="Full review detail with KPI ratings, goals and previous reviews",
+)
 async def get_review(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
     """The review with its KPI ratings, goals and previous reviews (the last completed one for a
     quarterly review; the year's quarterly ones, with their KPI aggregation, for an annual review)."""
@@ -76,11 +110,16 @@ async def get_review(request: Request, id: str = Id, claims: Claims = Depends(be
         return json_response(await service.get_review(ctx, id))
 
 
-@router.put("/reviews/{id}", operation_id="reviews-update", response_model=ReviewDetail,
-            summary="Update fields, KPI ratings, goals and status (completion computes KPI pass/fail)",
-            responses=problems(*BODY))
-async def update_review(request: Request, body: ReviewUpdate, id: str = Id,
-                        claims: Claims = Depends(bearer_claims)) -> Response:
+@router.put(
+    "/reviews/{id}",
+    operation_id="reviews-update",
+    response_model=ReviewDetail,
+    summary="Update fields, KPI ratings, goals and status (completion computes KPI pass/fail)",
+    responses=problems(*BODY),
+)
+async def update_review(
+    request: Request, body: ReviewUpdate, id: str = Id, claims: Claims = Depends(bearer_claims)
+) -> Response:
     """Change the status, texts, KPI ratings (by id) and goals (the list replaces the
     review's goals). Completing needs every KPI rated (422 otherwise) and computes the pass counts and
     `kpi_passed`; status moves outside the allowed ones are 400. Needs `update:performance`."""
@@ -88,8 +127,14 @@ async def update_review(request: Request, body: ReviewUpdate, id: str = Id,
         return json_response(await service.update_review(ctx, id, body))
 
 
-@router.delete("/reviews/{id}", operation_id="reviews-delete", status_code=204, response_class=Response,
-               summary="Delete a draft review (400 otherwise)", responses=problems())
+@router.delete(
+    "/reviews/{id}",
+    operation_id="reviews-delete",
+    status_code=204,
+    response_class=Response,
+    summary="Delete a draft review (400 otherwise)",
+    responses=problems(),
+)
 async def delete_review(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
     """Delete a review while it is a draft (400 otherwise). Needs `manage:performance`."""
     async with open_context(request, claims) as ctx:
@@ -97,10 +142,16 @@ async def delete_review(request: Request, id: str = Id, claims: Claims = Depends
     return Response(status_code=204)
 
 
-@router.put("/reviews/{id}/previous-goals", operation_id="reviews-previous-goals", response_model=GoalList,
-            summary="Mark goals of earlier reviews completed / not completed", responses=problems(*BODY))
-async def previous_goals(request: Request, body: PreviousGoalsUpdate, id: str = Id,
-                         claims: Claims = Depends(bearer_claims)) -> Response:
+@router.put(
+    "/reviews/{id}/previous-goals",
+    operation_id="reviews-previous-goals",
+    response_model=GoalList,
+    summary="Mark goals of earlier reviews completed / not completed",
+    responses=problems(*BODY),
+)
+async def previous_goals(
+    request: Request, body: PreviousGoalsUpdate, id: str = Id, claims: Claims = Depends(bearer_claims)
+) -> Response:
     """Record the outcome (`completed` or `not_completed`) of goals of the person's earlier
     completed reviews (422 for any other goal); the review's subject cannot set their own (403). Answers the
     updated goals."""

@@ -21,8 +21,9 @@ from stride_server.reviews.types import (
 
 ReviewStatus = Literal["draft", "self_assessment", "in_review", "ready_for_review", "completed"]
 GoalOutcome = Literal["completed", "not_completed"]
-GoalText = Annotated[str, Field(strict=True, min_length=1, max_length=20_000, pattern=NOT_BLANK),
-                     AfterValidator(not_blank)]
+GoalText = Annotated[
+    str, Field(strict=True, min_length=1, max_length=20_000, pattern=NOT_BLANK), AfterValidator(not_blank)
+]
 
 
 class ReviewCreate(BaseModel):
@@ -81,7 +82,9 @@ class Review(BaseModel):
     action_items: str | None
     kpi_pass_count: int | None
     kpi_total_count: int | None
-    kpi_passed: bool | None = Field(description="≥ 75% of KPIs passed and every mandatory one; null without KPIs.")
+    kpi_passed: bool | None = Field(
+        description="≥ 75% of KPIs passed and every mandatory one; null without KPIs."
+    )
     completed_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -147,7 +150,8 @@ class ReviewDetail(BaseModel):
     goals: list[Goal]
     previous_reviews: list[PreviousReview]
     kpi_aggregation: dict[str, KpiAggregate] | None = Field(
-        description="Annual reviews: per template item over the quarterly reviews of the year; else null.")
+        description="Annual reviews: per template item over the quarterly reviews of the year; else null."
+    )
 
 
 class CurrentGoals(BaseModel):

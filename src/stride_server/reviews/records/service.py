@@ -57,15 +57,21 @@ async def _detail(ctx: Context, review: dict[str, Any]) -> dict[str, Any]:
     previous = await store.previous_reviews(ctx.conn, review, tenant)
     aggregation = None
     if review["cycle_type"] == "annual":
-        aggregation = aggregate_kpis((k["template_item_id"], k["rating"]) for p in previous for k in p["kpi_ratings"])
+        aggregation = aggregate_kpis(
+            (k["template_item_id"], k["rating"]) for p in previous for k in p["kpi_ratings"]
+        )
     return {
         "review": _public(review),
         "kpi_ratings": kpis,
         "goals": goals,
-        "previous_reviews": [{
-            "review": {k: p[k] for k in ("id", "cycle_name", "reviewer_notes", "action_items")},
-            "kpi_ratings": p["kpi_ratings"], "goals": p["goals"],
-        } for p in previous],
+        "previous_reviews": [
+            {
+                "review": {k: p[k] for k in ("id", "cycle_name", "reviewer_notes", "action_items")},
+                "kpi_ratings": p["kpi_ratings"],
+                "goals": p["goals"],
+            }
+            for p in previous
+        ],
         "kpi_aggregation": aggregation,
     }
 
@@ -83,18 +89,34 @@ async def create_review(ctx: Context, body: ReviewCreate) -> dict[str, Any]:
     if reviewer_id == user["id"]:
         raise field_error("reviewer_id", "a person cannot review themself")
     review_id = new_id("rev")
-    values = {"tenant_id": principal.tenant_id, "id": review_id, "cycle_id": cycle["id"], "user_id": user["id"],
-              "reviewer_id": reviewer_id}
+    values = {
+        "tenant_id": principal.tenant_id,
+        "id": review_id,
+        "cycle_id": cycle["id"],
+        "user_id": user["id"],
+        "reviewer_id": reviewer_id,
+    }
     if not await store.insert_review(ctx.conn, values):
         # Seed 001: "Returns 409 if a review already exists for the user in this cycle".
         raise Conflict(f"{user['id']} already has a review in cycle {cycle['id']}.", slug="duplicate-review")
     # Snapshot: later template edits never change this review's KPIs.
     items = await store.template_items_for(ctx.conn, principal.tenant_id, user["id"])
-    await store.insert_kpis(ctx.conn, [{
-        "tenant_id": principal.tenant_id, "id": new_id("kpi"), "review_id": review_id,
-        "template_item_id": item["id"], "area": item["area"], "label": item["label"],
-        "is_mandatory": item["is_mandatory"], "sort_order": item["sort_order"],
-    } for item in items])
+    await store.insert_kpis(
+        ctx.conn,
+        [
+            {
+                "tenant_id": principal.tenant_id,
+                "id": new_id("kpi"),
+                "review_id": review_id,
+                "template_item_id": item["id"],
+                "area": item["area"],
+                "label": item["label"],
+                "is_mandatory": item["is_mandatory"],
+                "sort_order": item["sort_order"],
+            }
+            for item in items
+        ],
+    )
     return await get_review(ctx, review_id)
 
 
@@ -107,8 +129,10 @@ def _authorize_update(ctx: Context, review: dict[str, Any], sent: set[str], targ
         if "kpi_ratings" in sent:
             raise Forbidden("You cannot rate your own review.")
         if target is not None and (current, target) != ("self_assessment", "in_review"):
-            raise Forbidden("You cannot change the status of your own review, except to hand in your "
-                            "self-assessment (self_assessment → in_review).")
+            raise Forbidden(
+                "You cannot change the status of your own review, except to hand in your "
+                "self-assessment (self_assessment → in_review)."
+            )
         if sent & REVIEWER_FIELDS:
             raise Forbidden(f"{sorted(sent & REVIEWER_FIELDS)[0]} is written by the reviewer.")
         if current != "self_assessment":
@@ -142,9 +166,16 @@ def _goal_rows(goals: list[dict[str, Any]], sent: list[GoalIn]) -> list[dict[str
             raise field_error(f"goals.{position}.id", f"{goal.id} is not a goal of this review")
         kept = current.get(goal.id or "")
         status = goal.status if "status" in goal.model_fields_set else (kept["status"] if kept else None)
-        rows.append({"id": goal.id or new_id("gol"), "goal": goal.goal, "success_measures": goal.success_measures,
-                     "support_needed": goal.support_needed, "status": status,
-                     "sort_order": goal.sort_order if goal.sort_order is not None else position})
+        rows.append(
+            {
+                "id": goal.id or new_id("gol"),
+                "goal": goal.goal,
+                "success_measures": goal.success_measures,
+                "support_needed": goal.support_needed,
+                "status": status,
+                "sort_order": goal.sort_order if goal.sort_order is not None else position,
+            }
+        )
     if len({r["id"] for r in rows}) != len(rows):
         raise field_error("goals", "a goal id appears twice")
     return rows
@@ -154,11 +185,17 @@ def _completion(kpis: list[dict[str, Any]]) -> dict[str, Any]:
     """Seed 001: "On status transition to completed, automatically computes KPI pass/fail"."""
     unrated = [k["label"] for k in kpis if k["rating"] is None]
     if unrated:
-        raise Unprocessable(f"Every KPI must be rated before completion; unrated: {', '.join(unrated[:5])}.",
-                            errors=[{"field": "kpi_ratings", "message": f"{label}: not rated"} for label in unrated])
+        raise Unprocessable(
+            f"Every KPI must be rated before completion; unrated: {', '.join(unrated[:5])}.",
+            errors=[{"field": "kpi_ratings", "message": f"{label}: not rated"} for label in unrated],
+        )
     outcome = evaluate_kpis((k["rating"], k["is_mandatory"]) for k in kpis)
-    return {"kpi_pass_count": outcome.pass_count, "kpi_total_count": outcome.total_count,
-            "kpi_passed": outcome.passed, "completed_at": func.now()}
+    return {
+        "kpi_pass_count": outcome.pass_count,
+        "kpi_total_count": outcome.total_count,
+        "kpi_passed": outcome.passed,
+        "completed_at": func.now(),
+    }
 
 
 async def update_review(ctx: Context, review_id: str, body: ReviewUpdate) -> dict[str, Any]:
@@ -171,8 +208,10 @@ async def update_review(ctx: Context, review_id: str, body: ReviewUpdate) -> dic
     if target is not None and not is_review_move(current, target):
         raise BadRequest(f"A review cannot move from {current} to {target}.", slug="invalid-transition")
     if current == "completed" and target is None and sent - {"status"}:
-        raise BadRequest("A completed review is read-only; reopen it (status in_review) to change it.",
-                         slug="review-completed")
+        raise BadRequest(
+            "A completed review is read-only; reopen it (status in_review) to change it.",
+            slug="review-completed",
+        )
     values: dict[str, Any] = {k: getattr(body, k) for k in TEXT_FIELDS if k in sent}
     kpis = await store.kpi_rows(ctx.conn, tenant, review_id)
     if "kpi_ratings" in sent:
@@ -180,8 +219,12 @@ async def update_review(ctx: Context, review_id: str, body: ReviewUpdate) -> dic
         await store.update_kpis(ctx.conn, tenant, review_id, changed)
         kpis = [next((c for c in changed if c["id"] == k["id"]), k) for k in kpis]
     if "goals" in sent:
-        await store.replace_goals(ctx.conn, tenant, review_id,
-                                  _goal_rows(await store.goal_rows(ctx.conn, tenant, review_id), body.goals))
+        await store.replace_goals(
+            ctx.conn,
+            tenant,
+            review_id,
+            _goal_rows(await store.goal_rows(ctx.conn, tenant, review_id), body.goals),
+        )
     if target == "completed":
         values.update(_completion(kpis))
     elif current == "completed" and target is not None:
@@ -197,8 +240,9 @@ async def delete_review(ctx: Context, review_id: str) -> None:
     review = await _visible_review(ctx, review_id, for_update=True)
     ctx.principal.require("manage", "performance")
     if review["status"] != "draft":
-        raise BadRequest(f"Only draft reviews can be deleted; this one is {review['status']}.",
-                         slug="invalid-transition")
+        raise BadRequest(
+            f"Only draft reviews can be deleted; this one is {review['status']}.", slug="invalid-transition"
+        )
     await store.delete_review(ctx.conn, ctx.principal.tenant_id, review_id)
 
 
@@ -209,14 +253,23 @@ async def set_previous_goals(ctx: Context, review_id: str, body: PreviousGoalsUp
     if ctx.principal.person_id == review["user_id"]:
         # §3.3: outcomes are the reviewer's judgement; the subject may not mark their own goals.
         raise Forbidden("You cannot set the outcomes of your own goals.")
-    outcomes: dict[str, str] = {o.goal_id: o.status for o in body.outcomes}  # a goal sent twice: the last outcome wins
-    found = await store.earlier_goal_ids(ctx.conn, ctx.principal.tenant_id, review, list(outcomes)) if outcomes else set()
+    outcomes: dict[str, str] = {
+        o.goal_id: o.status for o in body.outcomes
+    }  # a goal sent twice: the last outcome wins
+    found = (
+        await store.earlier_goal_ids(ctx.conn, ctx.principal.tenant_id, review, list(outcomes))
+        if outcomes
+        else set()
+    )
     missing = [goal_id for goal_id in outcomes if goal_id not in found]
     if missing:
         raise Unprocessable(
             f"Not a goal of an earlier completed review of this user: {', '.join(missing[:5])}.",
-            errors=[{"field": "outcomes.goal_id", "message": f"{g} is not a goal of an earlier completed review"}
-                    for g in missing])
+            errors=[
+                {"field": "outcomes.goal_id", "message": f"{g} is not a goal of an earlier completed review"}
+                for g in missing
+            ],
+        )
     updated = await store.set_goal_outcomes(ctx.conn, ctx.principal.tenant_id, outcomes) if outcomes else []
     order = {goal_id: position for position, goal_id in enumerate(outcomes)}
     return {"goals": sorted(updated, key=lambda g: order[g["id"]])}

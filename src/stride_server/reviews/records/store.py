@@ -26,9 +26,24 @@ from stride_server.db.tables import (
     reviews,
 )
 
-REVIEW_FIELDS = ("id", "cycle_id", "user_id", "reviewer_id", "status", "strengths", "growth_areas",
-                 "discussion_topics", "reviewer_notes", "action_items", "kpi_pass_count", "kpi_total_count",
-                 "kpi_passed", "completed_at", "created_at", "updated_at")
+REVIEW_FIELDS = (
+    "id",
+    "cycle_id",
+    "user_id",
+    "reviewer_id",
+    "status",
+    "strengths",
+    "growth_areas",
+    "discussion_topics",
+    "reviewer_notes",
+    "action_items",
+    "kpi_pass_count",
+    "kpi_total_count",
+    "kpi_passed",
+    "completed_at",
+    "created_at",
+    "updated_at",
+)
 KPI_FIELDS = ("id", "template_item_id", "area", "label", "is_mandatory", "rating", "notes", "sort_order")
 GOAL_FIELDS = ("id", "review_id", "goal", "success_measures", "support_needed", "status", "sort_order")
 
@@ -36,35 +51,51 @@ subject, reviewer = people.alias("subject"), people.alias("reviewer")
 
 
 def _joined() -> Any:
-    return (reviews
-            .join(review_cycles, joined(review_cycles, reviews, review_cycles.c.id == reviews.c.cycle_id))
-            .join(subject, joined(subject, reviews, subject.c.id == reviews.c.user_id))
-            .join(reviewer, joined(reviewer, reviews, reviewer.c.id == reviews.c.reviewer_id)))
+    return (
+        reviews.join(review_cycles, joined(review_cycles, reviews, review_cycles.c.id == reviews.c.cycle_id))
+        .join(subject, joined(subject, reviews, subject.c.id == reviews.c.user_id))
+        .join(reviewer, joined(reviewer, reviews, reviewer.c.id == reviews.c.reviewer_id))
+    )
 
 
 def _review_columns() -> list[Any]:
-    return [*(reviews.c[n] for n in REVIEW_FIELDS), subject.c.name.label("user_name"),
-            reviewer.c.name.label("reviewer_name"), review_cycles.c.name.label("cycle_name"),
-            review_cycles.c.type.label("cycle_type"), review_cycles.c.period_start, review_cycles.c.period_end,
-            review_cycles.c.status.label("cycle_status")]
+    return [
+        *(reviews.c[n] for n in REVIEW_FIELDS),
+        subject.c.name.label("user_name"),
+        reviewer.c.name.label("reviewer_name"),
+        review_cycles.c.name.label("cycle_name"),
+        review_cycles.c.type.label("cycle_type"),
+        review_cycles.c.period_start,
+        review_cycles.c.period_end,
+        review_cycles.c.status.label("cycle_status"),
+    ]
 
 
-async def list_reviews(conn: AsyncConnection, principal: Principal, cycle_id: str | None,
-                       status: str | None) -> list[dict[str, Any]]:
+async def list_reviews(
+    conn: AsyncConnection, principal: Principal, cycle_id: str | None, status: str | None
+) -> list[dict[str, Any]]:
     conditions = [review_scope(principal)]
     if cycle_id is not None:
         conditions.append(reviews.c.cycle_id == cycle_id)
     if status is not None:
         conditions.append(reviews.c.status == status)
-    statement = (select(*_review_columns()).select_from(_joined()).where(*conditions)
-                 .order_by(review_cycles.c.period_start.desc(), subject.c.name, reviews.c.id))
+    statement = (
+        select(*_review_columns())
+        .select_from(_joined())
+        .where(*conditions)
+        .order_by(review_cycles.c.period_start.desc(), subject.c.name, reviews.c.id)
+    )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
-async def fetch_review(conn: AsyncConnection, principal: Principal, review_id: str, *,
-                       for_update: bool = False) -> dict[str, Any] | None:
-    statement = select(*_review_columns()).select_from(_joined()).where(review_scope(principal),
-                                                                        reviews.c.id == review_id)
+async def fetch_review(
+    conn: AsyncConnection, principal: Principal, review_id: str, *, for_update: bool = False
+) -> dict[str, Any] | None:
+    statement = (
+        select(*_review_columns())
+        .select_from(_joined())
+        .where(review_scope(principal), reviews.c.id == review_id)
+    )
     if for_update:
         statement = statement.with_for_update(of=reviews)
     row = (await conn.execute(statement)).mappings().first()
@@ -73,9 +104,12 @@ async def fetch_review(conn: AsyncConnection, principal: Principal, review_id: s
 
 async def insert_review(conn: AsyncConnection, values: dict[str, Any]) -> bool:
     """False when the user already has a review in the cycle (the unique index decides, race-free)."""
-    statement = (pg_insert(reviews).values(**values)
-                 .on_conflict_do_nothing(index_elements=["tenant_id", "cycle_id", "user_id"])
-                 .returning(reviews.c.id))
+    statement = (
+        pg_insert(reviews)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["tenant_id", "cycle_id", "user_id"])
+        .returning(reviews.c.id)
+    )
     return (await conn.execute(statement)).first() is not None
 
 
@@ -83,16 +117,30 @@ async def template_items_for(conn: AsyncConnection, tenant_id: str, user_id: str
     """The items of the person's template (§3.1): `person.review_template_id`, else the template of
     their access level, else the tenant's default; none → no items."""
     t, i = review_templates, review_template_items
-    priority = case((t.c.id == people.c.review_template_id, 0),
-                    (t.c.access_level == people.c.access_level, 1), else_=2)
-    chosen = (select(t.c.id).select_from(t.join(people, same_tenant(people, t)))
-              .where(of_tenant(t, tenant_id), people.c.id == user_id,
-                     or_(t.c.id == people.c.review_template_id, t.c.access_level == people.c.access_level,
-                         t.c.is_default))
-              .order_by(priority).limit(1).scalar_subquery())
-    statement = (select(i.c.id, i.c.area, i.c.label, i.c.is_mandatory, i.c.sort_order)
-                 .where(of_tenant(i, tenant_id), i.c.template_id == chosen)
-                 .order_by(i.c.sort_order, i.c.id))
+    priority = case(
+        (t.c.id == people.c.review_template_id, 0), (t.c.access_level == people.c.access_level, 1), else_=2
+    )
+    chosen = (
+        select(t.c.id)
+        .select_from(t.join(people, same_tenant(people, t)))
+        .where(
+            of_tenant(t, tenant_id),
+            people.c.id == user_id,
+            or_(
+                t.c.id == people.c.review_template_id,
+                t.c.access_level == people.c.access_level,
+                t.c.is_default,
+            ),
+        )
+        .order_by(priority)
+        .limit(1)
+        .scalar_subquery()
+    )
+    statement = (
+        select(i.c.id, i.c.area, i.c.label, i.c.is_mandatory, i.c.sort_order)
+        .where(of_tenant(i, tenant_id), i.c.template_id == chosen)
+        .order_by(i.c.sort_order, i.c.id)
+    )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
@@ -103,40 +151,62 @@ async def insert_kpis(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None
 
 async def kpi_rows(conn: AsyncConnection, tenant_id: str, review_id: str) -> list[dict[str, Any]]:
     k = review_kpi_ratings
-    statement = (select(*(k.c[n] for n in KPI_FIELDS)).where(of_tenant(k, tenant_id), k.c.review_id == review_id)
-                 .order_by(k.c.sort_order, k.c.id))
+    statement = (
+        select(*(k.c[n] for n in KPI_FIELDS))
+        .where(of_tenant(k, tenant_id), k.c.review_id == review_id)
+        .order_by(k.c.sort_order, k.c.id)
+    )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
 async def goal_rows(conn: AsyncConnection, tenant_id: str, review_id: str) -> list[dict[str, Any]]:
     g = review_goals
-    statement = (select(*(g.c[n] for n in GOAL_FIELDS)).where(of_tenant(g, tenant_id), g.c.review_id == review_id)
-                 .order_by(g.c.sort_order, g.c.id))
+    statement = (
+        select(*(g.c[n] for n in GOAL_FIELDS))
+        .where(of_tenant(g, tenant_id), g.c.review_id == review_id)
+        .order_by(g.c.sort_order, g.c.id)
+    )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
 def _json_list(table: Any, fields: tuple[str, ...], review: Any) -> Any:
     """A review's rows of `table` as a JSON array of `fields`, in their order."""
     item = func.json_build_object(*(part for f in fields for part in (f, table.c[f])))
-    return type_coerce(select(json_array(item, table.c.sort_order, table.c.id)).where(same_tenant(table, review),
-                                                table.c.review_id == review.c.id).scalar_subquery(), JSON)
+    return type_coerce(
+        select(json_array(item, table.c.sort_order, table.c.id))
+        .where(same_tenant(table, review), table.c.review_id == review.c.id)
+        .scalar_subquery(),
+        JSON,
+    )
 
 
-async def previous_reviews(conn: AsyncConnection, review: dict[str, Any], tenant_id: str) -> list[dict[str, Any]]:
+async def previous_reviews(
+    conn: AsyncConnection, review: dict[str, Any], tenant_id: str
+) -> list[dict[str, Any]]:
     """§3.3: for a quarterly review the user's latest completed review before this cycle; for an
     annual one every completed quarterly review whose cycle lies within the annual period. One
     statement, KPI ratings and goals aggregated alongside."""
     r, c = reviews.alias("prev"), review_cycles.alias("prev_cycle")
-    conditions = [of_tenant(r, tenant_id), r.c.user_id == review["user_id"], r.c.status == "completed",
-                  r.c.id != review["id"]]
+    conditions = [
+        of_tenant(r, tenant_id),
+        r.c.user_id == review["user_id"],
+        r.c.status == "completed",
+        r.c.id != review["id"],
+    ]
     statement = select(
-        r.c.id, c.c.name.label("cycle_name"), r.c.reviewer_notes, r.c.action_items,
+        r.c.id,
+        c.c.name.label("cycle_name"),
+        r.c.reviewer_notes,
+        r.c.action_items,
         _json_list(review_kpi_ratings, ("template_item_id", "rating"), r).label("kpi_ratings"),
         _json_list(review_goals, ("id", "goal", "status"), r).label("goals"),
     ).select_from(r.join(c, joined(c, r, c.c.id == r.c.cycle_id)))
     if review["cycle_type"] == "annual":
-        conditions += [c.c.type == "quarterly", c.c.period_start >= review["period_start"],
-                       c.c.period_end <= review["period_end"]]
+        conditions += [
+            c.c.type == "quarterly",
+            c.c.period_start >= review["period_start"],
+            c.c.period_end <= review["period_end"],
+        ]
         statement = statement.order_by(c.c.period_start, c.c.id)
     else:
         conditions += [c.c.period_start < review["period_start"], c.c.period_end < review["period_end"]]
@@ -144,9 +214,14 @@ async def previous_reviews(conn: AsyncConnection, review: dict[str, Any], tenant
     return [plain(row) for row in (await conn.execute(statement.where(*conditions))).mappings()]
 
 
-async def update_review(conn: AsyncConnection, tenant_id: str, review_id: str, values: dict[str, Any]) -> None:
-    await conn.execute(update(reviews).where(of_tenant(reviews, tenant_id), reviews.c.id == review_id)
-                       .values(**values, updated_at=func.now()))
+async def update_review(
+    conn: AsyncConnection, tenant_id: str, review_id: str, values: dict[str, Any]
+) -> None:
+    await conn.execute(
+        update(reviews)
+        .where(of_tenant(reviews, tenant_id), reviews.c.id == review_id)
+        .values(**values, updated_at=func.now())
+    )
 
 
 _UPDATE_KPIS = text(f"""
@@ -156,37 +231,68 @@ WHERE {tenant_sql("k")} AND k.review_id = :review AND k.id = v.id
 """)  # noqa: S608 (constant SQL; the tenant predicate from db.scope)
 
 
-async def update_kpis(conn: AsyncConnection, tenant_id: str, review_id: str, rows: list[dict[str, Any]]) -> None:
+async def update_kpis(
+    conn: AsyncConnection, tenant_id: str, review_id: str, rows: list[dict[str, Any]]
+) -> None:
     """Set rating and notes of the listed KPI rows, in one statement."""
     if rows:
-        await conn.execute(_UPDATE_KPIS, {
-            "tenant": tenant_id, "review": review_id, "ids": [r["id"] for r in rows],
-            "ratings": [r["rating"] for r in rows], "notes": [r["notes"] for r in rows]})
+        await conn.execute(
+            _UPDATE_KPIS,
+            {
+                "tenant": tenant_id,
+                "review": review_id,
+                "ids": [r["id"] for r in rows],
+                "ratings": [r["rating"] for r in rows],
+                "notes": [r["notes"] for r in rows],
+            },
+        )
 
 
-async def replace_goals(conn: AsyncConnection, tenant_id: str, review_id: str, goals: list[dict[str, Any]]) -> None:
+async def replace_goals(
+    conn: AsyncConnection, tenant_id: str, review_id: str, goals: list[dict[str, Any]]
+) -> None:
     """The review's goals become `goals` (ids already checked to be this review's or new)."""
     g = review_goals
-    await conn.execute(delete(g).where(of_tenant(g, tenant_id), g.c.review_id == review_id,
-                                       g.c.id.not_in([goal["id"] for goal in goals])))
+    await conn.execute(
+        delete(g).where(
+            of_tenant(g, tenant_id), g.c.review_id == review_id, g.c.id.not_in([goal["id"] for goal in goals])
+        )
+    )
     if goals:
-        statement = pg_insert(g).values([{**goal, "tenant_id": tenant_id, "review_id": review_id} for goal in goals])
-        await conn.execute(statement.on_conflict_do_update(
-            index_elements=["tenant_id", "id"],
-            set_={n: statement.excluded[n] for n in ("goal", "success_measures", "support_needed", "status",
-                                                     "sort_order")}))
+        statement = pg_insert(g).values(
+            [{**goal, "tenant_id": tenant_id, "review_id": review_id} for goal in goals]
+        )
+        await conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["tenant_id", "id"],
+                set_={
+                    n: statement.excluded[n]
+                    for n in ("goal", "success_measures", "support_needed", "status", "sort_order")
+                },
+            )
+        )
 
 
-async def earlier_goal_ids(conn: AsyncConnection, tenant_id: str, review: dict[str, Any], ids: list[str]) -> set[str]:
+async def earlier_goal_ids(
+    conn: AsyncConnection, tenant_id: str, review: dict[str, Any], ids: list[str]
+) -> set[str]:
     """Which of `ids` are goals of an earlier completed review of the same user: another review whose
     cycle ends no later than this one's."""
     g, r, c = review_goals, reviews, review_cycles
-    statement = (select(g.c.id)
-                 .select_from(g.join(r, joined(r, g, r.c.id == g.c.review_id))
-                              .join(c, joined(c, r, c.c.id == r.c.cycle_id)))
-                 .where(of_tenant(g, tenant_id), g.c.id.in_(ids), r.c.user_id == review["user_id"],
-                        r.c.status == "completed", r.c.id != review["id"],
-                        c.c.period_end <= review["period_end"]))
+    statement = (
+        select(g.c.id)
+        .select_from(
+            g.join(r, joined(r, g, r.c.id == g.c.review_id)).join(c, joined(c, r, c.c.id == r.c.cycle_id))
+        )
+        .where(
+            of_tenant(g, tenant_id),
+            g.c.id.in_(ids),
+            r.c.user_id == review["user_id"],
+            r.c.status == "completed",
+            r.c.id != review["id"],
+            c.c.period_end <= review["period_end"],
+        )
+    )
     return {row[0] for row in await conn.execute(statement)}
 
 
@@ -198,9 +304,12 @@ RETURNING g.id, g.review_id, g.goal, g.success_measures, g.support_needed, g.sta
 """)  # noqa: S608 (constant SQL; the tenant predicate from db.scope)
 
 
-async def set_goal_outcomes(conn: AsyncConnection, tenant_id: str, outcomes: dict[str, str]) -> list[dict[str, Any]]:
-    result = await conn.execute(_SET_OUTCOMES, {"tenant": tenant_id, "ids": list(outcomes),
-                                                "statuses": list(outcomes.values())})
+async def set_goal_outcomes(
+    conn: AsyncConnection, tenant_id: str, outcomes: dict[str, str]
+) -> list[dict[str, Any]]:
+    result = await conn.execute(
+        _SET_OUTCOMES, {"tenant": tenant_id, "ids": list(outcomes), "statuses": list(outcomes.values())}
+    )
     return [plain(r) for r in result.mappings()]
 
 
@@ -208,13 +317,26 @@ async def history(conn: AsyncConnection, tenant_id: str, user_id: str) -> list[d
     """The user's completed reviews, oldest first, with goal counts (one statement)."""
     r, c, g = reviews, review_cycles, review_goals
     statement = (
-        select(r.c.id.label("review_id"), r.c.cycle_id, c.c.name.label("cycle_name"), c.c.type.label("cycle_type"),
-               c.c.period_start, c.c.period_end, r.c.completed_at, r.c.kpi_pass_count, r.c.kpi_total_count,
-               r.c.kpi_passed, func.count(g.c.id).label("goal_count"),
-               func.count(g.c.id).filter(g.c.status == "completed").label("goals_completed"),
-               func.count(g.c.id).filter(g.c.status == "not_completed").label("goals_not_completed"))
-        .select_from(r.join(c, joined(c, r, c.c.id == r.c.cycle_id))
-                     .outerjoin(g, joined(g, r, g.c.review_id == r.c.id)))
+        select(
+            r.c.id.label("review_id"),
+            r.c.cycle_id,
+            c.c.name.label("cycle_name"),
+            c.c.type.label("cycle_type"),
+            c.c.period_start,
+            c.c.period_end,
+            r.c.completed_at,
+            r.c.kpi_pass_count,
+            r.c.kpi_total_count,
+            r.c.kpi_passed,
+            func.count(g.c.id).label("goal_count"),
+            func.count(g.c.id).filter(g.c.status == "completed").label("goals_completed"),
+            func.count(g.c.id).filter(g.c.status == "not_completed").label("goals_not_completed"),
+        )
+        .select_from(
+            r.join(c, joined(c, r, c.c.id == r.c.cycle_id)).outerjoin(
+                g, joined(g, r, g.c.review_id == r.c.id)
+            )
+        )
         .where(of_tenant(r, tenant_id), r.c.user_id == user_id, r.c.status == "completed")
         .group_by(r.c.tenant_id, r.c.id, c.c.tenant_id, c.c.id)
         .order_by(c.c.period_end, r.c.completed_at, r.c.id)
@@ -222,16 +344,24 @@ async def history(conn: AsyncConnection, tenant_id: str, user_id: str) -> list[d
     return [plain(row) for row in (await conn.execute(statement)).mappings()]
 
 
-async def current_goals(conn: AsyncConnection, tenant_id: str, user_id: str) -> tuple[list[dict[str, Any]], str]:
+async def current_goals(
+    conn: AsyncConnection, tenant_id: str, user_id: str
+) -> tuple[list[dict[str, Any]], str]:
     """Goals of the user's most recent completed review (latest cycle `period_end`) and its cycle name."""
     r, c, g = reviews, review_cycles, review_goals
-    latest = (select(r.c.tenant_id, r.c.id, c.c.name)
-              .select_from(r.join(c, joined(c, r, c.c.id == r.c.cycle_id)))
-              .where(of_tenant(r, tenant_id), r.c.user_id == user_id, r.c.status == "completed")
-              .order_by(c.c.period_end.desc(), r.c.completed_at.desc(), r.c.id.desc()).limit(1).cte("latest"))
-    statement = (select(latest.c.name.label("cycle_name"), *(g.c[n].label(f"goal_{n}") for n in GOAL_FIELDS))
-                 .select_from(latest.outerjoin(g, joined(g, latest, g.c.review_id == latest.c.id)))
-                 .order_by(g.c.sort_order, g.c.id))
+    latest = (
+        select(r.c.tenant_id, r.c.id, c.c.name)
+        .select_from(r.join(c, joined(c, r, c.c.id == r.c.cycle_id)))
+        .where(of_tenant(r, tenant_id), r.c.user_id == user_id, r.c.status == "completed")
+        .order_by(c.c.period_end.desc(), r.c.completed_at.desc(), r.c.id.desc())
+        .limit(1)
+        .cte("latest")
+    )
+    statement = (
+        select(latest.c.name.label("cycle_name"), *(g.c[n].label(f"goal_{n}") for n in GOAL_FIELDS))
+        .select_from(latest.outerjoin(g, joined(g, latest, g.c.review_id == latest.c.id)))
+        .order_by(g.c.sort_order, g.c.id)
+    )
     rows = [plain(row) for row in (await conn.execute(statement)).mappings()]
     if not rows:
         return [], ""

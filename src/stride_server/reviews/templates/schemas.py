@@ -11,16 +11,19 @@ from pydantic import AfterValidator, BaseModel, Field
 from stride_server.auth.permissions import AccessLevel
 from stride_server.reviews.types import NOT_BLANK, REQUEST_BODY, Name, Reference, SortOrder, not_blank
 
-Label = Annotated[str, Field(strict=True, min_length=1, max_length=500, pattern=NOT_BLANK),
-                  AfterValidator(not_blank)]
+Label = Annotated[
+    str, Field(strict=True, min_length=1, max_length=500, pattern=NOT_BLANK), AfterValidator(not_blank)
+]
 Flag = Annotated[bool, Field(strict=True)]
 
 
 class TemplateItemIn(BaseModel):
     model_config = REQUEST_BODY
 
-    id: Reference | None = Field(None, description="One of the template's item ids keeps that item; any other "
-                                 "id (or none) adds a new item.")
+    id: Reference | None = Field(
+        None,
+        description="One of the template's item ids keeps that item; any other id (or none) adds a new item.",
+    )
     area: Label = Field(description="KPI area, e.g. `performance`.")
     label: Label
     is_mandatory: Flag = False
@@ -31,9 +34,12 @@ class TemplateCreate(BaseModel):
     model_config = REQUEST_BODY
 
     name: Name
-    access_level: AccessLevel | None = Field(None, description="The access level this template serves "
-                                             "(one template per level).")
-    is_default: Flag = Field(False, description="The tenant's fallback template; setting it moves the default.")
+    access_level: AccessLevel | None = Field(
+        None, description="The access level this template serves (one template per level)."
+    )
+    is_default: Flag = Field(
+        False, description="The tenant's fallback template; setting it moves the default."
+    )
     items: Annotated[list[TemplateItemIn], Field(max_length=200)] = []
 
 

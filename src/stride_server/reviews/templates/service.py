@@ -38,8 +38,15 @@ def _items(items: list[TemplateItemIn], known: set[str]) -> list[dict[str, Any]]
     for position, item in enumerate(items):
         item_id = item.id if item.id in known and item.id not in seen else new_id("tpi")
         seen.add(item_id)
-        rows.append({"id": item_id, "area": item.area, "label": item.label, "is_mandatory": item.is_mandatory,
-                     "sort_order": item.sort_order if item.sort_order is not None else position})
+        rows.append(
+            {
+                "id": item_id,
+                "area": item.area,
+                "label": item.label,
+                "is_mandatory": item.is_mandatory,
+                "sort_order": item.sort_order if item.sort_order is not None else position,
+            }
+        )
     return rows
 
 
@@ -59,10 +66,19 @@ async def create_template(ctx: Context, body: TemplateCreate) -> dict[str, Any]:
     ctx.principal.require("manage", "performance")
     template_id = new_id("tpl")
     await _claim(ctx, template_id, body.access_level, body.is_default)
-    await store.insert_template(ctx.conn, {"tenant_id": ctx.principal.tenant_id, "id": template_id,
-                                           "name": body.name, "access_level": body.access_level,
-                                           "is_default": body.is_default})
-    await store.replace_template_items(ctx.conn, ctx.principal.tenant_id, template_id, _items(body.items, set()))
+    await store.insert_template(
+        ctx.conn,
+        {
+            "tenant_id": ctx.principal.tenant_id,
+            "id": template_id,
+            "name": body.name,
+            "access_level": body.access_level,
+            "is_default": body.is_default,
+        },
+    )
+    await store.replace_template_items(
+        ctx.conn, ctx.principal.tenant_id, template_id, _items(body.items, set())
+    )
     return await get_template(ctx, template_id)
 
 
@@ -71,9 +87,15 @@ async def update_template(ctx: Context, template_id: str, body: TemplateUpdate) 
     current = await get_template(ctx, template_id)
     ctx.principal.require("manage", "performance")
     sent = body.model_fields_set
-    values: dict[str, Any] = {k: getattr(body, k) for k in ("name", "access_level", "is_default") if k in sent}
-    await _claim(ctx, template_id, values.get("access_level", current["access_level"]),
-                 bool(values.get("is_default")) and not current["is_default"])
+    values: dict[str, Any] = {
+        k: getattr(body, k) for k in ("name", "access_level", "is_default") if k in sent
+    }
+    await _claim(
+        ctx,
+        template_id,
+        values.get("access_level", current["access_level"]),
+        bool(values.get("is_default")) and not current["is_default"],
+    )
     if values:
         await store.update_template(ctx.conn, tenant, template_id, values)
     if "items" in sent:

@@ -20,48 +20,80 @@ TEMPLATE_FIELDS = ("id", "name", "access_level", "is_default", "created_at", "up
 def _items_json() -> Any:
     """A template's items as a JSON array, in their order (one statement lists templates with items)."""
     i = review_template_items
-    item = func.json_build_object("id", i.c.id, "area", i.c.area, "label", i.c.label,
-                                  "is_mandatory", i.c.is_mandatory, "sort_order", i.c.sort_order)
+    item = func.json_build_object(
+        "id",
+        i.c.id,
+        "area",
+        i.c.area,
+        "label",
+        i.c.label,
+        "is_mandatory",
+        i.c.is_mandatory,
+        "sort_order",
+        i.c.sort_order,
+    )
     return type_coerce(
-        select(json_array(item, i.c.sort_order, i.c.id)).where(
-            same_tenant(i, review_templates), i.c.template_id == review_templates.c.id).scalar_subquery(), JSON,
+        select(json_array(item, i.c.sort_order, i.c.id))
+        .where(same_tenant(i, review_templates), i.c.template_id == review_templates.c.id)
+        .scalar_subquery(),
+        JSON,
     ).label("items")
 
 
-async def list_templates(conn: AsyncConnection, tenant_id: str, template_id: str | None = None,
-                         ) -> list[dict[str, Any]]:
+async def list_templates(
+    conn: AsyncConnection,
+    tenant_id: str,
+    template_id: str | None = None,
+) -> list[dict[str, Any]]:
     conditions = [of_tenant(review_templates, tenant_id)]
     if template_id is not None:
         conditions.append(review_templates.c.id == template_id)
-    statement = (select(*(review_templates.c[n] for n in TEMPLATE_FIELDS), _items_json()).where(*conditions)
-                 .order_by(review_templates.c.name, review_templates.c.id))
+    statement = (
+        select(*(review_templates.c[n] for n in TEMPLATE_FIELDS), _items_json())
+        .where(*conditions)
+        .order_by(review_templates.c.name, review_templates.c.id)
+    )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
 
 
 async def existing_templates(conn: AsyncConnection, tenant_id: str, ids: list[str]) -> set[str]:
-    rows = await conn.execute(select(review_templates.c.id).where(of_tenant(review_templates, tenant_id),
-                                                                  review_templates.c.id.in_(ids)))
+    rows = await conn.execute(
+        select(review_templates.c.id).where(
+            of_tenant(review_templates, tenant_id), review_templates.c.id.in_(ids)
+        )
+    )
     return {r[0] for r in rows}
 
 
 async def access_level_holder(conn: AsyncConnection, tenant_id: str, access_level: str) -> str | None:
-    row = await conn.execute(select(review_templates.c.id).where(of_tenant(review_templates, tenant_id),
-                                                                 review_templates.c.access_level == access_level))
+    row = await conn.execute(
+        select(review_templates.c.id).where(
+            of_tenant(review_templates, tenant_id), review_templates.c.access_level == access_level
+        )
+    )
     return row.scalar()
 
 
 async def clear_default(conn: AsyncConnection, tenant_id: str) -> None:
-    await conn.execute(update(review_templates).where(of_tenant(review_templates, tenant_id), review_templates.c.is_default)
-                       .values(is_default=False, updated_at=func.now()))
+    await conn.execute(
+        update(review_templates)
+        .where(of_tenant(review_templates, tenant_id), review_templates.c.is_default)
+        .values(is_default=False, updated_at=func.now())
+    )
 
 
 async def insert_template(conn: AsyncConnection, values: dict[str, Any]) -> None:
     await conn.execute(insert(review_templates).values(**values))
 
 
-async def update_template(conn: AsyncConnection, tenant_id: str, template_id: str, values: dict[str, Any]) -> None:
-    await conn.execute(update(review_templates).where(of_tenant(review_templates, tenant_id), review_templates.c.id == template_id)
-                       .values(**values, updated_at=func.now()))
+async def update_template(
+    conn: AsyncConnection, tenant_id: str, template_id: str, values: dict[str, Any]
+) -> None:
+    await conn.execute(
+        update(review_templates)
+        .where(of_tenant(review_templates, tenant_id), review_templates.c.id == template_id)
+        .values(**values, updated_at=func.now())
+    )
 
 
 async def template_item_ids(conn: AsyncConnection, tenant_id: str, template_id: str) -> set[str]:
@@ -70,27 +102,39 @@ async def template_item_ids(conn: AsyncConnection, tenant_id: str, template_id: 
     return {r[0] for r in rows}
 
 
-async def replace_template_items(conn: AsyncConnection, tenant_id: str, template_id: str,
-                                 items: list[dict[str, Any]]) -> None:
+async def replace_template_items(
+    conn: AsyncConnection, tenant_id: str, template_id: str, items: list[dict[str, Any]]
+) -> None:
     """The template's items become `items`: kept ids are updated in place, the rest removed."""
     i = review_template_items
     kept = [item["id"] for item in items]
-    await conn.execute(delete(i).where(of_tenant(i, tenant_id), i.c.template_id == template_id,
-                                       i.c.id.not_in(kept)))
+    await conn.execute(
+        delete(i).where(of_tenant(i, tenant_id), i.c.template_id == template_id, i.c.id.not_in(kept))
+    )
     if items:
-        statement = pg_insert(i).values([{**item, "tenant_id": tenant_id, "template_id": template_id}
-                                         for item in items])
-        await conn.execute(statement.on_conflict_do_update(
-            index_elements=["tenant_id", "id"],
-            set_={n: statement.excluded[n] for n in ("area", "label", "is_mandatory", "sort_order")}))
+        statement = pg_insert(i).values(
+            [{**item, "tenant_id": tenant_id, "template_id": template_id} for item in items]
+        )
+        await conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["tenant_id", "id"],
+                set_={n: statement.excluded[n] for n in ("area", "label", "is_mandatory", "sort_order")},
+            )
+        )
 
 
 async def template_in_use(conn: AsyncConnection, tenant_id: str, template_id: str) -> bool:
-    row = await conn.execute(select(people.c.id).where(of_tenant(people, tenant_id),
-                                                       people.c.review_template_id == template_id).limit(1))
+    row = await conn.execute(
+        select(people.c.id)
+        .where(of_tenant(people, tenant_id), people.c.review_template_id == template_id)
+        .limit(1)
+    )
     return row.first() is not None
 
 
 async def delete_template(conn: AsyncConnection, tenant_id: str, template_id: str) -> None:
-    await conn.execute(delete(review_templates).where(of_tenant(review_templates, tenant_id),
-                                                      review_templates.c.id == template_id))
+    await conn.execute(
+        delete(review_templates).where(
+            of_tenant(review_templates, tenant_id), review_templates.c.id == template_id
+        )
+    )

@@ -19,8 +19,16 @@ depends_on: str | Sequence[str] | None = None
 
 TSTZ = postgresql.TIMESTAMP(timezone=True)
 # Frozen at this revision (tables.REVIEW_TABLES may grow later).
-TABLES = ("review_templates", "review_template_items", "review_cycles", "reviews", "review_kpi_ratings",
-          "review_goals", "feedback_requests", "feedback_responses")
+TABLES = (
+    "review_templates",
+    "review_template_items",
+    "review_cycles",
+    "reviews",
+    "review_kpi_ratings",
+    "review_goals",
+    "feedback_requests",
+    "feedback_responses",
+)
 
 
 def _key() -> list[sa.Column]:  # type: ignore[type-arg]
@@ -28,31 +36,46 @@ def _key() -> list[sa.Column]:  # type: ignore[type-arg]
 
 
 def _stamps() -> list[sa.Column]:  # type: ignore[type-arg]
-    return [sa.Column("created_at", TSTZ, server_default=sa.text("now()"), nullable=False),
-            sa.Column("updated_at", TSTZ, server_default=sa.text("now()"), nullable=False)]
+    return [
+        sa.Column("created_at", TSTZ, server_default=sa.text("now()"), nullable=False),
+        sa.Column("updated_at", TSTZ, server_default=sa.text("now()"), nullable=False),
+    ]
 
 
 def _fk(columns: list[str], table: str, name: str, ondelete: str | None = None) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(["tenant_id", *columns], [f"{table}.tenant_id", f"{table}.id"], name=name,
-                                   ondelete=ondelete)
+    return sa.ForeignKeyConstraint(
+        ["tenant_id", *columns], [f"{table}.tenant_id", f"{table}.id"], name=name, ondelete=ondelete
+    )
 
 
 def upgrade() -> None:
     op.create_table(
-        "review_templates", *_key(),
+        "review_templates",
+        *_key(),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("access_level", sa.Text(), nullable=True),
         sa.Column("is_default", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         *_stamps(),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
-    op.create_index("ux_review_templates_default", "review_templates", ["tenant_id"], unique=True,
-                    postgresql_where=sa.text("is_default"))
-    op.create_index("ux_review_templates_access_level", "review_templates", ["tenant_id", "access_level"],
-                    unique=True, postgresql_where=sa.text("access_level IS NOT NULL"))
+    op.create_index(
+        "ux_review_templates_default",
+        "review_templates",
+        ["tenant_id"],
+        unique=True,
+        postgresql_where=sa.text("is_default"),
+    )
+    op.create_index(
+        "ux_review_templates_access_level",
+        "review_templates",
+        ["tenant_id", "access_level"],
+        unique=True,
+        postgresql_where=sa.text("access_level IS NOT NULL"),
+    )
 
     op.create_table(
-        "review_template_items", *_key(),
+        "review_template_items",
+        *_key(),
         sa.Column("template_id", sa.Text(), nullable=False),
         sa.Column("area", sa.Text(), nullable=False),
         sa.Column("label", sa.Text(), nullable=False),
@@ -61,11 +84,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "id"),
         _fk(["template_id"], "review_templates", "fk_review_template_items_template", "CASCADE"),
     )
-    op.create_index("ix_review_template_items_template", "review_template_items",
-                    ["tenant_id", "template_id", "sort_order"])
+    op.create_index(
+        "ix_review_template_items_template",
+        "review_template_items",
+        ["tenant_id", "template_id", "sort_order"],
+    )
 
     op.create_table(
-        "review_cycles", *_key(),
+        "review_cycles",
+        *_key(),
         sa.Column("type", sa.Text(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("period_start", sa.Date(), nullable=False),
@@ -79,13 +106,16 @@ def upgrade() -> None:
     op.create_index("ix_review_cycles_status", "review_cycles", ["tenant_id", "status", "period_start"])
 
     op.create_table(
-        "reviews", *_key(),
+        "reviews",
+        *_key(),
         sa.Column("cycle_id", sa.Text(), nullable=False),
         sa.Column("user_id", sa.Text(), nullable=False),
         sa.Column("reviewer_id", sa.Text(), nullable=False),
         sa.Column("status", sa.Text(), server_default=sa.text("'draft'"), nullable=False),
-        *(sa.Column(name, sa.Text(), nullable=True) for name in (
-            "strengths", "growth_areas", "discussion_topics", "reviewer_notes", "action_items")),
+        *(
+            sa.Column(name, sa.Text(), nullable=True)
+            for name in ("strengths", "growth_areas", "discussion_topics", "reviewer_notes", "action_items")
+        ),
         sa.Column("kpi_pass_count", sa.Integer(), nullable=True),
         sa.Column("kpi_total_count", sa.Integer(), nullable=True),
         sa.Column("kpi_passed", sa.Boolean(), nullable=True),
@@ -103,7 +133,8 @@ def upgrade() -> None:
     op.create_index("ix_reviews_status", "reviews", ["tenant_id", "status"])
 
     op.create_table(
-        "review_kpi_ratings", *_key(),
+        "review_kpi_ratings",
+        *_key(),
         sa.Column("review_id", sa.Text(), nullable=False),
         sa.Column("template_item_id", sa.Text(), nullable=True),
         sa.Column("area", sa.Text(), nullable=False),
@@ -115,10 +146,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "id"),
         _fk(["review_id"], "reviews", "fk_review_kpi_ratings_review", "CASCADE"),
     )
-    op.create_index("ix_review_kpi_ratings_review", "review_kpi_ratings", ["tenant_id", "review_id", "sort_order"])
+    op.create_index(
+        "ix_review_kpi_ratings_review", "review_kpi_ratings", ["tenant_id", "review_id", "sort_order"]
+    )
 
     op.create_table(
-        "review_goals", *_key(),
+        "review_goals",
+        *_key(),
         sa.Column("review_id", sa.Text(), nullable=False),
         sa.Column("goal", sa.Text(), nullable=False),
         sa.Column("success_measures", sa.Text(), nullable=True),
@@ -131,7 +165,8 @@ def upgrade() -> None:
     op.create_index("ix_review_goals_review", "review_goals", ["tenant_id", "review_id", "sort_order"])
 
     op.create_table(
-        "feedback_requests", *_key(),
+        "feedback_requests",
+        *_key(),
         sa.Column("cycle_id", sa.Text(), nullable=False),
         sa.Column("subject_id", sa.Text(), nullable=False),
         sa.Column("reviewer_id", sa.Text(), nullable=False),
@@ -143,24 +178,39 @@ def upgrade() -> None:
         _fk(["subject_id"], "people", "fk_feedback_requests_subject"),
         _fk(["reviewer_id"], "people", "fk_feedback_requests_reviewer"),
     )
-    op.create_index("ux_feedback_requests_pair", "feedback_requests",
-                    ["tenant_id", "cycle_id", "subject_id", "reviewer_id"], unique=True)
-    op.create_index("ix_feedback_requests_reviewer", "feedback_requests", ["tenant_id", "reviewer_id", "status"])
-    op.create_index("ix_feedback_requests_subject", "feedback_requests", ["tenant_id", "subject_id", "cycle_id"])
+    op.create_index(
+        "ux_feedback_requests_pair",
+        "feedback_requests",
+        ["tenant_id", "cycle_id", "subject_id", "reviewer_id"],
+        unique=True,
+    )
+    op.create_index(
+        "ix_feedback_requests_reviewer", "feedback_requests", ["tenant_id", "reviewer_id", "status"]
+    )
+    op.create_index(
+        "ix_feedback_requests_subject", "feedback_requests", ["tenant_id", "subject_id", "cycle_id"]
+    )
 
     # Anonymous by construction: no reviewer, no request, no timestamp (CONTRACT §3.4).
     areas = ("organisation", "performance", "communication", "development", "automation")
     op.create_table(
-        "feedback_responses", *_key(),
+        "feedback_responses",
+        *_key(),
         sa.Column("cycle_id", sa.Text(), nullable=False),
         sa.Column("subject_id", sa.Text(), nullable=False),
-        *(sa.Column(f"{area}_{part}", sa.Text(), nullable=True) for area in areas for part in ("rating", "comment")),
+        *(
+            sa.Column(f"{area}_{part}", sa.Text(), nullable=True)
+            for area in areas
+            for part in ("rating", "comment")
+        ),
         sa.Column("overall_comment", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
         _fk(["cycle_id"], "review_cycles", "fk_feedback_responses_cycle"),
         _fk(["subject_id"], "people", "fk_feedback_responses_subject"),
     )
-    op.create_index("ix_feedback_responses_subject", "feedback_responses", ["tenant_id", "subject_id", "cycle_id"])
+    op.create_index(
+        "ix_feedback_responses_subject", "feedback_responses", ["tenant_id", "subject_id", "cycle_id"]
+    )
 
     secure_tables(TABLES)
 

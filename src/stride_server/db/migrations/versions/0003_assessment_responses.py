@@ -30,11 +30,17 @@ def upgrade() -> None:
         sa.Column("passed", sa.Boolean(), nullable=True),
         sa.Column("learning_record_id", sa.Text(), nullable=True),
         sa.Column("app_id", sa.Text(), nullable=True),
-        sa.Column("created_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column(
+            "created_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
+        ),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
-    op.create_index("ux_assessment_responses_person", "assessment_responses",
-                    ["tenant_id", "assessment_id", "person_id"], unique=True)
+    op.create_index(
+        "ux_assessment_responses_person",
+        "assessment_responses",
+        ["tenant_id", "assessment_id", "person_id"],
+        unique=True,
+    )
     op.create_index("ix_assessment_responses_person", "assessment_responses", ["tenant_id", "person_id"])
     secure_tables(["assessment_responses"])
 

@@ -27,12 +27,16 @@ def _answer_columns() -> list[sa.Column]:  # type: ignore[type-arg]
 
 
 def upgrade() -> None:
-    op.add_column("tenants", sa.Column("upward_min_responses", sa.Integer(), server_default=sa.text("3"),
-                                       nullable=False))
+    op.add_column(
+        "tenants",
+        sa.Column("upward_min_responses", sa.Integer(), server_default=sa.text("3"), nullable=False),
+    )
     op.add_column("review_cycles", sa.Column("feedback_min_responses", sa.Integer()))
     op.add_column("review_cycles", sa.Column("upward_min_responses", sa.Integer()))
     for table in ("feedback_requests", "feedback_responses"):
-        op.add_column(table, sa.Column("direction", sa.Text(), server_default=sa.text("'peer'"), nullable=False))
+        op.add_column(
+            table, sa.Column("direction", sa.Text(), server_default=sa.text("'peer'"), nullable=False)
+        )
         op.add_column(table, sa.Column("release_id", sa.Text()))
 
     op.create_table(
@@ -44,12 +48,20 @@ def upgrade() -> None:
         sa.Column("direction", sa.Text(), nullable=False),
         sa.Column("response_count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
-        sa.ForeignKeyConstraint(["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"],
-                                name="fk_feedback_releases_cycle"),
-        sa.ForeignKeyConstraint(["tenant_id", "subject_id"], ["people.tenant_id", "people.id"],
-                                name="fk_feedback_releases_subject"),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "cycle_id"],
+            ["review_cycles.tenant_id", "review_cycles.id"],
+            name="fk_feedback_releases_cycle",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "subject_id"],
+            ["people.tenant_id", "people.id"],
+            name="fk_feedback_releases_subject",
+        ),
     )
-    op.create_index("ix_feedback_releases_subject", "feedback_releases", ["tenant_id", "subject_id", "cycle_id"])
+    op.create_index(
+        "ix_feedback_releases_subject", "feedback_releases", ["tenant_id", "subject_id", "cycle_id"]
+    )
     op.create_table(
         "feedback_inbox",
         sa.Column("tenant_id", sa.Text(), nullable=False),
@@ -62,7 +74,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_feedback_inbox_cycle", "feedback_inbox", ["tenant_id", "cycle_id"])
     op.create_index("ix_feedback_responses_release", "feedback_responses", ["tenant_id", "release_id"])
-    op.create_index("ix_feedback_requests_release", "feedback_requests", ["tenant_id", "release_id", "reviewer_id"])
+    op.create_index(
+        "ix_feedback_requests_release", "feedback_requests", ["tenant_id", "release_id", "reviewer_id"]
+    )
     secure_tables(["feedback_releases", "feedback_inbox"])
 
     # The data steps run as the owner, whom FORCE row-level security would show no row: lifted for them.
