@@ -153,7 +153,8 @@ async def seed(dsn: str, org: Org) -> dict[str, Any]:
             template = _new_id("tpl")
             items = [_new_id("tpi") for _ in range(KPIS)]
             await conn.execute(
-                "INSERT INTO review_templates (tenant_id, id, name, is_default) VALUES ($1,$2,'Default',true)",
+                "INSERT INTO review_templates (tenant_id, id, name, is_default) "
+                "VALUES ($1,$2,'Default',true)",
                 org.tenant,
                 template,
             )
@@ -441,7 +442,8 @@ async def run(base: str, org: Org, data: dict[str, Any], repeat: int) -> None:
             created += response.json()["created"]
         elapsed = time.perf_counter() - started
         print(
-            f"  {'bulk feedback requests for 500 subjects (squad peers)':<58} total {elapsed * 1000:7.0f} ms   "
+            f"  {'bulk feedback requests for 500 subjects (squad peers)':<58} "
+            f"total {elapsed * 1000:7.0f} ms   "
             f"per subject {elapsed * 2:7.1f} ms   ({created} requests created)"
         )
         await timed(

@@ -378,7 +378,8 @@ def _start_bare(
     run: Runner, dsn: str, spec: Path, callers: list[dataset.Caller], pages: list[dataset.DeepPage]
 ) -> tuple[drivers.Server, dict[str, list[Request]]]:
     def deep_path(p: dataset.DeepPage) -> str:
-        return f"/tenant-goals?tenant={p.tenant_id}&after_created_at={quote(p.after[0].isoformat())}&after_id={p.after[1]}"
+        after = quote(p.after[0].isoformat())
+        return f"/tenant-goals?tenant={p.tenant_id}&after_created_at={after}&after_id={p.after[1]}"
 
     requests = {
         "list": [Request("GET", f"/goals?tenant={c.tenant_id}&person={c.person_id}") for c in callers],
@@ -541,8 +542,10 @@ def _ratios(results: list[dict[str, Any]]) -> dict[str, Any]:
 def _print_table(report: dict[str, Any]) -> None:
     data = report["data"]
     _say(
-        f"\nData API benchmark — {data['goals']:,} goals, {data['tenants']} tenants, {data['people']:,} people; "
-        f"{report['connections']} connections, {report['workers']} workers, {report['duration_s']:g} s per row; "
+        f"\nData API benchmark — {data['goals']:,} goals, {data['tenants']} tenants, "
+        f"{data['people']:,} people; "
+        f"{report['connections']} connections, {report['workers']} workers, "
+        f"{report['duration_s']:g} s per row; "
         f"{report['machine']['cpus']} CPUs shared by load generator, servers and PostgreSQL"
     )
     _say(f"{'scenario':36} {'target':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'bg cpu':>7}")
@@ -559,16 +562,19 @@ def _print_table(report: dict[str, Any]) -> None:
         p50 = _mean(report["results"], "stride", scenario, "p50_ms")
         if stride and bare and p50:
             _say(
-                f"  {SCENARIOS[scenario]:34} stride {stride:7.0f}  bare {bare:7.0f}  stride/bare {stride / bare:5.3f}"
+                f"  {SCENARIOS[scenario]:34} stride {stride:7.0f}  bare {bare:7.0f}  "
+                f"stride/bare {stride / bare:5.3f}"
                 f"  stride p50 {p50:6.2f}"
             )
     _say("\ntargets:")
     for name, ratio in report["ratios"].items():
         _say(
-            f"  {name:30} {ratio['value']:6.3f}  (target {ratio['target']})  {'MET' if ratio['met'] else 'MISSED'}"
+            f"  {name:30} {ratio['value']:6.3f}  (target {ratio['target']})  "
+            f"{'MET' if ratio['met'] else 'MISSED'}"
         )
     _say(
-        "(bg cpu = how busy the machine was, from others' work, in the idle second before the row; every row\n"
+        "(bg cpu = how busy the machine was, from others' work, in the idle second before the row; "
+        "every row\n"
         " shares the same CPUs between the load generator, the server and PostgreSQL, so figures are noisy)"
     )
 

@@ -31,7 +31,7 @@ class Statement:
 
 
 class _Recorder:
-    """Stands in for an AsyncConnection: keeps each statement, answers with no rows."""
+    """Stands in for a db.reads.Reader (or an AsyncConnection): keeps each statement, answers with no rows."""
 
     def __init__(self) -> None:
         self.statements: list[Any] = []
@@ -40,6 +40,13 @@ class _Recorder:
         # Stride's cached templates arrive with their values apart: bind them for compilation.
         self.statements.append(statement.params(parameters) if parameters else statement)
         return self
+
+    async def fetch(self, statement: Any, parameters: dict[str, Any]) -> list[Any]:
+        await self.execute(statement, parameters)
+        return []
+
+    async def records(self, statement: Any, parameters: dict[str, Any]) -> list[Any]:
+        return await self.fetch(statement, parameters)
 
     def first(self) -> None:
         return None
@@ -75,7 +82,8 @@ def _principal(level: str) -> Any:
 
 async def capture() -> dict[str, Statement]:
     """The statements of a request: the tenant setting with the caller's person row (stride_enter,
-    every request), the list by person and the get (caller: an employee, so the visibility set applies), and the first
+    every request), the list by person and the get (caller: an employee, so the visibility set applies), and
+    the first
     and a later page of the tenant's list (caller: the executive, who sees every goal)."""
     from stride_server.core.context import _ENTER
     from stride_server.edm import store

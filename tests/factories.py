@@ -85,7 +85,8 @@ async def build_org(pool: asyncpg.Pool, tenant_id: str | None = None) -> Org:
     for name, level, manager in PEOPLE:
         statements.append(
             (
-                "INSERT INTO people (tenant_id, id, name, email, access_level, manager_id) VALUES ($1,$2,$3,$4,$5,$6)",
+                "INSERT INTO people (tenant_id, id, name, email, access_level, manager_id) "
+                "VALUES ($1,$2,$3,$4,$5,$6)",
                 (
                     org.tenant_id,
                     org.people[name],

@@ -32,7 +32,8 @@ EXCLUDED: list[tuple[str, str]] = [
     ),
     (
         r"^POST /api/v1/directory/people$",
-        "directory/schemas.py: the email pattern's \\s is not ECMAScript's (U+0085, U+001C-U+001F differ), so "
+        "directory/schemas.py: the email pattern's \\s is not ECMAScript's (U+0085, U+001C-U+001F "
+        "differ), so "
         "some emails the schema allows are refused",
     ),
 ]
@@ -47,7 +48,9 @@ allow-x00 = false
 expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"]
 
 [checks.negative_data_rejection]
-expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "412", "415", "422", "428", "429", "5xx"]
+expected-statuses = [
+  "400", "401", "403", "404", "405", "406", "409", "412", "415", "422", "428", "429", "5xx",
+]
 """
 
 

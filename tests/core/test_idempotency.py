@@ -144,7 +144,8 @@ async def test_keys_belong_to_their_tenant(api, org, owner_db) -> None:  # type:
         twin.tenant_id,
         [
             (
-                "INSERT INTO people (tenant_id, id, name, email, access_level) VALUES ($1,$2,'Twin','twin@x.test','executive')",
+                "INSERT INTO people (tenant_id, id, name, email, access_level) "
+                "VALUES ($1,$2,'Twin','twin@x.test','executive')",
                 (twin.tenant_id, same_id),
             )
         ],
@@ -169,7 +170,8 @@ async def test_a_key_older_than_24_hours_counts_as_absent(api, org, owner_db) ->
         org.tenant_id,
         [
             (
-                "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE tenant_id = $1 AND key = $2",
+                "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' "
+                "WHERE tenant_id = $1 AND key = $2",
                 (org.tenant_id, key),
             )
         ],

@@ -1,7 +1,8 @@
 """Security headers on pages and responses, and /docs served whole by Stride (CONTRACT §6): "Pages
 (`/explorer`, `/docs`, `/app/…`) send `Content-Security-Policy` (scripts and styles from the server itself,
 `frame-ancestors 'none'`), `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer`; `/docs`
-serves its assets from the server (it works offline, no CDN)." The browser side is tests/e2e/test_explorer.py."""
+serves its assets from the server (it works offline, no CDN)." The browser side is
+tests/e2e/test_explorer.py."""
 
 from __future__ import annotations
 

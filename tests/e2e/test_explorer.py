@@ -105,7 +105,8 @@ async def test_demo_token_helpers_work_only_in_embedded_mode_and_only_for_the_de
 # Chromium logs each CSP violation to the console itself; the listener added before any page script also
 # names the blocked directive and resource, in case a build stops logging them.
 REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => console.error(
-  `securitypolicyviolation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));"""
+  `securitypolicyviolation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+  + ` at ${e.sourceFile}:${e.lineNumber}`));"""
 
 
 def _watch(page, server: str) -> SimpleNamespace:  # type: ignore[no-untyped-def]

@@ -53,7 +53,8 @@ async def test_list_and_deep_page_use_indexes_on_100k_rows(api, org, owner_db) -
         org.tenant_id,
         [
             (
-                """INSERT INTO person_goals (tenant_id, id, created_at, updated_at, person_id, title, status, progress_pct)
+                """INSERT INTO person_goals (tenant_id, id, created_at, updated_at, person_id, title, status,
+                                           progress_pct)
            SELECT $1, 'pgl_' || lpad(g::text, 26, '0'), now() - make_interval(secs => g), now(),
                   CASE WHEN g % 100 = 0 THEN $2 ELSE 'usr_' || lpad((g % 997)::text, 26, '0') END,
                   'Goal ' || g, 'in_progress', g % 100
@@ -81,7 +82,8 @@ async def test_list_and_deep_page_use_indexes_on_100k_rows(api, org, owner_db) -
             row = (
                 await conn.execute(
                     text(
-                        "SELECT created_at, id FROM person_goals WHERE tenant_id = :t ORDER BY created_at DESC, id DESC "
+                        "SELECT created_at, id FROM person_goals WHERE tenant_id = :t "
+                        "ORDER BY created_at DESC, id DESC "
                         "OFFSET :n LIMIT 1"
                     ),
                     {"t": org.tenant_id, "n": int(ROWS * 0.9)},

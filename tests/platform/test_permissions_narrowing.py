@@ -15,7 +15,8 @@ async def test_narrowing_an_application_takes_effect_on_existing_tokens(api, org
         org.tenant_id,
         [
             (
-                "UPDATE applications SET permissions = '[\"view:okr\"]'::jsonb WHERE tenant_id = $1 AND id = $2",
+                "UPDATE applications SET permissions = '[\"view:okr\"]'::jsonb "
+                "WHERE tenant_id = $1 AND id = $2",
                 (org.tenant_id, app_id),
             )
         ],

@@ -219,7 +219,8 @@ async def test_every_review_table_is_under_forced_row_level_security(api, owner_
     async with owner_db.acquire() as conn:
         rows = await conn.fetch(
             "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
-            "EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'tenant_isolation') AS policy "
+            "EXISTS (SELECT 1 FROM pg_policy p "
+            "WHERE p.polrelid = c.oid AND p.polname = 'tenant_isolation') AS policy "
             "FROM pg_class c WHERE c.relname = ANY($1::text[])",
             list(REVIEW_TABLES),
         )

@@ -207,7 +207,8 @@ async def test_nothing_in_the_database_links_a_response_to_its_request(api, org,
             await conn.execute("SELECT set_config('stride.tenant_id', $1, true)", org.tenant_id)
             return list(await conn.fetch(sql, org.tenant_id))
 
-    # Before the close: the answers wait in the inbox, with no reviewer, request or time; nothing is a response.
+    # Before the close: the answers wait in the inbox, with no reviewer, request or time; nothing is a
+    # response yet.
     assert await rows("SELECT id FROM feedback_responses WHERE tenant_id = $1") == []
     inbox = await rows("SELECT * FROM feedback_inbox WHERE tenant_id = $1")
     assert len(inbox) == 5 and not {

@@ -47,7 +47,8 @@ async def _add_person(owner_db, org, name, level, manager, groups=()):  # type: 
     org.people[name] = new_id("usr")
     statements = [
         (
-            "INSERT INTO people (tenant_id, id, name, email, access_level, manager_id) VALUES ($1,$2,$3,$4,$5,$6)",
+            "INSERT INTO people (tenant_id, id, name, email, access_level, manager_id) "
+            "VALUES ($1,$2,$3,$4,$5,$6)",
             (
                 org.tenant_id,
                 org.people[name],

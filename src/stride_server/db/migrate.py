@@ -80,7 +80,8 @@ async def _alter_unless_ready(owner: str, role: str, password: str, app: str) ->
         # The server quotes (%L). The secret is a SCRAM verifier, so the password itself reaches neither
         # the server's logs nor its statistics.
         statement = await conn.fetchval(
-            "SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD %L', $1::text, $2::text)",
+            "SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD %L', "
+            "$1::text, $2::text)",
             role,
             scram_verifier(password),
         )
@@ -111,4 +112,5 @@ def scram_verifier(password: str) -> str:
     stored_key = hashlib.sha256(hmac.digest(salted, b"Client Key", "sha256")).digest()
     server_key = hmac.digest(salted, b"Server Key", "sha256")
     b64 = base64.b64encode
-    return f"SCRAM-SHA-256${SCRAM_ITERATIONS}:{b64(salt).decode()}${b64(stored_key).decode()}:{b64(server_key).decode()}"
+    keys = f"{b64(stored_key).decode()}:{b64(server_key).decode()}"
+    return f"SCRAM-SHA-256${SCRAM_ITERATIONS}:{b64(salt).decode()}${keys}"

@@ -413,7 +413,8 @@ async def import_rows(
 
 
 async def import_file(path: str, tenant_id: str) -> int:
-    """`stride import people FILE --tenant T`: 0 when imported, 1 when the file is rejected, 2 on usage errors."""
+    """`stride import people FILE --tenant T`: 0 when imported, 1 when the file is rejected, 2 on usage
+    errors."""
     from tqdm import tqdm
 
     from stride_server.core.context import tenant_transaction

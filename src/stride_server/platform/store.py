@@ -242,7 +242,8 @@ async def tenant_settings(conn: AsyncConnection, tenant_id: str) -> dict[str, in
 async def set_tenant_settings(
     conn: AsyncConnection, tenant_id: str, values: dict[str, int]
 ) -> dict[str, int]:
-    """An upsert of the settings sent: a tenant whose row was never created (tokens minted by hand) gets one."""
+    """An upsert of the settings sent: a tenant whose row was never created (tokens minted by hand)
+    gets one."""
     upsert = insert(tenants).values(tenant_id=tenant_id, name=tenant_id, **values)
     statement = upsert.on_conflict_do_update(
         index_elements=[tenants.c.tenant_id],

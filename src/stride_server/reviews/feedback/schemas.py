@@ -80,7 +80,10 @@ class AreaSummary(BaseModel):
     comments: list[str] = Field(description="Shuffled: never in submission order, never attributable.")
 
 
-_COUNT = "Released responses (§3.4a.1: responses are released when the cycle closes; unreleased ones are invisible)."
+_COUNT = (
+    "Released responses (§3.4a.1: responses are released when the cycle closes; "
+    "unreleased ones are invisible)."
+)
 
 
 class DirectionInsufficient(BaseModel):
