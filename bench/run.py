@@ -427,7 +427,9 @@ def _variables(
             names.append(inputs[param["input"]])
         else:
             names.append(f"c_{key}_{n}")
-            defines[f"c_{key}_{n}"] = str(param["const"])
+            const = param["const"]
+            # A list constant is a PostgreSQL array literal in a pgbench variable.
+            defines[f"c_{key}_{n}"] = "{" + ",".join(const) + "}" if isinstance(const, list) else str(const)
     return names
 
 

@@ -111,6 +111,7 @@ async def capture() -> dict[str, Statement]:
                 record_id=GOAL,
                 visibility_tenant=TENANT,
                 visibility_sub=PERSON,
+                levels_seeing_all=["head", "executive"],  # a token without a permissions claim
             )
         ),
         "first_page": _compile(store.page_statements(goals, executive, first)[0]),

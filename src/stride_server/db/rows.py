@@ -1,5 +1,5 @@
-"""Small SQL helpers every store shares: rows as plain dicts, transaction-scoped advisory locks, and
-JSON arrays aggregated in the database."""
+"""Small SQL helpers every store shares: rows as plain dicts, transaction-scoped advisory locks, walks
+up a tree, and JSON arrays aggregated in the database."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import func, select, text, type_coerce
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from stride_server.db.scope import of_tenant
 
 
 def plain(row: Any) -> dict[str, Any]:
@@ -18,6 +20,22 @@ def plain(row: Any) -> dict[str, Any]:
 async def advisory_lock(conn: AsyncConnection, key: str) -> None:
     """A transaction-scoped advisory lock, for rules no single row or index can guard."""
     await conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
+def chain_up(table: Any, parent: str, tenant_id: str, start_id: str) -> Any:
+    """A recursive CTE of `start_id` and every row above it through the `parent` column, in the
+    tenant (UNION, not UNION ALL, so a corrupt chain still ends): its `id` column lists them."""
+    chain = (
+        select(table.c.id, table.c[parent])
+        .where(of_tenant(table, tenant_id), table.c.id == start_id)
+        .cte("chain", recursive=True)
+    )
+    above = table.alias("above")
+    return chain.union(
+        select(above.c.id, above.c[parent])
+        .join(chain, above.c.id == chain.c[parent])
+        .where(of_tenant(above, tenant_id))
+    )
 
 
 def json_array(item: Any, *order_by: Any) -> Any:

@@ -23,15 +23,8 @@ from stride_server.directory.schemas import ID_MAX
 from stride_server.edm.hooks import reference_checker
 from stride_server.learning import service as learning
 
-PERSON_WRITABLE = (
-    "name",
-    "email",
-    "access_level",
-    "manager_id",
-    "job_title",
-    "review_template_id",
-    "status",
-    "external_id",
+PERSON_WRITABLE = tuple(
+    f for f in store.PERSON_FIELDS if f not in ("id", "created_at", "updated_at", "version")
 )
 GROUP_WRITABLE = ("kind", "name", "parent_id")
 

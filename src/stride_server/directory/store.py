@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
-from stride_server.db.rows import advisory_lock, plain
+from stride_server.db.rows import advisory_lock, chain_up, plain
 from stride_server.db.scope import groups_of, joined, members_of, of_tenant, people_of, visible_people
 from stride_server.db.tables import group_members, groups, people, tenants
 
@@ -121,18 +121,8 @@ async def update_person(
 
 
 async def management_chain(conn: AsyncConnection, tenant_id: str, person_id: str) -> set[str]:
-    """The person and everyone above them (UNION, not UNION ALL, so a bad chain still ends)."""
-    chain = (
-        select(people.c.id, people.c.manager_id)
-        .where(people_of(tenant_id), people.c.id == person_id)
-        .cte("chain", recursive=True)
-    )
-    above = people.alias("above")
-    chain = chain.union(
-        select(above.c.id, above.c.manager_id)
-        .join(chain, above.c.id == chain.c.manager_id)
-        .where(of_tenant(above, tenant_id))
-    )
+    """The person and everyone above them."""
+    chain = chain_up(people, "manager_id", tenant_id, person_id)
     return {r[0] for r in await conn.execute(select(chain.c.id))}
 
 
@@ -227,17 +217,7 @@ async def live_groups(conn: AsyncConnection, tenant_id: str, kinds: Iterable[str
 
 async def group_ancestors(conn: AsyncConnection, tenant_id: str, group_id: str) -> set[str]:
     """The group and every group above it through parent_id."""
-    chain = (
-        select(groups.c.id, groups.c.parent_id)
-        .where(of_tenant(groups, tenant_id), groups.c.id == group_id)
-        .cte("gchain", recursive=True)
-    )
-    above = groups.alias("above")
-    chain = chain.union(
-        select(above.c.id, above.c.parent_id)
-        .join(chain, above.c.id == chain.c.parent_id)
-        .where(of_tenant(above, tenant_id))
-    )
+    chain = chain_up(groups, "parent_id", tenant_id, group_id)
     return {r[0] for r in await conn.execute(select(chain.c.id))}
 
 

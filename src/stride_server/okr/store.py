@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, bindparam, not_, select, text, update
+from sqlalchemy import bindparam, not_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from stride_server.db.rows import advisory_lock
+from stride_server.db.rows import advisory_lock, chain_up
 from stride_server.db.scope import of_tenant, tenant_sql
 from stride_server.db.tables import ENTITY_TABLES
 
@@ -17,17 +17,7 @@ objectives = ENTITY_TABLES["Objective"]
 async def ancestor_ids(conn: AsyncConnection, tenant_id: str, objective_id: str) -> list[str]:
     """The objective and every objective above it, nearest first (bounded, so a corrupt chain
     cannot loop forever)."""
-    chain = (
-        select(objectives.c.id, objectives.c.parent_objective_id)
-        .where(of_tenant(objectives, tenant_id), objectives.c.id == objective_id)
-        .cte("chain", recursive=True)
-    )
-    parent = objectives.alias("parent")
-    chain = chain.union(
-        select(parent.c.id, parent.c.parent_objective_id)
-        .join(chain, and_(parent.c.id == chain.c.parent_objective_id))
-        .where(of_tenant(parent, tenant_id))
-    )
+    chain = chain_up(objectives, "parent_objective_id", tenant_id, objective_id)
     rows = await conn.execute(select(chain.c.id).limit(1000))
     return [r[0] for r in rows]
 

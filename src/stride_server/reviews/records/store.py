@@ -149,24 +149,24 @@ async def insert_kpis(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None
         await conn.execute(insert(review_kpi_ratings).values(rows))
 
 
-async def kpi_rows(conn: AsyncConnection, tenant_id: str, review_id: str) -> list[dict[str, Any]]:
-    k = review_kpi_ratings
+async def _review_rows(
+    conn: AsyncConnection, table: Any, fields: tuple[str, ...], tenant_id: str, review_id: str
+) -> list[dict[str, Any]]:
+    """A review's rows of `table` (KPI ratings, goals) in their order."""
     statement = (
-        select(*(k.c[n] for n in KPI_FIELDS))
-        .where(of_tenant(k, tenant_id), k.c.review_id == review_id)
-        .order_by(k.c.sort_order, k.c.id)
+        select(*(table.c[n] for n in fields))
+        .where(of_tenant(table, tenant_id), table.c.review_id == review_id)
+        .order_by(table.c.sort_order, table.c.id)
     )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
+
+
+async def kpi_rows(conn: AsyncConnection, tenant_id: str, review_id: str) -> list[dict[str, Any]]:
+    return await _review_rows(conn, review_kpi_ratings, KPI_FIELDS, tenant_id, review_id)
 
 
 async def goal_rows(conn: AsyncConnection, tenant_id: str, review_id: str) -> list[dict[str, Any]]:
-    g = review_goals
-    statement = (
-        select(*(g.c[n] for n in GOAL_FIELDS))
-        .where(of_tenant(g, tenant_id), g.c.review_id == review_id)
-        .order_by(g.c.sort_order, g.c.id)
-    )
-    return [plain(r) for r in (await conn.execute(statement)).mappings()]
+    return await _review_rows(conn, review_goals, GOAL_FIELDS, tenant_id, review_id)
 
 
 def _json_list(table: Any, fields: tuple[str, ...], review: Any) -> Any:
