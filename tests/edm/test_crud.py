@@ -7,6 +7,7 @@ import re
 import pytest
 
 from stride_server.edm.registry import ENTITIES
+from tests.edm.samples import minimal_body
 
 ULID_ID = re.compile(r"^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$")
 
@@ -15,17 +16,6 @@ async def make(api, org, collection: str, body: dict, who: str = "exec", **kw): 
     response = await api.post(collection, json=body, headers=org.headers(who), **kw)
     assert response.status_code == 201, response.text
     return response.json()
-
-
-def minimal_body(entity_name: str, org, refs: dict) -> dict:  # type: ignore[no-untyped-def]
-    return {
-        "PersonGoal": {"title": "Ship the thing", "person_id": org.people["alice"]},
-        "LearningRecord": {"title": "AWS SA Associate", "person_id": org.people["alice"]},
-        "Objective": {"title": "Grow revenue", "period": "2026-Q4"},
-        "KeyResult": {"title": "MRR to 1M", "objective_id": refs.get("objective"), "target": 100},
-        "Cohort": {"name": "Leaders 2026"},
-        "Assessment": {"kind": "survey", "name": "Pulse"},
-    }[entity_name]
 
 
 @pytest.mark.parametrize("entity", ENTITIES, ids=lambda e: e.name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from stride_server.edm.registry import ENTITIES
+from tests.edm.samples import minimal_body
 from tests.factories import create_application
 
 GOALS, RECORDS = "/api/v1/performance/goals", "/api/v1/performance/learning-records"
@@ -18,22 +19,13 @@ async def create(api, org, path, body, who="exec", headers=None):  # type: ignor
     return response.json()
 
 
-BODIES = {
-    "PersonGoal": {"title": "Secret goal"},
-    "LearningRecord": {"title": "Secret course"},
-    "Objective": {"title": "Secret objective", "period": "2026-Q1"},
-    "Cohort": {"name": "Secret cohort"},
-    "Assessment": {"kind": "survey", "name": "Secret survey"},
-}
-
-
 async def _record(api, org, entity) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    refs = {}
     if entity.name == "KeyResult":
-        parent = await create(api, org, OBJECTIVES, BODIES["Objective"])
-        return await create(
-            api, org, entity.path, {"title": "Secret KR", "objective_id": parent["id"], "target": 3}
-        )
-    return await create(api, org, entity.path, BODIES[entity.name])
+        refs["objective"] = (
+            await create(api, org, OBJECTIVES, minimal_body("Objective", org, {}, "Secret"))
+        )["id"]
+    return await create(api, org, entity.path, minimal_body(entity.name, org, refs, "Secret"))  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("entity", ENTITIES, ids=lambda e: e.name)
@@ -56,7 +48,9 @@ async def test_other_tenant_sees_nothing(api, org, other_org, entity) -> None:  
 
 
 async def test_foreign_references_are_422_not_leaks(api, org, other_org) -> None:  # type: ignore[no-untyped-def]
-    foreign_objective = await create(api, other_org, OBJECTIVES, BODIES["Objective"])
+    foreign_objective = await create(
+        api, other_org, OBJECTIVES, minimal_body("Objective", other_org, {}, "Secret")
+    )
     foreign_person = other_org.people["alice"]
     goal = await api.post(
         GOALS,
