@@ -1,6 +1,7 @@
 """The framework floor for the Data API benchmark: FastAPI and an asyncpg pool running Stride's own SQL
-(captured by bench/statements.py) for list-by-person, get, and the tenant's first and deep pages — as
-the database owner, with no auth, no validation, no row-level security, no middleware.
+(captured by bench/statements.py) for list-by-person, get, and the tenant's first and deep pages, and
+a plain INSERT … RETURNING / UPDATE … RETURNING of the same columns for create and PATCH — as the
+database owner, with no auth, no validation, no row-level security, no middleware.
 
     BENCH_SPEC=statements.json BENCH_DSN=postgresql://… uvicorn bare_app:app --app-dir bench --workers 2
 """
@@ -19,6 +20,7 @@ import asyncpg
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from ulid import ULID
 
 SPEC: dict[str, Any] = orjson.loads(Path(os.environ["BENCH_SPEC"]).read_bytes())
 PAGE = 50
@@ -98,3 +100,43 @@ async def tenant_page(request: Request) -> Response:
         "after_created_at": datetime.fromisoformat(params["after_created_at"]),
     }
     return _page(await _fetch(request, "deep_page", inputs))
+
+
+# The writes' floor: the columns a goal create sends, one statement each, the row answered whole.
+_CREATE = """
+    INSERT INTO person_goals (tenant_id, id, created_by, updated_by, source, source_type, person_id, title,
+                              description, category, period, status, progress_pct)
+    VALUES ($1, $2, $3, $3, $4, 'api', $3, $5, $6, $7, $8, $9, $10)
+    RETURNING *"""
+_UPDATE = """
+    UPDATE person_goals SET title = $3, updated_by = $4, updated_at = now(), version = version + 1
+    WHERE tenant_id = $1 AND id = $2 AND NOT is_deleted
+    RETURNING *"""
+
+
+@app.post("/goals")
+async def create_goal(request: Request) -> Response:
+    params, body = request.query_params, orjson.loads(await request.body())
+    pool: asyncpg.Pool = request.app.state.pool
+    row = await pool.fetchrow(
+        _CREATE,
+        params["tenant"],
+        f"pgl_{ULID()}",
+        params["person"],
+        body["source"],
+        body["title"],
+        body["description"],
+        body["category"],
+        body["period"],
+        body["status"],
+        body["progress_pct"],
+    )
+    return _json(dict(row), 201)
+
+
+@app.patch("/goals/{goal_id}")
+async def update_goal(request: Request, goal_id: str) -> Response:
+    params, body = request.query_params, orjson.loads(await request.body())
+    pool: asyncpg.Pool = request.app.state.pool
+    row = await pool.fetchrow(_UPDATE, params["tenant"], goal_id, body["title"], params["person"])
+    return _json(dict(row)) if row else _json({"status": 404}, 404)

@@ -39,11 +39,12 @@ WORK = RESULTS / "work"
 GOALS = "/api/v1/performance/goals"
 CALLER_TENANTS, CALLERS_PER_TENANT, GETS_PER_CALLER, DEEP_TENANTS, OKR_TENANTS = 8, 2, 4, 8, 8
 OKR = "/api/v1/okr/key-results"
-TARGET_RATIO, TARGET_DEEP = 0.70, 1.5
+TARGET_RATIO, TARGET_DEEP, TARGET_WRITE_RATIO = 0.70, 1.5, 0.6
 SCENARIOS = {
     "list": "list by person (limit 50)",
     "get": "get by id",
     "create": "create",
+    "patch": "PATCH (own goal, title)",
     "first": "tenant list, first page",
     "deep": "tenant list, 90% deep by cursor",
     "okr_checkin": f"OKR check-in, {OKR_TENANTS} tenants",
@@ -214,23 +215,26 @@ def _okr_requests(okrs: list[dataset.OkrTenant], tokens: dict[str, str], kind: s
     return requests
 
 
+# What a create sends (Stride and the bare app alike); `source` marks rows the run removes afterwards.
+CREATE_BODY = json.dumps(
+    {
+        "title": "Benchmark goal",
+        "description": "Created under load.",
+        "category": "delivery",
+        "period": "2026-Q2",
+        "status": "in_progress",
+        "progress_pct": 10,
+        "source": dataset.CREATED_SOURCE,
+    }
+)
+
+
 def _stride_requests(
     callers: list[dataset.Caller],
     pages: list[dataset.DeepPage],
     tokens: dict[str, str],
     okrs: list[dataset.OkrTenant],
 ) -> dict[str, list[Request]]:
-    body = json.dumps(
-        {
-            "title": "Benchmark goal",
-            "description": "Created under load.",
-            "category": "delivery",
-            "period": "2026-Q2",
-            "status": "in_progress",
-            "progress_pct": 10,
-            "source": "wrk",
-        }
-    )
     return {
         "list": [
             Request("GET", f"{GOALS}?person_id={c.person_id}&limit=50", tokens[c.person_id]) for c in callers
@@ -247,7 +251,12 @@ def _stride_requests(
             )
             for p in pages
         ],
-        "create": [Request("POST", GOALS, tokens[c.person_id], body) for c in callers],
+        "create": [Request("POST", GOALS, tokens[c.person_id], CREATE_BODY) for c in callers],
+        "patch": [
+            Request("PATCH", f"{GOALS}/{g}", tokens[c.person_id], json.dumps({"title": f"Renamed {n}"}))
+            for c in callers
+            for n, g in enumerate(c.some_goals(GETS_PER_CALLER))
+        ],
         "okr_checkin": _okr_requests(okrs, tokens, "checkin"),
         "okr_patch": _okr_requests(okrs, tokens, "patch"),
         "okr_checkin_1t": _okr_requests(okrs[:1], tokens, "checkin"),
@@ -255,8 +264,9 @@ def _stride_requests(
     }
 
 
-READS = ("list", "get", "first", "deep")
-WRITES = ("create", "okr_patch", "okr_checkin", "okr_patch_1t", "okr_checkin_1t")
+# Measured next to the bare app, ABBA; then Stride's OKR writes alone.
+SIDE_BY_SIDE = ("list", "get", "first", "deep", "create", "patch")
+WRITES = ("okr_patch", "okr_checkin", "okr_patch_1t", "okr_checkin_1t")
 
 
 def _bench_servers(
@@ -277,7 +287,7 @@ def _bench_servers(
         bare, bare_requests = _start_bare(run, dsn, spec, callers, pages)
         try:
             served = {"stride": (stride, stride_requests), "bare": (bare, bare_requests)}
-            for scenario in READS:
+            for scenario in SIDE_BY_SIDE:
                 for target in ("stride", "bare", "bare", "stride"):
                     server, requests = served[target]
                     run.wrk(target, scenario, server.base, requests[scenario])
@@ -355,6 +365,7 @@ def _check_stride(
                 "the page starts after the cursor"
             )
         call(requests["create"][0], 201)
+        assert call(requests["patch"][0], 200)["title"] == "Renamed 0"
         record = call(requests["okr_checkin"][0], 201)
         assert record["history"] and record["history"][-1]["note"] == "wrk", record
         call(requests["okr_patch"][0], 200)
@@ -390,6 +401,20 @@ def _start_bare(
         ],
         "first": [Request("GET", f"/tenant-goals?tenant={p.tenant_id}") for p in pages],
         "deep": [Request("GET", deep_path(p)) for p in pages],
+        "create": [
+            Request("POST", f"/goals?tenant={c.tenant_id}&person={c.person_id}", "", CREATE_BODY)
+            for c in callers
+        ],
+        "patch": [
+            Request(
+                "PATCH",
+                f"/goals/{g}?tenant={c.tenant_id}&person={c.person_id}",
+                "",
+                json.dumps({"title": f"Renamed {n}"}),
+            )
+            for c in callers
+            for n, g in enumerate(c.some_goals(GETS_PER_CALLER))
+        ],
     }
     from stride_server.config import get_settings
 
@@ -403,6 +428,17 @@ def _start_bare(
                 assert len(client.get(r.path).json()["data"]) == min(50, len(caller.goal_ids)), r.path
             for r in requests["get"] + requests["first"] + requests["deep"]:
                 assert client.get(r.path).status_code == 200, r.path
+            headers = {"Content-Type": "application/json"}
+            created = client.post(
+                requests["create"][0].path, content=requests["create"][0].body, headers=headers
+            )
+            assert created.status_code == 201 and created.json()["source"] == dataset.CREATED_SOURCE, (
+                created.text
+            )
+            patched = client.patch(
+                requests["patch"][0].path, content=requests["patch"][0].body, headers=headers
+            )
+            assert patched.status_code == 200 and patched.json()["title"] == "Renamed 0", patched.text
     except BaseException:
         server.stop()
         raise
@@ -530,6 +566,15 @@ def _ratios(results: list[dict[str, Any]]) -> dict[str, Any]:
                 "target": f">= {TARGET_RATIO}",
                 "met": value >= TARGET_RATIO,
             }
+    for scenario in ("create", "patch"):  # the write floor (the write-path issue's targets)
+        stride, bare = _mean(results, "stride", scenario, "rps"), _mean(results, "bare", scenario, "rps")
+        if stride and bare:
+            value = stride / bare
+            ratios[f"{scenario}_stride_over_bare_rps"] = {
+                "value": round(value, 3),
+                "target": f">= {TARGET_WRITE_RATIO}",
+                "met": value >= TARGET_WRITE_RATIO,
+            }
     first, deep = _mean(results, "stride", "first", "p50_ms"), _mean(results, "stride", "deep", "p50_ms")
     if first and deep:
         value = deep / first
@@ -559,7 +604,7 @@ def _print_table(report: dict[str, Any]) -> None:
                 f"{failures:7d} {r['background_cpu_pct']:6.0f}%"
             )
     _say("\nmeans of the ABBA rows (req/s; p50 ms):")
-    for scenario in READS:
+    for scenario in SIDE_BY_SIDE:
         stride, bare = (_mean(report["results"], t, scenario, "rps") for t in ("stride", "bare"))
         p50 = _mean(report["results"], "stride", scenario, "p50_ms")
         if stride and bare and p50:
