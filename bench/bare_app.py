@@ -104,9 +104,10 @@ async def tenant_page(request: Request) -> Response:
 
 # The writes' floor: the columns a goal create sends, one statement each, the row answered whole.
 _CREATE = """
-    INSERT INTO person_goals (tenant_id, id, created_by, updated_by, source, source_type, person_id, title,
-                              description, category, period, status, progress_pct)
-    VALUES ($1, $2, $3, $3, $4, 'api', $3, $5, $6, $7, $8, $9, $10)
+    INSERT INTO person_goals (tenant_id, id, created_at, updated_at, created_by, updated_by, source,
+                              source_type, person_id, title, description, category, period, status,
+                              progress_pct)
+    VALUES ($1, $2, now(), now(), $3, $3, $4, 'api', $3, $5, $6, $7, $8, $9, $10)
     RETURNING *"""
 _UPDATE = """
     UPDATE person_goals SET title = $3, updated_by = $4, updated_at = now(), version = version + 1
