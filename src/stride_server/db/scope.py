@@ -201,20 +201,24 @@ def scope_shape(personal: bool, principal: Principal, include_deleted: bool = Fa
     return ScopeShape(principal.app_id is not None, include_deleted, visible)
 
 
-def scope_params(principal: Principal) -> dict[str, Any]:
-    """The values a bound record scope (and VISIBLE_PEOPLE in it) takes."""
-    return {"tenant_id": principal.tenant_id, "app_id": principal.app_id, **visibility_params(principal)}
+def scope_params(principal: Principal, prefix: str = "") -> dict[str, Any]:
+    """The values a bound record scope (and VISIBLE_PEOPLE in it) takes; `prefix` as given to it."""
+    return {
+        f"{prefix}tenant_id": principal.tenant_id,
+        f"{prefix}app_id": principal.app_id,
+        **visibility_params(principal),
+    }
 
 
 def record_scope(
-    table: Any, shape: ScopeShape, principal: Principal | None = None
+    table: Any, shape: ScopeShape, principal: Principal | None = None, prefix: str = ""
 ) -> list[ColumnElement[bool]]:
     """Conditions every statement on a Data API table carries (§1.4): the caller's tenant, its app,
     live rows, and for personal records only the people the caller may see. With `principal` the
     caller's values are inlined; without, they are bind parameters (`scope_params` fills them)."""
-    if principal is None:
-        tenant: Tenant = bindparam("tenant_id", type_=Text())
-        app: Any = bindparam("app_id", type_=Text())
+    if principal is None:  # bind names take `prefix` where a column's name is taken (an UPDATE's SET)
+        tenant: Tenant = bindparam(f"{prefix}tenant_id", type_=Text())
+        app: Any = bindparam(f"{prefix}app_id", type_=Text())
         tree: Any = VISIBLE_PEOPLE
     else:
         tenant, app, tree = (

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import Request
 from sqlalchemy import (
+    ClauseElement,
     ColumnElement,
     Integer,
     Text,
@@ -300,10 +301,33 @@ async def fetch_page(
     return rows[: query.limit], len(rows) > query.limit, total
 
 
+def _value_shape(values: dict[str, Any]) -> tuple[tuple[str, str | None], ...]:
+    """Which columns a write sets, and which of them to a SQL expression (e.g. now()) rather than a value:
+    the shape its statement template is built for."""
+    return tuple((name, str(v) if isinstance(v, ClauseElement) else None) for name, v in values.items())
+
+
+def _value_binds(table: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The SET/VALUES of a write template: a bind parameter per value, SQL expressions as they are."""
+    return {
+        name: v if isinstance(v, ClauseElement) else bindparam(f"v_{name}", type_=table.c[name].type)
+        for name, v in values.items()
+    }
+
+
+def _value_params(values: dict[str, Any]) -> dict[str, Any]:
+    return {f"v_{name}": v for name, v in values.items() if not isinstance(v, ClauseElement)}
+
+
 async def insert_record(conn: AsyncConnection, entity: Entity, values: dict[str, Any]) -> dict[str, Any]:
-    table = table_of(entity)
-    row = (await conn.execute(insert(table).values(values).returning(*_columns(entity)))).one()
-    return _record(entity, row)
+    """INSERT … RETURNING, from a template built once per set of columns (db.reads.template)."""
+
+    def build() -> Any:
+        table = table_of(entity)
+        return insert(table).values(_value_binds(table, values)).returning(*_columns(entity))
+
+    statement = template(("insert", entity.name, _value_shape(values)), build)
+    return _record(entity, (await conn.execute(statement, _value_params(values))).one())
 
 
 async def update_record(
@@ -316,11 +340,19 @@ async def update_record(
     include_deleted: bool = False,
 ) -> dict[str, Any]:
     """Apply `values`, bump `version` and `updated_at`, return the new row (the row is locked already)."""
-    table = table_of(entity)
-    statement = (
-        update(table)
-        .where(table.c.id == record_id, *scope(entity, principal, include_deleted=include_deleted))
-        .values(**values, version=table.c.version + 1, updated_at=func.now())
-        .returning(*_columns(entity))
-    )
-    return _record(entity, (await conn.execute(statement)).one())
+    shape = scope_shape(entity.personal, principal, include_deleted)
+
+    def build() -> Any:
+        table = table_of(entity)
+        return (
+            update(table)
+            .where(
+                table.c.id == bindparam("s_record_id", type_=Text()), *record_scope(table, shape, prefix="s_")
+            )
+            .values(**_value_binds(table, values), version=table.c.version + 1, updated_at=func.now())
+            .returning(*_columns(entity))
+        )
+
+    statement = template(("update", entity.name, shape, _value_shape(values)), build)
+    params = {**scope_params(principal, "s_"), "s_record_id": record_id, **_value_params(values)}
+    return _record(entity, (await conn.execute(statement, params)).one())
