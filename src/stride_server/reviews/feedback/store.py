@@ -41,6 +41,7 @@ from stride_server.db.tables import (
     review_cycles,
     tenants,
 )
+from stride_server.platform.store import DEFAULT_SETTINGS, tenant_settings
 from stride_server.reviews.feedback.anonymity import ReleasedSet
 from stride_server.reviews.feedback.peers import PeerRule
 from stride_server.reviews.rules import FEEDBACK_AREAS
@@ -55,7 +56,8 @@ REQUEST_FIELDS = (
     "direction",
     "created_at",
 )
-DEFAULT_MINIMUMS = (1, 3)  # feedback_min_responses (as the seed), upward_min_responses (§9.3)
+# The tenant settings' defaults, declared once with them (platform.store): (feedback, upward).
+DEFAULT_MINIMUMS = (DEFAULT_SETTINGS["feedback_min_responses"], DEFAULT_SETTINGS["upward_min_responses"])
 RESPONSE_FIELDS = tuple(f"{area}_{part}" for area in FEEDBACK_AREAS for part in ("rating", "comment")) + (
     "overall_comment",
 )
@@ -262,11 +264,8 @@ async def freeze_minimums(conn: AsyncConnection, tenant_id: str, cycle_id: str) 
 
 async def minimums(conn: AsyncConnection, tenant_id: str, cycle_id: str | None) -> tuple[int, int]:
     """(feedback, upward) minimums: the cycle's, once it has opened, else the tenant's current ones."""
-    t, c = tenants, review_cycles
-    current = select(t.c.feedback_min_responses, t.c.upward_min_responses).where(of_tenant(t, tenant_id))
-    row = (await conn.execute(current)).first()
-    values = (int(row[0]), int(row[1])) if row else DEFAULT_MINIMUMS
     if cycle_id is not None:
+        c = review_cycles
         frozen = (
             await conn.execute(
                 select(c.c.feedback_min_responses, c.c.upward_min_responses).where(
@@ -275,8 +274,9 @@ async def minimums(conn: AsyncConnection, tenant_id: str, cycle_id: str | None) 
             )
         ).first()
         if frozen is not None and frozen[0] is not None:
-            values = (int(frozen[0]), int(frozen[1]))
-    return values
+            return int(frozen[0]), int(frozen[1])
+    current = await tenant_settings(conn, tenant_id)
+    return current["feedback_min_responses"], current["upward_min_responses"]
 
 
 async def released_sets(
