@@ -34,6 +34,7 @@ from stride_server.core.problems import (
 from stride_server.core.responses import dumps, json_response
 from stride_server.db.engine import DATABASE_ERRORS, create_engine, is_database_unavailable
 from stride_server.db.reads import create_read_pool
+from stride_server.db.rows import is_retryable_conflict
 from stride_server.edm.registry import DOMAINS
 
 log = logging.getLogger("stride")
@@ -117,6 +118,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def database_error(request: Request, exc: Exception) -> Response:
         """Outages are answered here, inside the app (request id header, access log, no traceback);
         any other database error goes on to `unexpected` as the bug it is."""
+        if is_retryable_conflict(exc):  # a deadlock or serialization failure PostgreSQL broke: retry
+            log.warning("transaction conflict: %s", exc.__class__.__name__)
+            return problem_response(
+                ServiceUnavailable(
+                    "The write collided with a concurrent one and was rolled back; retry it.",
+                    headers={"Retry-After": "1"},
+                ),
+                request,
+            )
         if not is_database_unavailable(exc):
             raise exc
         log.warning("database unavailable: %s", exc.__class__.__name__)

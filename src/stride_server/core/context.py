@@ -66,13 +66,14 @@ class Context:
     conn: AsyncConnection
     # Use-case details a hook needs beyond the record (e.g. a check-in's note).
     attributes: dict[str, Any] = field(default_factory=dict)
-    # In a read context (db.reads.open_read_context): the pooled connection the transaction runs on.
-    read_only: Reader | None = None
+    # In a context on the pool (db.reads.open_read_context, open_write_context): the pooled driver
+    # connection the transaction runs on, and `conn` is unusable.
+    pooled: Reader | None = None
 
     @property
     def reader(self) -> Reader:
-        """The connection for the use case's reads of cached templates (db.reads)."""
-        return self.read_only if self.read_only is not None else Reader(self.conn)
+        """The connection for the use case's templates (db.reads), in any context."""
+        return self.pooled if self.pooled is not None else Reader(self.conn)
 
 
 @asynccontextmanager

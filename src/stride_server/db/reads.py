@@ -7,12 +7,13 @@ PostgreSQL, so they take a shorter road, all of it here:
   with named binds, and compiled once for asyncpg (`driver_statement`);
 - **the one connection type stores read through** (`Reader.fetch`): a pooled driver connection, or a
   write context's SQLAlchemy connection, running the same templates;
-- **read-only transactions** (`open_read_context`): `BEGIN READ ONLY`, `stride_enter` (the tenant,
-  transaction-local, and the caller's row in one round trip), the use case, `COMMIT`;
+- **transactions on the pool** (`open_read_context`, and `open_write_context` for writes whose
+  statements are all templates): `BEGIN [READ ONLY]`, `stride_enter` (the tenant, transaction-local,
+  and the caller's row in one round trip), the use case, `COMMIT`;
 - **one-statement reads** (`fetch_one`): a statement that is its own transaction (a person's get);
-- **the routes' fast path** (`FastRead`, run by `core.body.StrideRoute`): a person's token with the
-  pool takes it; application tokens and apps built without the pool fall back to the declared endpoint.
-  Routers say *what* a fast read does, never *which* road it takes."""
+- **the routes' fast path** (`FastRoute`, run by `core.body.StrideRoute`, for reads and writes): a
+  person's token with the pool takes it; application tokens and apps built without the pool fall
+  back to the declared endpoint. Routers say *what* a fast route does, never *which* road it takes."""
 
 from __future__ import annotations
 
@@ -186,26 +187,58 @@ NO_CONNECTION = cast(AsyncConnection, _NoConnection())
 
 
 @asynccontextmanager
-async def open_read_context(request: Request, claims: Claims) -> AsyncIterator[Context]:
-    """A read-only use case (a Data API get or list): the same transaction, tenant setting and caller
-    as `open_context`, on a connection of the read pool. Only `ctx.reader` may be used in it.
-    Application tokens, and apps built without the read pool, take `open_context`."""
-    from stride_server.core.context import Context, open_context
+async def _driver_context(request: Request, claims: Claims, begin: str) -> AsyncIterator[Context]:
+    """`begin`, `stride_enter` (the tenant, transaction-local, and the caller's row in one round trip),
+    the use case on `ctx.reader`, `COMMIT` — on a pooled driver connection."""
+    from stride_server.core.context import Context
 
-    if not has_read_pool(request) or claims.is_application:
-        async with open_context(request, claims) as ctx:
-            yield ctx
-        return
     async with read_connection(request) as driver:
-        await driver.execute("BEGIN READ ONLY")
+        await driver.execute(begin)
         try:
             person = await driver.fetchrow(_ENTER, claims.tenant_id, claims.sub)
-            yield Context(person_principal(claims, person), NO_CONNECTION, read_only=Reader(driver))
+            yield Context(person_principal(claims, person), NO_CONNECTION, pooled=Reader(driver))
         except BaseException:
             if not driver.is_closed():
                 await driver.execute("ROLLBACK")
             raise
         await driver.execute("COMMIT")
+
+
+def _on_pool(request: Request, claims: Claims) -> bool:
+    return has_read_pool(request) and not claims.is_application
+
+
+@asynccontextmanager
+async def open_read_context(request: Request, claims: Claims) -> AsyncIterator[Context]:
+    """A read-only use case (a Data API get or list): the same transaction, tenant setting and caller
+    as `open_context`, on a connection of the read pool. Only `ctx.reader` may be used in it.
+    Application tokens, and apps built without the read pool, take `open_context`."""
+    from stride_server.core.context import open_context
+
+    if not _on_pool(request, claims):
+        async with open_context(request, claims) as ctx:
+            yield ctx
+        return
+    async with _driver_context(request, claims, "BEGIN READ ONLY") as ctx:
+        yield ctx
+
+
+@asynccontextmanager
+async def open_write_context(
+    request: Request, claims: Claims, *, on_templates: bool
+) -> AsyncIterator[Context]:
+    """A write use case: one transaction with the tenant set, as `open_context`. When every statement
+    of the use case is a template (`on_templates`: no rule of the write needs a SQLAlchemy
+    connection), it runs on the read pool's driver connection, with `ctx.reader` alone; otherwise, and
+    for application tokens or apps without the pool, it takes `open_context`."""
+    from stride_server.core.context import open_context
+
+    if not (on_templates and _on_pool(request, claims)):
+        async with open_context(request, claims) as ctx:
+            yield ctx
+        return
+    async with _driver_context(request, claims, "BEGIN") as ctx:
+        yield ctx
 
 
 async def fetch_one(request: Request, statement: Any, params: dict[str, Any]) -> Any:
@@ -217,10 +250,10 @@ async def fetch_one(request: Request, statement: Any, params: dict[str, Any]) ->
 
 
 # ------------------------------------------------------------------------------ the fast path
-FastRead = Callable[[Request, Claims], Awaitable[Response | None]]
+FastRoute = Callable[[Request, Claims], Awaitable[Response | None]]
 
 
-async def run_fast(request: Request, fast: FastRead) -> Response | None:
+async def run_fast(request: Request, fast: FastRoute) -> Response | None:
     """Take the fast path when it applies — a person's token and the read pool — else answer None so
     the declared endpoint (FastAPI's parameter machinery, any token) serves the request."""
     from stride_server.core.context import request_claims

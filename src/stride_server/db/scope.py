@@ -17,6 +17,7 @@ first line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -153,21 +154,36 @@ def visible_people(principal: Principal) -> Select[Any] | None:
     return VISIBLE_PEOPLE.params(visibility_params(principal))
 
 
-def levels_seeing_all(permissions: tuple[str, ...] | None) -> list[str]:
-    """The access levels at which a person token carrying `permissions` (None: the level's defaults)
-    sees every personal record — `Principal.sees_all_personal`, asked for each level — so a statement
-    that reads the caller's level itself can decide visibility in SQL, once."""
-    return [
-        level
-        for level in ACCESS_LEVELS
-        if Principal(
+# Bounded: the permissions a token may list are the issuer's to choose.
+@lru_cache(maxsize=256)
+def _level_principals(permissions: tuple[str, ...] | None) -> tuple[Principal, ...]:
+    """A Principal per access level for a person token carrying `permissions` (None: the level's
+    defaults), its tenant and subject left blank."""
+    return tuple(
+        Principal(
             "",
             "",
             None,
             expand(permissions if permissions is not None else default_permissions(level)),
             level,
-        ).sees_all_personal
-    ]
+        )
+        for level in ACCESS_LEVELS
+    )
+
+
+@lru_cache(maxsize=256)
+def levels_seeing_all(permissions: tuple[str, ...] | None) -> list[str]:
+    """The access levels at which a person token carrying `permissions` (None: the level's defaults)
+    sees every personal record — `Principal.sees_all_personal`, asked for each level — so a statement
+    that reads the caller's level itself can decide visibility in SQL, once."""
+    return [p.access_level for p in _level_principals(permissions) if p.sees_all_personal and p.access_level]
+
+
+@lru_cache(maxsize=1024)
+def levels_allowed(permissions: tuple[str, ...] | None, action: str, area: str) -> list[str]:
+    """The access levels at which a person token carrying `permissions` may `action` in `area`
+    (`Principal.can`), for a statement that reads the caller's level itself."""
+    return [p.access_level for p in _level_principals(permissions) if p.can(action, area) and p.access_level]
 
 
 def person_visible(person_id: Any, caller_level: Any) -> ColumnElement[bool]:
@@ -175,6 +191,7 @@ def person_visible(person_id: Any, caller_level: Any) -> ColumnElement[bool]:
     `caller_level` itself: binds `levels_seeing_all` (see above) and VISIBLE_PEOPLE's parameters."""
     return case(
         (caller_level == any_(bindparam("levels_seeing_all", type_=ARRAY(Text()))), true()),
+        (person_id == _CALLER, true()),  # one's own: without building the visibility set
         else_=person_id.in_(VISIBLE_PEOPLE),
     )
 
@@ -211,11 +228,18 @@ def scope_params(principal: Principal, prefix: str = "") -> dict[str, Any]:
 
 
 def record_scope(
-    table: Any, shape: ScopeShape, principal: Principal | None = None, prefix: str = ""
+    table: Any,
+    shape: ScopeShape,
+    principal: Principal | None = None,
+    prefix: str = "",
+    *,
+    own_first: bool = False,
 ) -> list[ColumnElement[bool]]:
     """Conditions every statement on a Data API table carries (§1.4): the caller's tenant, its app,
     live rows, and for personal records only the people the caller may see. With `principal` the
-    caller's values are inlined; without, they are bind parameters (`scope_params` fills them)."""
+    caller's values are inlined; without, they are bind parameters (`scope_params` fills them).
+    `own_first`, for a statement on one record: the caller's own record passes without the visibility
+    set being built (PostgreSQL evaluates an OR's arms in order, and a subplan only when reached)."""
     if principal is None:  # bind names take `prefix` where a column's name is taken (an UPDATE's SET)
         tenant: Tenant = bindparam(f"{prefix}tenant_id", type_=Text())
         app: Any = bindparam(f"{prefix}app_id", type_=Text())
@@ -231,7 +255,10 @@ def record_scope(
         conditions.append(table.c.app_id == app)
     if not shape.include_deleted:
         conditions.append(not_(table.c.is_deleted))  # matches the partial indexes WHERE NOT is_deleted
-    if shape.visible == "tree":
+    if shape.visible == "tree" and own_first:
+        caller = _CALLER if principal is None else principal.sub
+        conditions.append(or_(table.c.person_id == caller, table.c.person_id.in_(tree)))
+    elif shape.visible == "tree":
         conditions.append(table.c.person_id.in_(tree))
     elif shape.visible == "none":
         conditions.append(false())

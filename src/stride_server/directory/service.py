@@ -187,7 +187,7 @@ async def update_person(
 async def visible_person(ctx: Context, person_id: str) -> dict[str, Any]:
     """A person the caller sees (§1.4), else 404."""
     person = await store.get_person(ctx.conn, ctx.principal.tenant_id, person_id)
-    if person is None or not await store.person_is_visible(ctx.conn, ctx.principal, person_id):
+    if person is None or not await store.person_is_visible(ctx.reader, ctx.principal, person_id):
         raise NotFound(f"No person {person_id}.")
     return person
 
@@ -247,7 +247,7 @@ async def _check_name_free(ctx: Context, kind: str, name: str, group_id: str | N
 
 async def _check_parent(ctx: Context, group_id: str | None, parent_id: str) -> None:
     tenant = ctx.principal.tenant_id
-    if not is_id(parent_id, "grp") or await store.group_kind(ctx.conn, tenant, parent_id) is None:
+    if not is_id(parent_id, "grp") or await store.group_kind(ctx.reader, tenant, parent_id) is None:
         raise field_error("parent_id", f"{parent_id} is not a group of this tenant")
     if group_id is not None and group_id in await store.group_ancestors(ctx.conn, tenant, parent_id):
         raise field_error("parent_id", f"{parent_id} is inside {group_id}: this would create a cycle")

@@ -9,22 +9,33 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Text,
+    any_,
     bindparam,
     delete,
     func,
     insert,
-    literal,
     or_,
     select,
     tuple_,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
+from stride_server.db.reads import Reader, template
 from stride_server.db.rows import advisory_lock, chain_up, plain
-from stride_server.db.scope import groups_of, joined, members_of, of_tenant, people_of, visible_people
+from stride_server.db.scope import (
+    VISIBLE_PEOPLE,
+    groups_of,
+    joined,
+    members_of,
+    of_tenant,
+    people_of,
+    visibility_params,
+)
 from stride_server.db.tables import group_members, groups, people, tenants
 
 PERSON_FIELDS = (
@@ -126,12 +137,20 @@ async def management_chain(conn: AsyncConnection, tenant_id: str, person_id: str
     return {r[0] for r in await conn.execute(select(chain.c.id))}
 
 
-async def active_people_exist(conn: AsyncConnection, tenant_id: str, ids: list[str]) -> set[str]:
+_TENANT_ID = bindparam("tenant_id", type_=Text())
+
+
+async def active_people_exist(reader: Reader, tenant_id: str, ids: list[str]) -> set[str]:
     """Which of `ids` are active people of the tenant."""
-    rows = await conn.execute(
-        select(people.c.id).where(people_of(tenant_id), people.c.id.in_(ids), people.c.status == "active")
+    statement = template(
+        ("active_people",),
+        lambda: select(people.c.id).where(
+            people_of(_TENANT_ID),
+            people.c.id == any_(bindparam("ids", type_=ARRAY(Text()))),
+            people.c.status == "active",
+        ),
     )
-    return {r[0] for r in rows}
+    return {r[0] for r in await reader.fetch(statement, {"tenant_id": tenant_id, "ids": ids})}
 
 
 async def tenant_exists(conn: AsyncConnection, tenant_id: str) -> bool:
@@ -140,17 +159,28 @@ async def tenant_exists(conn: AsyncConnection, tenant_id: str) -> bool:
 
 
 # ------------------------------------------------------------------------------- visibility (§1.4)
-async def person_is_visible(conn: AsyncConnection, principal: Principal, person_id: str) -> bool:
-    visible = visible_people(principal)
-    if visible is None:
+async def person_is_visible(reader: Reader, principal: Principal, person_id: str) -> bool:
+    if principal.sees_all_personal:
         return True
-    return bool((await conn.execute(select(literal(person_id).in_(visible)))).scalar())
+    if not principal.is_person:
+        return False  # an application sees no one's personal records unless it sees all (db.scope)
+    statement = template(
+        ("person_visible",), lambda: select(bindparam("person_id", type_=Text()).in_(VISIBLE_PEOPLE))
+    )
+    rows = await reader.fetch(statement, {"person_id": person_id, **visibility_params(principal)})
+    return bool(rows[0][0])
 
 
 # ------------------------------------------------------------------------------------------ groups
-async def group_kind(conn: AsyncConnection, tenant_id: str, group_id: str) -> str | None:
-    row = await conn.execute(select(groups.c.kind).where(groups_of(tenant_id), groups.c.id == group_id))
-    return row.scalar()
+async def group_kind(reader: Reader, tenant_id: str, group_id: str) -> str | None:
+    statement = template(
+        ("group_kind",),
+        lambda: select(groups.c.kind).where(
+            groups_of(_TENANT_ID), groups.c.id == bindparam("group_id", type_=Text())
+        ),
+    )
+    rows = await reader.fetch(statement, {"tenant_id": tenant_id, "group_id": group_id})
+    return rows[0][0] if rows else None
 
 
 async def fetch_group(

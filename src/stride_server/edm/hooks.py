@@ -22,9 +22,11 @@ BUILT_IN_REFERENCES = frozenset({"person", "group", *BY_NAME})
 
 
 class Lock(Protocol):
-    """First thing in every write transaction of the entity (e.g. serialise roll-ups)."""
+    """First thing in every write transaction of the entity (e.g. serialise roll-ups): `record_id` is
+    None on create, `values` the fields the write sets (on an update, those the client sent; none on
+    a delete), so the hook can lock where the record is and where it is moving."""
 
-    async def __call__(self, ctx: Context, /) -> None: ...
+    async def __call__(self, ctx: Context, record_id: str | None, values: Record, /) -> None: ...
 
 
 class Validate(Protocol):

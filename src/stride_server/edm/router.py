@@ -7,11 +7,11 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel
 
 from stride_server.auth.tokens import Claims
-from stride_server.core.body import StrideRoute
-from stride_server.core.context import bearer_claims, open_context
+from stride_server.core.body import StrideRoute, validated_body
+from stride_server.core.context import bearer_claims
 from stride_server.core.responses import json_response, problem_responses
 from stride_server.core.writes import etag
-from stride_server.db.reads import open_read_context
+from stride_server.db.reads import open_read_context, open_write_context
 from stride_server.edm import service
 from stride_server.edm.query import DEFAULT_LIMIT, MAX_FILTERS, MAX_LIMIT, MAX_SEARCH_LENGTH, parse_list_query
 from stride_server.edm.registry import ENTITIES, Entity, Field
@@ -205,13 +205,27 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
 
     if "create" in entity.operations:
 
+        async def create(request: Request, claims: Claims, body: BaseModel) -> Response:
+            async with open_write_context(
+                request, claims, on_templates=service.on_templates(entity, body)
+            ) as ctx:
+                record = await service.create_record(ctx, entity, body)
+            return json_response(record, 201, {"Location": f"{path}/{record['id']}", **etag(record)})
+
         async def create_record(
             request: Request,
             body: create_model,  # type: ignore[valid-type]
             claims: Claims = Depends(bearer_claims),
         ) -> Response:
-            async with open_context(request, claims) as ctx:
-                record = await service.create_record(ctx, entity, body)
+            return await create(request, claims, body)
+
+        async def create_fast(request: Request, claims: Claims) -> Response | None:
+            body = validated_body(request, create_model)
+            if body is None:
+                return None
+            record = await service.create_at_once(request, entity, claims, body)
+            if record is None:
+                return await create(request, claims, body)
             return json_response(record, 201, {"Location": f"{path}/{record['id']}", **etag(record)})
 
         router.add_api_route(
@@ -226,8 +240,18 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
             response_model=models.record,
             responses=_errors(409, 413, 415, 422),
         )
+        _route(router).fast = create_fast
 
     if "update" in entity.operations:
+
+        async def update(
+            request: Request, claims: Claims, id: str, body: BaseModel, if_match: str | None
+        ) -> Response:
+            async with open_write_context(
+                request, claims, on_templates=service.on_templates(entity, body)
+            ) as ctx:
+                record = await service.update_record(ctx, entity, id, body, if_match=if_match)
+            return json_response(record, headers=etag(record))
 
         async def update_record(
             request: Request,
@@ -236,8 +260,16 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
             if_match: str | None = Header(None),
             claims: Claims = Depends(bearer_claims),
         ) -> Response:
-            async with open_context(request, claims) as ctx:
-                record = await service.update_record(ctx, entity, id, body, if_match=if_match)
+            return await update(request, claims, id, body, if_match)
+
+        async def update_fast(request: Request, claims: Claims) -> Response | None:
+            body = validated_body(request, update_model)
+            if body is None:
+                return None
+            id, if_match = request.path_params["id"], request.headers.get("if-match")
+            record = await service.update_at_once(request, entity, claims, id, body, if_match)
+            if record is None:
+                return await update(request, claims, id, body, if_match)
             return json_response(record, headers=etag(record))
 
         router.add_api_route(
@@ -251,8 +283,16 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
             response_model=models.record,
             responses=_errors(409, 412, 413, 415, 422),
         )
+        _route(router).fast = update_fast
 
     if "delete" in entity.operations:
+
+        async def delete(request: Request, claims: Claims, id: str, if_match: str | None) -> Response:
+            async with open_write_context(
+                request, claims, on_templates=service.on_templates(entity, None)
+            ) as ctx:
+                await service.delete_record(ctx, entity, id, if_match=if_match)
+            return Response(status_code=204)
 
         async def delete_record(
             request: Request,
@@ -260,9 +300,10 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
             if_match: str | None = Header(None),
             claims: Claims = Depends(bearer_claims),
         ) -> Response:
-            async with open_context(request, claims) as ctx:
-                await service.delete_record(ctx, entity, id, if_match=if_match)
-            return Response(status_code=204)
+            return await delete(request, claims, id, if_match)
+
+        async def delete_fast(request: Request, claims: Claims) -> Response:
+            return await delete(request, claims, request.path_params["id"], request.headers.get("if-match"))
 
         router.add_api_route(
             f"{path}/{{id}}",
@@ -275,6 +316,7 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
             status_code=204,
             responses=_errors(412),
         )
+        _route(router).fast = delete_fast
 
 
 def _route(router: APIRouter) -> StrideRoute:

@@ -11,22 +11,25 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Text,
+    and_,
+    any_,
     bindparam,
     func,
     insert,
     literal_column,
+    or_,
     select,
     true,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from stride_server.auth.principal import Principal
 from stride_server.auth.tokens import Claims
 from stride_server.db.reads import Reader, fetch_one, template
 from stride_server.db.scope import (
     ScopeShape,
+    levels_allowed,
     levels_seeing_all,
     person_visible,
     record_scope,
@@ -75,13 +78,18 @@ def scope(
     return record_scope(table_of(entity), scope_shape(entity.personal, principal, include_deleted), principal)
 
 
-async def visible_ids(
-    conn: AsyncConnection, entity: Entity, principal: Principal, ids: list[str]
-) -> set[str]:
+async def visible_ids(reader: Reader, entity: Entity, principal: Principal, ids: list[str]) -> set[str]:
     """Which of `ids` name live records the caller sees (reference checks)."""
-    table = table_of(entity)
-    rows = await conn.execute(select(table.c.id).where(table.c.id.in_(ids), *scope(entity, principal)))
-    return {r[0] for r in rows}
+    shape = scope_shape(entity.personal, principal)
+
+    def build() -> Any:
+        table = table_of(entity)
+        return select(table.c.id).where(
+            table.c.id == any_(bindparam("ids", type_=ARRAY(Text()))), *record_scope(table, shape)
+        )
+
+    statement = template(("visible_ids", entity.name, shape), build)
+    return {r[0] for r in await reader.fetch(statement, {**scope_params(principal), "ids": ids})}
 
 
 def _mine(entity: Entity) -> ColumnElement[bool]:
@@ -114,7 +122,8 @@ async def fetch(
     def build() -> Any:
         table = table_of(entity)
         statement = select(*_columns(entity)).where(
-            table.c.id == bindparam("record_id", type_=Text()), *record_scope(table_of(entity), shape)
+            table.c.id == bindparam("record_id", type_=Text()),
+            *record_scope(table_of(entity), shape, own_first=True),
         )
         return statement.with_for_update(of=table) if for_update else statement
 
@@ -301,10 +310,17 @@ async def fetch_page(
     return rows[: query.limit], len(rows) > query.limit, total
 
 
+# The transaction's time, as a value of a write (`values[name] = NOW`).
+NOW = func.now()
+
+
 def _value_shape(values: dict[str, Any]) -> tuple[tuple[str, str | None], ...]:
-    """Which columns a write sets, and which of them to a SQL expression (e.g. now()) rather than a value:
-    the shape its statement template is built for."""
-    return tuple((name, str(v) if isinstance(v, ClauseElement) else None) for name, v in values.items())
+    """Which columns a write sets, and which of them to a SQL expression (NOW, or any other) rather than
+    a value: the shape its statement template is built for."""
+    return tuple(
+        (name, None if not isinstance(v, ClauseElement) else "now()" if v is NOW else str(v))
+        for name, v in values.items()
+    )
 
 
 def _value_binds(table: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -319,7 +335,7 @@ def _value_params(values: dict[str, Any]) -> dict[str, Any]:
     return {f"v_{name}": v for name, v in values.items() if not isinstance(v, ClauseElement)}
 
 
-async def insert_record(conn: AsyncConnection, entity: Entity, values: dict[str, Any]) -> dict[str, Any]:
+async def insert_record(reader: Reader, entity: Entity, values: dict[str, Any]) -> dict[str, Any]:
     """INSERT … RETURNING, from a template built once per set of columns (db.reads.template)."""
 
     def build() -> Any:
@@ -327,19 +343,21 @@ async def insert_record(conn: AsyncConnection, entity: Entity, values: dict[str,
         return insert(table).values(_value_binds(table, values)).returning(*_columns(entity))
 
     statement = template(("insert", entity.name, _value_shape(values)), build)
-    return _record(entity, (await conn.execute(statement, _value_params(values))).one())
+    (row,) = await reader.fetch(statement, _value_params(values))
+    return _record(entity, row)
 
 
 async def update_record(
-    conn: AsyncConnection,
+    reader: Reader,
     entity: Entity,
     principal: Principal,
     record_id: str,
     values: dict[str, Any],
     *,
     include_deleted: bool = False,
-) -> dict[str, Any]:
-    """Apply `values`, bump `version` and `updated_at`, return the new row (the row is locked already)."""
+) -> dict[str, Any] | None:
+    """Apply `values`, bump `version` and `updated_at`, return the new row (None when there is none in
+    the caller's scope; a caller that locked the row has it)."""
     shape = scope_shape(entity.personal, principal, include_deleted)
 
     def build() -> Any:
@@ -347,7 +365,8 @@ async def update_record(
         return (
             update(table)
             .where(
-                table.c.id == bindparam("s_record_id", type_=Text()), *record_scope(table, shape, prefix="s_")
+                table.c.id == bindparam("s_record_id", type_=Text()),
+                *record_scope(table, shape, prefix="s_", own_first=True),
             )
             .values(**_value_binds(table, values), version=table.c.version + 1, updated_at=func.now())
             .returning(*_columns(entity))
@@ -355,4 +374,103 @@ async def update_record(
 
     statement = template(("update", entity.name, shape, _value_shape(values)), build)
     params = {**scope_params(principal, "s_"), "s_record_id": record_id, **_value_params(values)}
-    return _record(entity, (await conn.execute(statement, params)).one())
+    rows = await reader.fetch(statement, params)
+    return _record(entity, rows[0]) if rows else None
+
+
+# --------------------------------------------------------------------------------- writes at once
+# A person's common create or update as one statement that is its own transaction (db.reads.fetch_one):
+# a MATERIALIZED `caller` CTE runs `stride_enter` (the tenant, transaction-local, and the caller's row),
+# and conditions on it that are scalar subqueries — pseudo-constants, which PostgreSQL checks once, as a
+# one-time filter above the table scan — hold the row back unless the caller is active at a level
+# allowed the write. Anything those conditions refuse, or any order of evaluation that would read the
+# tenant setting before it is set (row-level security then sees no row), writes nothing and answers no
+# row: the caller then takes the transaction, which answers whichever rule failed.
+def _caller() -> Any:
+    enter = func.stride_enter(bindparam("c_tenant", type_=Text()), bindparam("c_person", type_=Text()))
+    return select(enter.table_valued("access_level", "status")).cte("caller").prefix_with("MATERIALIZED")
+
+
+def _caller_may(caller: Any, levels: str) -> list[ColumnElement[bool]]:
+    level = select(caller.c.access_level).scalar_subquery()
+    return [
+        select(caller.c.status).scalar_subquery() == "active",
+        level == any_(bindparam(levels, type_=ARRAY(Text()))),
+    ]
+
+
+def _caller_params(claims: Claims) -> dict[str, Any]:
+    return {"c_tenant": claims.tenant_id, "c_person": claims.sub}
+
+
+async def insert_at_once(
+    request: Request, entity: Entity, claims: Claims, values: dict[str, Any], levels: list[str]
+) -> dict[str, Any] | None:
+    """INSERT … SELECT … RETURNING of `values` when the caller is active at one of `levels`."""
+
+    def build() -> Any:
+        table = table_of(entity)
+        caller = _caller()
+        row = select(*_value_binds(table, values).values()).where(*_caller_may(caller, "c_levels"))
+        return insert(table).from_select(list(values), row).returning(*_columns(entity))
+
+    statement = template(("insert_at_once", entity.name, _value_shape(values)), build)
+    params = {**_caller_params(claims), "c_levels": levels, **_value_params(values)}
+    row = await fetch_one(request, statement, params)
+    return None if row is None else _record(entity, row)
+
+
+async def update_at_once(
+    request: Request,
+    entity: Entity,
+    claims: Claims,
+    record_id: str,
+    values: dict[str, Any],
+    *,
+    version: int | None,
+) -> dict[str, Any] | None:
+    """UPDATE … RETURNING of `values` on a live record of the tenant (and app) that the caller may view
+    and update — for a personal record: at a level allowed to update, a person it sees; or its own —
+    at `version` when given."""
+    guards = (claims.app_id is not None, version is not None)
+
+    def build() -> Any:
+        table = table_of(entity)
+        caller = _caller()
+        conditions = [
+            table.c.id == bindparam("s_record_id", type_=Text()),
+            *_caller_may(caller, "c_levels_viewing"),
+            *record_scope(table, ScopeShape(guards[0], False, "all"), prefix="s_"),
+        ]
+        level = select(caller.c.access_level).scalar_subquery()
+        updating = level == any_(bindparam("c_levels_updating", type_=ARRAY(Text())))
+        if entity.personal:
+            own = table.c.person_id == bindparam("visibility_sub", type_=Text())
+            conditions.append(or_(own, and_(updating, person_visible(table.c.person_id, level))))
+        else:
+            conditions.append(updating)
+        if guards[1]:
+            conditions.append(table.c.version == bindparam("g_version", type_=Integer()))
+        return (
+            update(table)
+            .where(*conditions)
+            .values(**_value_binds(table, values), version=table.c.version + 1, updated_at=func.now())
+            .returning(*_columns(entity))
+        )
+
+    statement = template(("update_at_once", entity.name, guards, _value_shape(values)), build)
+    params = {
+        **_caller_params(claims),
+        "c_levels_viewing": levels_allowed(claims.permissions, "view", entity.area),
+        "c_levels_updating": levels_allowed(claims.permissions, "update", entity.area),
+        "levels_seeing_all": levels_seeing_all(claims.permissions),
+        "s_tenant_id": claims.tenant_id,
+        "s_app_id": claims.app_id,
+        "s_record_id": record_id,
+        "visibility_tenant": claims.tenant_id,
+        "visibility_sub": claims.sub,
+        "g_version": version,
+        **_value_params(values),
+    }
+    row = await fetch_one(request, statement, params)
+    return None if row is None else _record(entity, row)

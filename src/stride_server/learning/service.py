@@ -107,7 +107,7 @@ async def _record_completion(
         "linked_assessment_id": assessment["id"],
         "linked_cohort_id": assessment["target_cohort_id"],
     }
-    record = await edm_store.insert_record(ctx.conn, LEARNING_RECORD, values)
+    record = await edm_store.insert_record(ctx.reader, LEARNING_RECORD, values)
     await refresh_cohort(ctx, record["linked_cohort_id"])
     return str(record["id"])
 

@@ -1,4 +1,5 @@
-"""SQL of the OKR rules: walking the objective parent chain."""
+"""SQL of the OKR rules: walking the objective parent chain, locking the trees a write rolls up into,
+and recomputing roll-ups."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, not_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from stride_server.db.rows import advisory_lock, chain_up
+from stride_server.db.rows import advisory_locks_sql, chain_up
 from stride_server.db.scope import of_tenant, tenant_sql
 from stride_server.db.tables import ENTITY_TABLES
 
@@ -22,12 +23,59 @@ async def ancestor_ids(conn: AsyncConnection, tenant_id: str, objective_id: str)
     return [r[0] for r in rows]
 
 
-async def lock_okr_writes(conn: AsyncConnection, tenant_id: str) -> None:
-    """Serialise the tenant's OKR writes for the rest of the transaction. Roll-ups read the rows
-    other writers change; taking this lock before reading anything means every roll-up sees the
-    committed result of the previous writer (no lost update), and one lock taken first cannot
-    deadlock."""
-    await advisory_lock(conn, f"stride:okr:{tenant_id}")
+# The trees the given objectives and key results roll up into: each start's chain up the parents,
+# ending at the root (no parent, or a parent that no longer exists). A corrupt, cyclic chain has no
+# root; then every objective on it stands for the tree, which every writer reaching the cycle
+# shares. UNION over (start, id, parent) ends the walk on a cycle too.
+_TREES = f"""
+WITH RECURSIVE start(id) AS (
+    SELECT unnest(CAST(:objective_ids AS text[]))
+    UNION
+    SELECT objective_id FROM key_results WHERE {tenant_sql()} AND id = ANY(:key_result_ids)
+), chain(start, id, parent) AS (
+    SELECT o.id, o.id, o.parent_objective_id FROM start JOIN objectives AS o ON o.id = start.id
+    WHERE {tenant_sql("o")}
+  UNION
+    SELECT chain.start, o.id, o.parent_objective_id
+    FROM chain JOIN objectives AS o ON {tenant_sql("o")} AND o.id = chain.parent
+), ends AS (
+    SELECT start, id FROM chain
+    WHERE parent IS NULL
+       OR NOT EXISTS (SELECT 1 FROM chain AS up WHERE up.start = chain.start AND up.id = chain.parent)
+)
+SELECT id FROM ends
+UNION
+SELECT id FROM chain WHERE start NOT IN (SELECT start FROM ends)
+"""  # noqa: S608 (constant SQL; the tenant predicate from db.scope)
+_LOCK_TREES = text(advisory_locks_sql(_TREES))
+
+
+def tree_lock_namespace(tenant_id: str) -> str:
+    """The advisory locks of a tenant's objective trees are named by this and the root's id."""
+    return f"stride:okr-tree:{tenant_id}:"
+
+
+async def lock_trees(
+    conn: AsyncConnection,
+    tenant_id: str,
+    *,
+    objective_ids: list[str] | None = None,
+    key_result_ids: list[str] | None = None,
+) -> set[str]:
+    """Lock, for the rest of the transaction, the trees that `objective_ids` and the objectives of
+    `key_result_ids` belong to, named by their roots, in one statement (sorted, so writers locking
+    overlapping trees queue rather than deadlock); returns the roots. The roots are read before the
+    locks are granted: a caller re-reads them (`okr.hooks.lock_trees`) until they no longer change."""
+    rows = await conn.execute(
+        _LOCK_TREES,
+        {
+            "tenant": tenant_id,
+            "namespace": tree_lock_namespace(tenant_id),
+            "objective_ids": objective_ids or [],
+            "key_result_ids": key_result_ids or [],
+        },
+    )
+    return {row.id for row in rows}
 
 
 async def objective_period(conn: AsyncConnection, tenant_id: str, objective_id: str) -> str | None:
