@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help install browser run demo serve lint openapi-lint test test-pytest test-pg15 sdk-types bench clean
+.PHONY: help install browser run demo serve lint openapi-lint test test-pytest test-pg15 sdk-types bench bench-peers clean
 
 help: ## list the verbs
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,6 +66,11 @@ sdk-types: install ## regenerate both SDKs' types and Data API resource classes 
 
 bench: install ## run the benchmarks
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Optional, in neither CI nor `make test`: npm installs Directus and Node.js 22 into bench/results/peers/
+# on first use. Takes bench/run.py's options, e.g. BENCH_ARGS="--scale small --duration 3".
+bench-peers: install ## Stride next to Directus 12.4 on the benchmark's data: list, get, create (ABBA)
+	$(BIN)/python bench/peers.py $(BENCH_ARGS)
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) .stride
