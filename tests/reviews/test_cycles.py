@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import create_application
 from tests.reviews.support import BASE, make_cycle, make_review, put_review
 
 # Seed 001, "Create a new review cycle" body.
@@ -193,6 +194,43 @@ async def test_cycle_detail_counts_reviews_per_status(api, org) -> None:  # type
         "in_review": 1,
         "ready_for_review": 1,
     }
+
+
+async def test_cycle_stats_of_a_manager_count_their_tree_and_their_assigned_reviews_once(
+    api, org, other_org
+) -> None:  # type: ignore[no-untyped-def]
+    # §1.4: a manager sees the reviews of their reporting tree, and those assigned to them to review.
+    cycle = await make_cycle(api, org)
+    reviewers = {"manager": "head", "lead": "manager", "alice": "lead", "bob": "lead", "carol": "manager"}
+    for person, reviewer in {**reviewers, "manager2": "exec", "head": "exec"}.items():
+        await make_review(api, org, cycle, person, reviewer=reviewer)
+    elsewhere = await make_cycle(api, other_org)
+    for person in ("lead", "alice"):  # another tenant's reviews of people in the same places
+        await make_review(api, other_org, elsewhere, person)
+    stats = (await api.get(f"{BASE}/cycles/{cycle['id']}", headers=org.headers("manager"))).json()["stats"]
+    # manager, lead (also assigned: counted once), alice, bob; carol's only because it is assigned
+    assert stats == {
+        "total": 5,
+        "completed": 0,
+        "draft": 5,
+        "self_assessment": 0,
+        "in_review": 0,
+        "ready_for_review": 0,
+    }
+    alone = (await api.get(f"{BASE}/cycles/{cycle['id']}", headers=org.headers("carol"))).json()["stats"]
+    assert alone["total"] == 1
+
+
+async def test_cycle_detail_is_the_same_for_an_application_and_an_executive(api, owner_db, org) -> None:  # type: ignore[no-untyped-def]
+    cycle = await make_cycle(api, org)
+    for person in ("alice", "bob", "carol"):
+        await make_review(api, org, cycle, person)
+    reader = await create_application(owner_db, org, ["view:performance"])
+    path = f"{BASE}/cycles/{cycle['id']}"
+    as_app = await api.get(path, headers=org.app_headers(reader, ["view:performance"]))
+    as_exec = await api.get(path, headers=org.headers("exec"))
+    assert as_app.status_code == 200 and as_app.json() == as_exec.json()
+    assert as_app.json()["stats"]["total"] == 3
 
 
 async def test_unknown_cycle_is_404(api, org) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@ pending counts — each in the shape seed 001 shows."""
 
 from __future__ import annotations
 
+from tests.factories import create_application
 from tests.reviews.support import (
     BASE,
     complete_review,
@@ -82,6 +83,30 @@ async def test_an_annual_review_aggregates_the_quarters_of_its_year(api, org) ->
         first: {"ratings": {"achieving": 3, "exceeding": 1}, "most_common": "achieving"},
         second: {"ratings": {"developing": 1, "achieving": 1, "exceeding": 2}, "most_common": "exceeding"},
     }
+
+
+async def test_review_detail_reads_the_same_for_a_person_an_application_and_a_write(
+    api, owner_db, org
+) -> None:  # type: ignore[no-untyped-def]
+    # A person's GET reads on the read pool; an application's, and a write's answer, on the engine.
+    await make_template(api, org, kpi_items(2), is_default=True)
+    for (name, start, end), pair in zip(QUARTERS[:2], [[A, E], [D, A]], strict=True):
+        await _completed(api, org, name, start, end, pair, goals=["Ship it"])
+    annual = await make_cycle(
+        api, org, type="annual", name="2026 Annual", period_start="2026-01-01", period_end="2026-12-31"
+    )
+    created = await make_review(api, org, annual, "alice", by="lead")
+    review_id = created["review"]["id"]
+    written = await put_review(api, org, review_id, {"goals": [{"goal": "Grow"}], "strengths": "Kind"})
+    assert written.status_code == 200
+    reader = await create_application(owner_db, org, ["view:performance"])
+    as_person = await api.get(f"{BASE}/reviews/{review_id}", headers=org.headers("lead"))
+    as_app = await api.get(
+        f"{BASE}/reviews/{review_id}", headers=org.app_headers(reader, ["view:performance"])
+    )
+    assert as_person.json() == as_app.json() == written.json()
+    assert len(as_person.json()["previous_reviews"]) == 2 and as_person.json()["kpi_aggregation"]
+    assert [g["goal"] for g in as_person.json()["goals"]] == ["Grow"]
 
 
 async def test_ties_in_the_annual_aggregation_go_to_the_higher_rating(api, org) -> None:  # type: ignore[no-untyped-def]

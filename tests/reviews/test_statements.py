@@ -121,3 +121,29 @@ async def test_reads_cost_the_same_few_statements_at_any_size(api, org, other_or
     large = await _count(counted, other_org, paths(await _build(api, other_org, 4, ["alice", "bob", "lead"])))
     assert small == large
     assert max(large) <= 8, large  # tenant + principal + the use case's own statements
+
+
+async def test_cycle_and_review_details_are_one_statement_and_two(api, org, counted) -> None:  # type: ignore[no-untyped-def]
+    data = await _build(api, org, 2, ["alice", "bob"])
+    paths = [
+        f"{BASE}/cycles/{data['cycle']}",
+        f"{BASE}/reviews/{data['quarterly']}",
+        f"{BASE}/reviews/{data['annual']}",
+    ]
+    # after entering the tenant: the cycle with its stats; the review with its KPIs and goals, then
+    # its previous reviews
+    assert await _count(counted, org, paths) == [2, 3, 3]
+
+
+async def test_bulk_requests_are_a_fixed_handful_of_statements(api, org, counted) -> None:  # type: ignore[no-untyped-def]
+    client, statements = counted
+    cycle = await make_cycle(api, org)
+    counts = []
+    for subject in ("head", "alice", "manager"):  # 1, 2 and 2 peers, from each kind of source
+        statements.clear()
+        body = {"cycle_id": cycle["id"], "subject_id": org.people[subject]}
+        response = await client.post(f"{BASE}/feedback/requests/bulk", json=body, headers=org.headers("exec"))
+        assert response.status_code == 200 and response.json()["created"] > 0, response.text
+        counts.append(len(statements))
+    # entering, the cycle (locked), the subject, the peers, one insert of all their requests
+    assert counts == [5, 5, 5]

@@ -11,7 +11,8 @@ first line.
   as `VISIBLE_PEOPLE` with bind parameters.
 - `record_scope(...)` — a Data API record's tenant, app, live-row and visibility conditions, with the
   caller's values or as bind parameters for the cached read templates (one builder for both).
-- `cycle_scope`, `review_scope` — the review cycles and reviews a caller sees.
+- `cycle_scope`, `review_scope` — the review cycles and reviews a caller sees, with its values or as bind
+  parameters for the reviews' cached templates; `visible_cycle_reviews` — those of one cycle.
 - `live_applications(tenant)` — a tenant's applications that are not deleted."""
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sqlalchemy import (
     case,
     false,
     literal,
+    literal_column,
     not_,
     or_,
     select,
@@ -271,23 +273,67 @@ def sees_draft_cycles(principal: Principal) -> bool:
     return principal.access_level == "executive" or principal.can("manage", "performance")
 
 
-def cycle_scope(principal: Principal) -> ColumnElement[bool]:
-    """The cycles of the caller's tenant it may see."""
-    condition = of_tenant(review_cycles, principal.tenant_id)
+def cycle_scope(principal: Principal, tenant: Tenant | None = None) -> ColumnElement[bool]:
+    """The cycles of the caller's tenant it may see. A template passes `tenant` as a bind parameter; its
+    shape is then `sees_draft_cycles(principal)` alone."""
+    condition = of_tenant(review_cycles, principal.tenant_id if tenant is None else tenant)
     if not sees_draft_cycles(principal):
-        condition = and_(condition, review_cycles.c.status.in_(("open", "closed")))
+        # One bind per status, not an expanding IN, which a template's driver form cannot take.
+        condition = and_(condition, review_cycles.c.status.in_([literal("open"), literal("closed")]))
     return condition
 
 
-def review_scope(principal: Principal) -> ColumnElement[bool]:
-    """The reviews of the caller's tenant it may see: of people it sees, or assigned to it to review."""
-    condition: ColumnElement[bool] = of_tenant(reviews, principal.tenant_id)
-    visible = visible_people(principal)
-    if visible is not None:
-        condition = and_(
-            condition, or_(reviews.c.user_id.in_(visible), reviews.c.reviewer_id == principal.sub)
-        )
-    return condition
+def review_visibility(principal: Principal) -> Visible:
+    """Whose reviews the caller sees besides those assigned to it to review: everyone's (`all`), those
+    of the people it sees (`tree`, VISIBLE_PEOPLE), or no one's (`none`, an application without
+    view:performance)."""
+    return scope_shape(True, principal).visible
+
+
+def review_scope(
+    principal: Principal, table: Any = reviews, *, tenant: BindParameter[str] | None = None
+) -> ColumnElement[bool]:
+    """The reviews (`table`: reviews or an alias of it) of the caller's tenant it may see: of people it
+    sees, or assigned to it to review. A template passes `tenant` as a bind parameter: the caller is
+    then VISIBLE_PEOPLE's (`visibility_params`), and the shape `review_visibility(principal)` alone."""
+    visible = review_visibility(principal)
+    if tenant is None:
+        scope = of_tenant(table, principal.tenant_id)
+        caller: Any = principal.sub
+        tree: Any = VISIBLE_PEOPLE.params(visibility_params(principal))
+    else:
+        scope, caller, tree = of_tenant(table, tenant), _CALLER, VISIBLE_PEOPLE
+    if visible == "all":
+        return scope
+    assigned = table.c.reviewer_id == caller
+    if visible == "none":
+        return and_(scope, assigned)
+    return and_(scope, or_(table.c.user_id.in_(tree), assigned))
+
+
+def visible_cycle_reviews(principal: Principal, tenant: BindParameter[str], cycle_id: Any) -> Select[Any]:
+    """`review_scope` over one cycle's reviews (columns id, status) for a template (`tenant` and the
+    caller bound), shaped for the indexes. For a caller who sees a tree, the review of each person it
+    sees is looked up in ux_reviews_cycle_user by a LATERAL subquery (OFFSET 0 keeps it one), and the
+    reviews assigned to it are added: the planner, which expects thousands of rows from the recursive
+    reporting tree, would otherwise scan and filter every review of the cycle."""
+    visible = review_visibility(principal)
+    columns = (reviews.c.id, reviews.c.status)
+    in_cycle = (of_tenant(reviews, tenant), reviews.c.cycle_id == cycle_id)
+    if visible == "all":
+        return select(*columns).where(*in_cycle)
+    assigned = select(*columns).where(*in_cycle, reviews.c.reviewer_id == _CALLER)
+    if visible == "none":
+        return assigned
+    person = VISIBLE_PEOPLE.subquery("visible_person")
+    probe = (
+        select(*columns)
+        .where(*in_cycle, reviews.c.user_id == person.c.id)
+        .offset(literal_column("0"))
+        .lateral("probe")
+    )
+    of_people = select(probe.c.id, probe.c.status).select_from(person.join(probe, true()))
+    return select(union(of_people, assigned).subquery("visible_review"))
 
 
 # ---------------------------------------------------------------------------------------- platform

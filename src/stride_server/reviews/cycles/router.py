@@ -7,9 +7,10 @@ from fastapi import Depends, Request, Response
 from stride_server.auth.tokens import Claims
 from stride_server.core.context import bearer_claims, open_context
 from stride_server.core.responses import json_response
+from stride_server.db.reads import open_read_context
 from stride_server.reviews.cycles import service
 from stride_server.reviews.cycles.schemas import Cycle, CycleCreate, CycleDetail, CycleUpdate
-from stride_server.reviews.routing import BODY, PREFIX, Id, problems, resource_router
+from stride_server.reviews.routing import BODY, PREFIX, Id, problems, read_by_id_fast, resource_router
 
 router = resource_router()
 
@@ -46,6 +47,11 @@ async def create_cycle(
     return json_response(cycle, 201, {"Location": f"{PREFIX}/cycles/{cycle['id']}"})
 
 
+async def _get_cycle(request: Request, claims: Claims, cycle_id: str) -> Response:
+    async with open_read_context(request, claims) as ctx:
+        return json_response(await service.get_cycle(ctx, cycle_id))
+
+
 @router.get(
     "/cycles/{id}",
     operation_id="cycles-get",
@@ -56,8 +62,10 @@ async def create_cycle(
 async def get_cycle(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
     """A cycle with `stats` counted over the reviews of it the caller can see: total, and per
     status."""
-    async with open_context(request, claims) as ctx:
-        return json_response(await service.get_cycle(ctx, id))
+    return await _get_cycle(request, claims, id)
+
+
+read_by_id_fast(router, _get_cycle)
 
 
 @router.put(

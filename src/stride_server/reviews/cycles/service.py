@@ -9,7 +9,6 @@ from typing import Any
 from stride_server.core.context import Context
 from stride_server.core.ids import new_id
 from stride_server.core.problems import BadRequest, NotFound, field_error
-from stride_server.db.scope import review_scope
 from stride_server.reviews.cycles import store
 from stride_server.reviews.cycles.schemas import CycleCreate, CycleUpdate
 from stride_server.reviews.feedback import release
@@ -23,7 +22,7 @@ async def list_cycles(ctx: Context) -> list[dict[str, Any]]:
 
 async def visible_cycle(ctx: Context, cycle_id: str, *, lock_mode: str | None = None) -> dict[str, Any]:
     ctx.principal.require("view", "performance")
-    cycle = await store.fetch_cycle(ctx.conn, ctx.principal, cycle_id, lock_mode=lock_mode)
+    cycle = await store.fetch_cycle(ctx.reader, ctx.principal, cycle_id, lock_mode=lock_mode)
     if cycle is None:
         raise NotFound(f"No review cycle {cycle_id}.")
     return cycle
@@ -52,9 +51,13 @@ async def create_cycle(ctx: Context, body: CycleCreate) -> dict[str, Any]:
 
 
 async def get_cycle(ctx: Context, cycle_id: str) -> dict[str, Any]:
-    cycle = await visible_cycle(ctx, cycle_id)
-    stats = await store.cycle_stats(ctx.conn, cycle_id, review_scope(ctx.principal))
-    return {**cycle, "stats": stats}
+    """The cycle with `stats` counted over its reviews visible to the caller (one statement)."""
+    ctx.principal.require("view", "performance")
+    row = await store.fetch_cycle_detail(ctx.reader, ctx.principal, cycle_id)
+    if row is None:
+        raise NotFound(f"No review cycle {cycle_id}.")
+    cycle = {n: row[n] for n in store.CYCLE_FIELDS}
+    return {**cycle, "stats": {n: row[n] for n in store.STAT_FIELDS}}
 
 
 async def update_cycle(ctx: Context, cycle_id: str, body: CycleUpdate) -> dict[str, Any]:

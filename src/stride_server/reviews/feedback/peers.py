@@ -1,5 +1,5 @@
 """Who gives 360 feedback on whom (seed 001 "Peer selection logic", CONTRACT §3.4): the rule per
-access level, as data. `store.select_peers` turns a rule into one SQL statement."""
+access level, as data. `bulk_store.select_peers` turns a rule into one SQL statement."""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ class PeerRule:
     other_heads: bool = False  # the other people of access level `head` in the tenant
     direct_reports: bool = False
     direct_report_levels: tuple[str, ...] | None = None  # None: direct reports of any level
+
+    @property
+    def selects_anyone(self) -> bool:
+        """Whether any source is switched on (an unknown access level's rule selects no one)."""
+        return self.squad_mates or self.department_managers or self.other_heads or self.direct_reports
 
 
 # Seed 001: "Employee/Lead: Squad peers · Manager: Other managers + direct reports ·

@@ -14,7 +14,7 @@ from stride_server.core.ids import new_id
 from stride_server.core.problems import Conflict, Forbidden, NotFound, Unprocessable, field_error
 from stride_server.directory import service as directory
 from stride_server.reviews.cycles import service as cycles
-from stride_server.reviews.feedback import store
+from stride_server.reviews.feedback import bulk_store, store
 from stride_server.reviews.feedback.anonymity import Disclosure, direction_of, disclose, minimum_for
 from stride_server.reviews.feedback.peers import peer_rule
 from stride_server.reviews.feedback.schemas import FeedbackBulkCreate, FeedbackRequestCreate, FeedbackSubmit
@@ -65,23 +65,16 @@ async def create_bulk_requests(ctx: Context, body: FeedbackBulkCreate) -> dict[s
     principal.require("update", "performance")
     cycle = await cycles.open_cycle(ctx, body.cycle_id)
     subject = await directory.visible_active_person(ctx, body.subject_id, "subject_id")
-    peers = await store.select_peers(
-        ctx.conn, principal.tenant_id, subject["id"], peer_rule(subject["access_level"])
+    peers = await bulk_store.select_peers(
+        ctx.reader, principal.tenant_id, subject["id"], peer_rule(subject["access_level"])
     )
-    created = await store.insert_requests(
-        ctx.conn,
-        [
-            {
-                "tenant_id": principal.tenant_id,
-                "id": new_id("fbq"),
-                "cycle_id": cycle["id"],
-                "subject_id": subject["id"],
-                "reviewer_id": peer["id"],
-                "due_date": body.due_date,
-                "direction": direction_of(subject, peer),
-            }
-            for peer in peers
-        ],
+    created = await bulk_store.insert_requests(
+        ctx.reader,
+        principal.tenant_id,
+        cycle["id"],
+        subject["id"],
+        body.due_date,
+        [(new_id("fbq"), peer["id"], direction_of(subject, peer)) for peer in peers],
     )
     return {"created": created, "total_peers": len(peers)}
 

@@ -11,22 +11,18 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
-    ColumnElement,
     Text,
     bindparam,
     case,
-    exists,
     func,
     insert,
     literal_column,
     select,
     text,
-    union,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import Select
 
 from stride_server.db.rows import plain
 from stride_server.db.scope import joined, of_tenant, tenant_sql
@@ -35,15 +31,12 @@ from stride_server.db.tables import (
     feedback_releases,
     feedback_requests,
     feedback_responses,
-    group_members,
-    groups,
     people,
     review_cycles,
     tenants,
 )
 from stride_server.platform.store import DEFAULT_SETTINGS, tenant_settings
 from stride_server.reviews.feedback.anonymity import ReleasedSet
-from stride_server.reviews.feedback.peers import PeerRule
 from stride_server.reviews.rules import FEEDBACK_AREAS
 
 REQUEST_FIELDS = (
@@ -73,19 +66,6 @@ async def insert_request(conn: AsyncConnection, values: dict[str, Any]) -> dict[
     )
     row = (await conn.execute(statement)).mappings().first()
     return plain(row) if row else None
-
-
-async def insert_requests(conn: AsyncConnection, rows: list[dict[str, Any]]) -> int:
-    """Insert many; existing (cycle, subject, reviewer) requests are skipped. Returns how many were new."""
-    if not rows:
-        return 0
-    statement = (
-        pg_insert(feedback_requests)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["tenant_id", "cycle_id", "subject_id", "reviewer_id"])
-        .returning(feedback_requests.c.id)
-    )
-    return len((await conn.execute(statement)).all())
 
 
 async def pending_requests(conn: AsyncConnection, tenant_id: str, reviewer_id: str) -> list[dict[str, Any]]:
@@ -327,75 +307,3 @@ async def responses_of(conn: AsyncConnection, tenant_id: str, set_ids: list[str]
         of_tenant(r, tenant_id), r.c.release_id.in_(set_ids)
     )
     return [plain(row) for row in (await conn.execute(statement)).mappings()]
-
-
-# ------------------------------------------------------------------------------- peer selection
-def _groups_with(tenant_id: str, person_id: str, kind: str) -> Select[Any]:
-    """Ids of the live groups of `kind` the person belongs to."""
-    return (
-        select(group_members.c.group_id)
-        .join(groups, joined(groups, group_members, groups.c.id == group_members.c.group_id))
-        .where(
-            of_tenant(group_members, tenant_id),
-            group_members.c.person_id == person_id,
-            groups.c.kind == kind,
-            groups.c.is_deleted.is_(False),
-        )
-    )
-
-
-def _candidates(tenant_id: str, subject_id: str) -> list[ColumnElement[bool]]:
-    """Only active people of the tenant, never the subject (§3.4)."""
-    return [of_tenant(people, tenant_id), people.c.status == "active", people.c.id != subject_id]
-
-
-def _peer_sources(tenant_id: str, subject_id: str, rule: PeerRule) -> list[Select[Any]]:
-    sources: list[Select[Any]] = []
-    if rule.squad_mates:
-        sources.append(
-            select(group_members.c.person_id).where(
-                of_tenant(group_members, tenant_id),
-                group_members.c.group_id.in_(_groups_with(tenant_id, subject_id, "squad")),
-            )
-        )
-    if rule.department_managers:
-        managers = [*_candidates(tenant_id, subject_id), people.c.access_level == "manager"]
-        colleagues = select(group_members.c.person_id).where(
-            of_tenant(group_members, tenant_id),
-            group_members.c.group_id.in_(_groups_with(tenant_id, subject_id, "department")),
-        )
-        in_department = (
-            select(people.c.id).where(*managers, people.c.id.in_(colleagues)).cte("department_managers")
-        )
-        sources.append(select(in_department.c.id))
-        sources.append(select(people.c.id).where(*managers, ~exists(select(in_department.c.id))))
-    if rule.other_heads:
-        sources.append(
-            select(people.c.id).where(of_tenant(people, tenant_id), people.c.access_level == "head")
-        )
-    if rule.direct_reports:
-        reports = select(people.c.id).where(of_tenant(people, tenant_id), people.c.manager_id == subject_id)
-        if rule.direct_report_levels is not None:
-            reports = reports.where(people.c.access_level.in_(rule.direct_report_levels))
-        sources.append(reports)
-    return sources
-
-
-async def select_peers(
-    conn: AsyncConnection,
-    tenant_id: str,
-    subject_id: str,
-    rule: PeerRule,
-) -> list[dict[str, Any]]:
-    """The subject's peers under `rule` (id and manager_id, which decide a request's direction), in one
-    statement."""
-    sources = _peer_sources(tenant_id, subject_id, rule)
-    if not sources:
-        return []
-    pool = union(*sources).subquery()
-    statement = (
-        select(people.c.id, people.c.manager_id)
-        .where(*_candidates(tenant_id, subject_id), people.c.id.in_(select(pool.c[0])))
-        .order_by(people.c.name, people.c.id)
-    )
-    return [plain(r) for r in (await conn.execute(statement)).mappings()]

@@ -8,6 +8,7 @@ from fastapi import Depends, Path, Query, Request, Response
 from stride_server.auth.tokens import Claims
 from stride_server.core.context import bearer_claims, open_context
 from stride_server.core.responses import json_response
+from stride_server.db.reads import open_read_context
 from stride_server.reviews.records import service
 from stride_server.reviews.records.schemas import (
     CurrentGoals,
@@ -20,7 +21,7 @@ from stride_server.reviews.records.schemas import (
     ReviewStatus,
     ReviewUpdate,
 )
-from stride_server.reviews.routing import BODY, PREFIX, Id, problems, resource_router
+from stride_server.reviews.routing import BODY, PREFIX, Id, problems, read_by_id_fast, resource_router
 from stride_server.reviews.types import NO_NUL
 
 router = resource_router()
@@ -96,6 +97,11 @@ async def history(
         return json_response(await service.history(ctx, user_id))
 
 
+async def _get_review(request: Request, claims: Claims, review_id: str) -> Response:
+    async with open_read_context(request, claims) as ctx:
+        return json_response(await service.get_review(ctx, review_id))
+
+
 @router.get(
     "/reviews/{id}",
     operation_id="reviews-get",
@@ -106,8 +112,10 @@ async def history(
 async def get_review(request: Request, id: str = Id, claims: Claims = Depends(bearer_claims)) -> Response:
     """The review with its KPI ratings, goals and previous reviews (the last completed one for a
     quarterly review; the year's quarterly ones, with their KPI aggregation, for an annual review)."""
-    async with open_context(request, claims) as ctx:
-        return json_response(await service.get_review(ctx, id))
+    return await _get_review(request, claims, id)
+
+
+read_by_id_fast(router, _get_review)
 
 
 @router.put(

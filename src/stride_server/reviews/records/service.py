@@ -13,7 +13,7 @@ from stride_server.core.ids import new_id
 from stride_server.core.problems import BadRequest, Conflict, Forbidden, NotFound, Unprocessable, field_error
 from stride_server.directory import service as directory
 from stride_server.reviews.cycles import service as cycles
-from stride_server.reviews.records import store
+from stride_server.reviews.records import detail, store
 from stride_server.reviews.records.schemas import (
     GoalIn,
     KpiRatingUpdate,
@@ -35,7 +35,7 @@ def _public(review: dict[str, Any]) -> dict[str, Any]:
 
 async def _visible_review(ctx: Context, review_id: str, *, for_update: bool = False) -> dict[str, Any]:
     ctx.principal.require("view", "performance")
-    review = await store.fetch_review(ctx.conn, ctx.principal, review_id, for_update=for_update)
+    review = await detail.fetch_review(ctx.reader, ctx.principal, review_id, for_update=for_update)
     if review is None:
         raise NotFound(f"No review {review_id}.")
     return review
@@ -47,14 +47,12 @@ async def list_reviews(ctx: Context, cycle_id: str | None, status: str | None) -
 
 
 async def get_review(ctx: Context, review_id: str) -> dict[str, Any]:
-    return await _detail(ctx, await _visible_review(ctx, review_id))
-
-
-async def _detail(ctx: Context, review: dict[str, Any]) -> dict[str, Any]:
-    tenant = ctx.principal.tenant_id
-    kpis = await store.kpi_rows(ctx.conn, tenant, review["id"])
-    goals = await store.goal_rows(ctx.conn, tenant, review["id"])
-    previous = await store.previous_reviews(ctx.conn, review, tenant)
+    """The review with its KPI ratings and goals (one statement) and its previous reviews (one more)."""
+    ctx.principal.require("view", "performance")
+    review = await detail.fetch_detail(ctx.reader, ctx.principal, review_id)
+    if review is None:
+        raise NotFound(f"No review {review_id}.")
+    previous = await detail.previous_reviews(ctx.reader, review, ctx.principal.tenant_id)
     aggregation = None
     if review["cycle_type"] == "annual":
         aggregation = aggregate_kpis(
@@ -62,8 +60,8 @@ async def _detail(ctx: Context, review: dict[str, Any]) -> dict[str, Any]:
         )
     return {
         "review": _public(review),
-        "kpi_ratings": kpis,
-        "goals": goals,
+        "kpi_ratings": review["kpi_ratings"],
+        "goals": review["goals"],
         "previous_reviews": [
             {
                 "review": {k: p[k] for k in ("id", "cycle_name", "reviewer_notes", "action_items")},
@@ -213,7 +211,7 @@ async def update_review(ctx: Context, review_id: str, body: ReviewUpdate) -> dic
             slug="review-completed",
         )
     values: dict[str, Any] = {k: getattr(body, k) for k in TEXT_FIELDS if k in sent}
-    kpis = await store.kpi_rows(ctx.conn, tenant, review_id)
+    kpis = await detail.kpi_rows(ctx.reader, tenant, review_id)
     if "kpi_ratings" in sent:
         changed = _merge_kpis(kpis, body.kpi_ratings)
         await store.update_kpis(ctx.conn, tenant, review_id, changed)
@@ -223,7 +221,7 @@ async def update_review(ctx: Context, review_id: str, body: ReviewUpdate) -> dic
             ctx.conn,
             tenant,
             review_id,
-            _goal_rows(await store.goal_rows(ctx.conn, tenant, review_id), body.goals),
+            _goal_rows(await detail.goal_rows(ctx.reader, tenant, review_id), body.goals),
         )
     if target == "completed":
         values.update(_completion(kpis))

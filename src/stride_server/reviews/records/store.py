@@ -1,4 +1,5 @@
-"""SQL of reviews, their KPI ratings and goals, previous reviews and history (CONTRACT §3.3).
+"""SQL of reviews, their KPI ratings and goals, and history (CONTRACT §3.3); one review's reads are in
+`records.detail`.
 
 Visibility lives in `review_scope`: every read of a review starts from it (§1.4 — the subject's
 visibility set, plus the review's assigned reviewer)."""
@@ -8,13 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, or_, select, text, type_coerce, update
-from sqlalchemy.dialects.postgresql import JSON
+from sqlalchemy import case, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
-from stride_server.db.rows import json_array, plain
+from stride_server.db.rows import plain
 from stride_server.db.scope import joined, of_tenant, review_scope, same_tenant, tenant_sql
 from stride_server.db.tables import (
     people,
@@ -50,7 +50,7 @@ GOAL_FIELDS = ("id", "review_id", "goal", "success_measures", "support_needed", 
 subject, reviewer = people.alias("subject"), people.alias("reviewer")
 
 
-def _joined() -> Any:
+def joined_reviews() -> Any:
     return (
         reviews.join(review_cycles, joined(review_cycles, reviews, review_cycles.c.id == reviews.c.cycle_id))
         .join(subject, joined(subject, reviews, subject.c.id == reviews.c.user_id))
@@ -58,7 +58,7 @@ def _joined() -> Any:
     )
 
 
-def _review_columns() -> list[Any]:
+def review_columns() -> list[Any]:
     return [
         *(reviews.c[n] for n in REVIEW_FIELDS),
         subject.c.name.label("user_name"),
@@ -80,26 +80,12 @@ async def list_reviews(
     if status is not None:
         conditions.append(reviews.c.status == status)
     statement = (
-        select(*_review_columns())
-        .select_from(_joined())
+        select(*review_columns())
+        .select_from(joined_reviews())
         .where(*conditions)
         .order_by(review_cycles.c.period_start.desc(), subject.c.name, reviews.c.id)
     )
     return [plain(r) for r in (await conn.execute(statement)).mappings()]
-
-
-async def fetch_review(
-    conn: AsyncConnection, principal: Principal, review_id: str, *, for_update: bool = False
-) -> dict[str, Any] | None:
-    statement = (
-        select(*_review_columns())
-        .select_from(_joined())
-        .where(review_scope(principal), reviews.c.id == review_id)
-    )
-    if for_update:
-        statement = statement.with_for_update(of=reviews)
-    row = (await conn.execute(statement)).mappings().first()
-    return plain(row) if row else None
 
 
 async def insert_review(conn: AsyncConnection, values: dict[str, Any]) -> bool:
@@ -147,71 +133,6 @@ async def template_items_for(conn: AsyncConnection, tenant_id: str, user_id: str
 async def insert_kpis(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
     if rows:
         await conn.execute(insert(review_kpi_ratings).values(rows))
-
-
-async def _review_rows(
-    conn: AsyncConnection, table: Any, fields: tuple[str, ...], tenant_id: str, review_id: str
-) -> list[dict[str, Any]]:
-    """A review's rows of `table` (KPI ratings, goals) in their order."""
-    statement = (
-        select(*(table.c[n] for n in fields))
-        .where(of_tenant(table, tenant_id), table.c.review_id == review_id)
-        .order_by(table.c.sort_order, table.c.id)
-    )
-    return [plain(r) for r in (await conn.execute(statement)).mappings()]
-
-
-async def kpi_rows(conn: AsyncConnection, tenant_id: str, review_id: str) -> list[dict[str, Any]]:
-    return await _review_rows(conn, review_kpi_ratings, KPI_FIELDS, tenant_id, review_id)
-
-
-async def goal_rows(conn: AsyncConnection, tenant_id: str, review_id: str) -> list[dict[str, Any]]:
-    return await _review_rows(conn, review_goals, GOAL_FIELDS, tenant_id, review_id)
-
-
-def _json_list(table: Any, fields: tuple[str, ...], review: Any) -> Any:
-    """A review's rows of `table` as a JSON array of `fields`, in their order."""
-    item = func.json_build_object(*(part for f in fields for part in (f, table.c[f])))
-    return type_coerce(
-        select(json_array(item, table.c.sort_order, table.c.id))
-        .where(same_tenant(table, review), table.c.review_id == review.c.id)
-        .scalar_subquery(),
-        JSON,
-    )
-
-
-async def previous_reviews(
-    conn: AsyncConnection, review: dict[str, Any], tenant_id: str
-) -> list[dict[str, Any]]:
-    """§3.3: for a quarterly review the user's latest completed review before this cycle; for an
-    annual one every completed quarterly review whose cycle lies within the annual period. One
-    statement, KPI ratings and goals aggregated alongside."""
-    r, c = reviews.alias("prev"), review_cycles.alias("prev_cycle")
-    conditions = [
-        of_tenant(r, tenant_id),
-        r.c.user_id == review["user_id"],
-        r.c.status == "completed",
-        r.c.id != review["id"],
-    ]
-    statement = select(
-        r.c.id,
-        c.c.name.label("cycle_name"),
-        r.c.reviewer_notes,
-        r.c.action_items,
-        _json_list(review_kpi_ratings, ("template_item_id", "rating"), r).label("kpi_ratings"),
-        _json_list(review_goals, ("id", "goal", "status"), r).label("goals"),
-    ).select_from(r.join(c, joined(c, r, c.c.id == r.c.cycle_id)))
-    if review["cycle_type"] == "annual":
-        conditions += [
-            c.c.type == "quarterly",
-            c.c.period_start >= review["period_start"],
-            c.c.period_end <= review["period_end"],
-        ]
-        statement = statement.order_by(c.c.period_start, c.c.id)
-    else:
-        conditions += [c.c.period_start < review["period_start"], c.c.period_end < review["period_end"]]
-        statement = statement.order_by(c.c.period_end.desc(), r.c.completed_at.desc()).limit(1)
-    return [plain(row) for row in (await conn.execute(statement.where(*conditions))).mappings()]
 
 
 async def update_review(
