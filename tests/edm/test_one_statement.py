@@ -1,10 +1,12 @@
-"""A person's common create and PATCH run as one statement that is its own transaction (edm.store,
-"writes at once"): the caller's row, the tenant and every rule are conditions of the INSERT or UPDATE,
-and when any of them fails it writes nothing and answers None — the route then runs the write in a
-transaction, which answers the rule that failed. These tests call both roads on the app's own pool
-and show that the statement writes exactly when the transaction would (§1.4 visibility, §2.1
-permissions, §2.2 versions, tenants, deleted rows, inactive callers, narrowed tokens), also once
-PostgreSQL plans the prepared statement generically (after five runs)."""
+"""A person's common create and PATCH, and the list of its own records, run as one statement that is
+its own transaction (edm.store, "writes at once", `fetch_own_page`). For the writes: the caller's
+row, the tenant and every rule are conditions of the INSERT or UPDATE, and when any of them fails it
+writes nothing and answers None — the route then runs the write in a transaction, which answers the
+rule that failed. These tests call both roads on the app's own pool and show that the statement
+writes exactly when the transaction would (§1.4 visibility, §2.1 permissions, §2.2 versions,
+tenants, deleted rows, inactive callers, narrowed tokens), also once PostgreSQL plans the prepared
+statement generically (after five runs); and that the one-statement list reads the transaction's
+pages."""
 
 from __future__ import annotations
 
@@ -135,3 +137,49 @@ async def test_a_create_at_once_writes_exactly_when_the_transaction_would(reques
         owner_db, org.tenant_id, [("UPDATE people SET status = 'inactive' WHERE id = $1", (alice.sub,))]
     )
     assert await service.create_at_once(request_, GOAL, alice, CREATE(title="x")) is None
+
+
+async def test_a_list_of_ones_own_records_is_the_page_the_transaction_reads(request_, org, owner_db) -> None:  # type: ignore[no-untyped-def]
+    """`person_id=<itself>` lists run as one statement (store.fetch_own_page): the same pages, cursors,
+    search ranks and refusals as the transaction's list."""
+    from stride_server.core.problems import Forbidden, Unauthorized
+    from stride_server.db.reads import open_read_context
+    from stride_server.edm.query import parse_list_query
+
+    for name in ("alice", "lead", "exec"):
+        for n in range(5):
+            async with open_write_context(request_, _claims(org, name), on_templates=True) as ctx:
+                await service.create_record(
+                    ctx, GOAL, CREATE(title=f"Ship release {n}", category=f"c{n % 2}")
+                )
+    for name in ("alice", "lead", "exec"):
+        claims = _claims(org, name)
+        for params in (
+            [("person_id", claims.sub), ("limit", "2")],
+            [("person_id", claims.sub), ("sort", "title")],
+            [("person_id", claims.sub), ("q", "release")],
+            [("person_id", claims.sub), ("category", "c1"), ("mine", "true")],
+        ):
+            query = parse_list_query(GOAL, params)
+            own = await service.list_own_records(request_, GOAL, claims, query)
+            async with open_read_context(request_, claims) as ctx:
+                checked = await service.list_records(ctx, GOAL, query)
+            assert own == checked and own["data"], (name, params)
+            if own["next_cursor"]:
+                after = parse_list_query(GOAL, [*params, ("cursor", own["next_cursor"])])
+                following = await service.list_own_records(request_, GOAL, claims, after)
+                async with open_read_context(request_, claims) as ctx:
+                    assert following == await service.list_records(ctx, GOAL, after)
+    alice = _claims(org, "alice")
+    others = parse_list_query(GOAL, [("person_id", org.people["bob"])])
+    assert await service.list_own_records(request_, GOAL, alice, others) is None  # the transaction's list
+    counted = parse_list_query(GOAL, [("person_id", alice.sub), ("count", "true")])
+    assert await service.list_own_records(request_, GOAL, alice, counted) is None
+    own = parse_list_query(GOAL, [("person_id", alice.sub)])
+    with pytest.raises(Forbidden):
+        await service.list_own_records(request_, GOAL, _claims(org, "alice", permissions=[]), own)
+    await in_tenant(
+        owner_db, org.tenant_id, [("UPDATE people SET status = 'inactive' WHERE id = $1", (alice.sub,))]
+    )
+    with pytest.raises(Unauthorized):
+        await service.list_own_records(request_, GOAL, alice, own)

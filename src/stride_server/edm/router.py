@@ -159,7 +159,12 @@ def _add_routes(router: APIRouter, entity: Entity) -> None:
                 return json_response(await service.list_records(ctx, entity, query))
 
         async def list_fast(request: Request, claims: Claims) -> Response:
-            return await list_records(request, claims)
+            query = parse_list_query(entity, request.query_params.multi_items())
+            own = await service.list_own_records(request, entity, claims, query)
+            if own is not None:
+                return json_response(own)
+            async with open_read_context(request, claims) as ctx:
+                return json_response(await service.list_records(ctx, entity, query))
 
         router.add_api_route(
             path,

@@ -33,6 +33,36 @@ async def list_records(ctx: Context, entity: Entity, query: ListQuery) -> dict[s
     if query.include_deleted:
         ctx.principal.require("manage", entity.area)
     rows, has_more, total = await store.fetch_page(ctx.reader, entity, ctx.principal, query)
+    return _page(ctx, entity, query, rows, has_more, total)
+
+
+async def list_own_records(
+    request: Request, entity: Entity, claims: Claims, query: ListQuery
+) -> dict[str, Any] | None:
+    """`list_records` of a person's own records (store.lists_own) in one statement, with the same
+    answers in the same order: 401 for an unknown or inactive caller, 403 without view. None for any
+    other list."""
+    if not store.lists_own(entity, claims, query):
+        return None
+    rows = await store.fetch_own_page(request, entity, claims, query)
+    caller = (
+        None if not rows else {"access_level": rows[0]["_caller_level"], "status": rows[0]["_caller_status"]}
+    )
+    ctx = Context(person_principal(claims, caller), NO_CONNECTION)
+    _require_view(ctx, entity)  # the statement read no record for a caller without it
+    names = [*entity.field_names, *(["_rank"] if query.search is not None else [])]
+    records = [{name: row[name] for name in names} for row in rows if row["id"] is not None]
+    return _page(ctx, entity, query, records[: query.limit], len(records) > query.limit, None)
+
+
+def _page(
+    ctx: Context,
+    entity: Entity,
+    query: ListQuery,
+    rows: list[dict[str, Any]],
+    has_more: bool,
+    total: int | None,
+) -> dict[str, Any]:
     next_cursor = None
     if has_more and rows:
         last = rows[-1]

@@ -3,6 +3,7 @@ tenant, app, soft-delete and visibility conditions `db.scope.record_scope` build
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import Request
@@ -26,7 +27,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from stride_server.auth.principal import Principal
 from stride_server.auth.tokens import Claims
-from stride_server.db.reads import Reader, fetch_one, template
+from stride_server.db.reads import Reader, driver_statement, fetch_one, read_connection, template
 from stride_server.db.scope import (
     ScopeShape,
     levels_allowed,
@@ -214,11 +215,26 @@ def _bound_filter(entity: Entity, index: int, name: str, op: str, shape: Any) ->
     return filter_clause(column, f, op, bindparam(f"f{index}", type_=column.type))
 
 
+def _list_scope(entity: Entity, principal: Principal, query: ListQuery) -> ScopeShape:
+    """The record scope of a list: a person's list of its own records (`person_id=<itself>`) needs no
+    visibility set — one sees oneself — so it is not built for the most common list of all."""
+    shape = scope_shape(entity.personal, principal, query.include_deleted)
+    if shape.visible == "tree" and any(
+        name == "person_id" and op == "eq" and value == principal.sub for name, op, value in query.filters
+    ):
+        return replace(shape, visible="all")
+    return shape
+
+
 def _page_shape(entity: Entity, principal: Principal, query: ListQuery) -> tuple[Any, ...]:
+    return _page_key(entity, _list_scope(entity, principal, query), query)
+
+
+def _page_key(entity: Entity, record_shape: ScopeShape, query: ListQuery) -> tuple[Any, ...]:
     return (
         "page",
         entity.name,
-        scope_shape(entity.personal, principal, query.include_deleted),
+        record_shape,
         tuple(
             (name, op, _filter_shape(entity.field_map[name], op, value)) for name, op, value in query.filters
         ),
@@ -230,10 +246,16 @@ def _page_shape(entity: Entity, principal: Principal, query: ListQuery) -> tuple
     )
 
 
-def _page_params(entity: Entity, principal: Principal, query: ListQuery) -> dict[str, Any]:
-    params = {**scope_params(principal), "limit": query.limit + 1, "me": principal.sub, "q": query.search}
+def _page_params(
+    entity: Entity, principal: Principal | None, query: ListQuery, me: str | None = None
+) -> dict[str, Any]:
+    """The binds of a page: the record scope's (from `principal`, else its caller `me` binds them) and
+    the query's."""
+    me = principal.sub if principal is not None else me
+    scope = scope_params(principal) if principal is not None else {}
+    params = {**scope, "limit": query.limit + 1, "me": me, "q": query.search}
     if entity.owner_is_array:
-        params["me_array"] = [principal.sub]
+        params["me_array"] = [me]
     for index, (_, op, value) in enumerate(query.filters):
         params.update(_filter_params(index, op, value))
     if query.after is not None:
@@ -295,6 +317,65 @@ def page_statements(entity: Entity, principal: Principal, query: ListQuery) -> t
         )
 
     return bound(page), bound(count)
+
+
+def lists_own(entity: Entity, claims: Claims, query: ListQuery) -> bool:
+    """A person's list of its own records (`person_id=<itself>`, live ones, no count): the list
+    `fetch_own_page` serves in one statement."""
+    return (
+        entity.personal
+        and not (query.include_deleted or query.count)
+        and any(name == "person_id" and op == "eq" and v == claims.sub for name, op, v in query.filters)
+    )
+
+
+async def fetch_own_page(request: Request, entity: Entity, claims: Claims, query: ListQuery) -> list[Any]:
+    """A `lists_own` page in one statement, which is its own transaction, as a person's get is
+    (`_person_get_template`): the caller's row (`_caller_level`, `_caller_status`) on every row, and the
+    page's records (limit + 1) where the caller is active at a level that may view the area — else one
+    row with the caller's columns alone, or none when there is no such person. Visibility needs no set:
+    one sees oneself."""
+    key = _page_key(entity, ScopeShape(claims.app_id is not None, False, "all"), query)
+
+    def build() -> Any:
+        page, _ = _build_page(entity, key, query)
+        caller = (
+            func.stride_enter(bindparam("c_tenant", type_=Text()), bindparam("c_person", type_=Text()))
+            .table_valued("access_level", "status")
+            .render_derived(name="caller")
+        )
+        records = (
+            page.where(
+                caller.c.status == "active",
+                caller.c.access_level == any_(bindparam("c_levels_viewing", type_=ARRAY(Text()))),
+            )
+            .offset(literal_column("0"))
+            .lateral("records")
+        )
+        names = [*entity.field_names, *(["_rank"] if key[5] is not None else [])]
+        columns = [records.c[name] for name in names]
+        return (
+            select(
+                caller.c.access_level.label("_caller_level"),
+                caller.c.status.label("_caller_status"),
+                *columns,
+            )
+            .select_from(caller.outerjoin(records, true()))
+            .order_by(*order_by(query.sort, [records.c[k.name] for k in query.sort]))
+        )
+
+    statement = template(("own_page", *key), build)
+    params = {
+        **_page_params(entity, None, query, claims.sub),
+        "tenant_id": claims.tenant_id,
+        "app_id": claims.app_id,
+        "c_tenant": claims.tenant_id,
+        "c_person": claims.sub,
+        "c_levels_viewing": levels_allowed(claims.permissions, "view", entity.area),
+    }
+    driver_form = driver_statement(statement)
+    async with read_connection(request) as driver:
+        return await driver.fetch(driver_form.sql, *driver_form.args(params))  # type: ignore[no-any-return]
 
 
 async def fetch_page(
