@@ -1,6 +1,7 @@
 """The Data API benchmark's database: a dedicated database on the embedded server (or DATABASE_URL's),
 migrated, then bulk-loaded with COPY — tenants, a 100-person organisation each, and their PersonGoals
-(100 a person at full scale) — and reused by later runs while its contents match the requested scale."""
+(100 a person at full scale) — and reused by later runs while its contents match the requested scale;
+the OKR trees and the review cycle that writes run against are loaded afresh every run."""
 
 from __future__ import annotations
 
@@ -488,88 +489,94 @@ KEY_RESULT_COLUMNS = (
     "direction",
     "owner_id",
 )
-KEY_RESULTS_PER_TEAM = 3
+# Per tenant, OKR_TREES people with objectives of their own: each a chain OKR_DEPTH levels deep with
+# KEY_RESULTS_PER_TREE key results on the leaf, sharing no root with any other chain — the shape
+# bench/okr_bench.py builds over HTTP. A check-in locks only the tree it rolls up into, so a tenant's
+# check-ins run in parallel unless two land on one person's tree at once, as in a real organisation
+# where many people check in on their own OKRs (one company-wide tree would serialise them all).
+OKR_TREES, OKR_DEPTH, KEY_RESULTS_PER_TREE = 16, 5, 2
+
+
+@dataclass(frozen=True)
+class OkrTree:
+    owner_id: str  # whose objectives these are; the owner checks in
+    key_result_ids: tuple[str, ...]  # on the leaf objective
 
 
 @dataclass(frozen=True)
 class OkrTenant:
     tenant_id: str
-    executive_id: str
-    key_result_ids: tuple[str, ...]
+    trees: tuple[OkrTree, ...]
 
 
 def okr_rows(
     tenant_id: str, people: list[Any], period: str, rng: random.Random, now: datetime
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """A three-level chain: the company objective (the executive's), one per department head under it,
-    one per manager under those, and KEY_RESULTS_PER_TEAM key results on each manager's objective."""
-    by_level: dict[str, list[Any]] = {}
-    for p in people:
-        by_level.setdefault(p["access_level"], []).append(p)
-    executive = by_level["executive"][0]["id"]
-    heads = by_level["head"]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[OkrTree]]:
+    """OKR_TREES people's chains (OKR_DEPTH objectives, each the parent of the next) with
+    KEY_RESULTS_PER_TREE key results on each leaf; everyone but the executive may own one."""
+    owners = rng.sample([p["id"] for p in people if p["access_level"] != "executive"], OKR_TREES)
     objectives: list[tuple[Any, ...]] = []
     key_results: list[tuple[Any, ...]] = []
+    trees = []
     moment = now - timedelta(days=30)
 
-    def objective(owner: str, parent: str | None, title: str, krs: list[str]) -> str:
-        oid = _ulid_at("obj", moment + timedelta(seconds=len(objectives)), rng)
-        objectives.append(
-            (
-                tenant_id,
-                oid,
-                moment,
-                moment,
-                executive,
-                executive,
-                OKR_SOURCE,
-                period,
-                title,
-                f"{title}: the outcome we commit to for {period}.",
-                rng.choice(CATEGORIES),
-                owner,
-                parent,
-                json.dumps(krs),
-                "active",
-                round(rng.uniform(0.2, 1.0), 2),
-            )
-        )
-        return oid
+    def title() -> str:
+        return f"{rng.choice(VERBS)} {rng.choice(TOPICS)}"
 
-    company = objective(executive, None, "Grow a healthy, profitable business", [])
-    department = {}
-    for head in heads:
-        department[head["id"]] = objective(
-            head["id"], company, f"{rng.choice(VERBS)} {rng.choice(TOPICS)}", []
-        )
-    for manager in by_level["manager"]:
-        kr_ids = [
-            _ulid_at("krs", moment + timedelta(seconds=len(key_results) + k), rng)
-            for k in range(KEY_RESULTS_PER_TEAM)
-        ]
-        parent = department.get(manager["manager_id"], company)
-        team = objective(manager["id"], parent, f"{rng.choice(VERBS)} {rng.choice(TOPICS)}", kr_ids)
-        for kr in kr_ids:
-            key_results.append(
+    for owner in owners:
+        parent = None
+        kr_ids: list[str] = []
+        for level in range(OKR_DEPTH):
+            oid = _ulid_at("obj", moment + timedelta(seconds=len(objectives)), rng)
+            if level == OKR_DEPTH - 1:
+                kr_ids = [
+                    _ulid_at("krs", moment + timedelta(seconds=len(key_results) + k), rng)
+                    for k in range(KEY_RESULTS_PER_TREE)
+                ]
+            name = title()
+            objectives.append(
                 (
                     tenant_id,
-                    kr,
+                    oid,
                     moment,
                     moment,
-                    executive,
-                    executive,
+                    owner,
+                    owner,
                     OKR_SOURCE,
-                    team,
-                    f"{rng.choice(VERBS)} {rng.choice(TOPICS)} by {rng.randint(10, 90)}%",
-                    "number",
-                    0.0,
-                    1000.0,
-                    "count",
-                    "increase",
-                    manager["id"],
+                    period,
+                    name,
+                    f"{name}: the outcome I commit to for {period}.",
+                    rng.choice(CATEGORIES),
+                    owner,
+                    parent,
+                    json.dumps(kr_ids),
+                    "active",
+                    round(rng.uniform(0.2, 1.0), 2),
                 )
             )
-    return objectives, key_results
+            parent = oid
+        key_results += [
+            (
+                tenant_id,
+                kr,
+                moment,
+                moment,
+                owner,
+                owner,
+                OKR_SOURCE,
+                parent,
+                f"{title()} by {rng.randint(10, 90)}%",
+                "number",
+                0.0,
+                1000.0,
+                "count",
+                "increase",
+                owner,
+            )
+            for kr in kr_ids
+        ]
+        trees.append(OkrTree(owner, tuple(kr_ids)))
+    return objectives, key_results, trees
 
 
 async def load_okrs(url: str, tenants: int) -> list[OkrTenant]:
@@ -588,23 +595,168 @@ async def load_okrs(url: str, tenants: int) -> list[OkrTenant]:
         for tenant_id in tenant_ids[:tenants]:
             await _for_tenant(conn, tenant_id)
             people = await conn.fetch(
-                "SELECT id, access_level, manager_id FROM people WHERE tenant_id = $1 "
-                "ORDER BY created_at, id",
-                tenant_id,
+                "SELECT id, access_level FROM people WHERE tenant_id = $1 ORDER BY created_at, id", tenant_id
             )
-            objectives, key_results = okr_rows(tenant_id, list(people), period, rng, datetime.now(UTC))
+            objectives, key_results, trees = okr_rows(tenant_id, list(people), period, rng, datetime.now(UTC))
             async with conn.transaction():
                 await conn.copy_records_to_table("objectives", records=objectives, columns=OBJECTIVE_COLUMNS)
                 await conn.copy_records_to_table(
                     "key_results", records=key_results, columns=KEY_RESULT_COLUMNS
                 )
-            out.append(OkrTenant(tenant_id, objectives[0][11], tuple(k[1] for k in key_results)))
+            out.append(OkrTenant(tenant_id, tuple(trees)))
         await conn.execute("RESET stride.tenant_id")
         for table in ("objectives", "key_results"):
             await conn.execute(f"VACUUM (ANALYZE) {table}")
     finally:
         await conn.close()
     return out
+
+
+async def clear_check_ins(dsn: str, okrs: list[OkrTenant]) -> None:
+    """Empty the key results' histories, so each measured check-in row starts where the others did:
+    a check-in rewrites the history it appends to, and thousands of them a run would make every
+    later row slower than the one before."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        for okr in okrs:
+            await _for_tenant(conn, okr.tenant_id)
+            await conn.execute(
+                "UPDATE key_results SET history = '[]' WHERE tenant_id = $1 AND source = $2 "
+                "AND history <> '[]'",
+                okr.tenant_id,
+                OKR_SOURCE,
+            )
+        await conn.execute("RESET stride.tenant_id")
+        await conn.execute("VACUUM key_results, objectives")
+    finally:
+        await conn.close()
+
+
+# --------------------------------------------------------------------------------------- the reviews
+REVIEW_CYCLE = "Bench review cycle"
+REVIEWS_PER_REVIEWER, KPIS_PER_REVIEW, GOALS_PER_REVIEW = 8, 5, 2
+REVIEW_COLUMNS = ("tenant_id", "id", "cycle_id", "user_id", "reviewer_id", "status", "discussion_topics")
+KPI_COLUMNS = ("tenant_id", "id", "review_id", "area", "label", "is_mandatory", "rating", "sort_order")
+REVIEW_GOAL_COLUMNS = ("tenant_id", "id", "review_id", "goal", "success_measures", "sort_order")
+RATINGS = ("not_achieving", "developing", "achieving", "exceeding")
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """A bench caller and the reviews they are the assigned reviewer of (in review, so they write)."""
+
+    tenant_id: str
+    reviewer_id: str
+    review_ids: tuple[str, ...]
+
+
+async def load_reviews(url: str, callers: list[Caller]) -> list[Reviewer]:
+    """Fresh every run, in each caller's tenant: an open quarterly cycle and, for each caller who may
+    rate others (a lead or manager: `update:performance`), REVIEWS_PER_REVIEWER reviews in review with
+    them as reviewer — their direct reports first — each with KPI ratings and goals, as a review
+    created in Stride snapshots them."""
+    reviewers = [c for c in callers if c.access_level != "employee"]
+    rng = random.Random(2026)
+    today = datetime.now(UTC).date()
+    start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    end = (start + timedelta(days=92)).replace(day=1) - timedelta(days=1)  # the quarter's last day
+    conn = await asyncpg.connect(libpq(url))
+    out = []
+    try:
+        for tenant_id in sorted({c.tenant_id for c in callers}):
+            await _for_tenant(conn, tenant_id)
+            async with conn.transaction():
+                await conn.execute(
+                    "DELETE FROM reviews WHERE tenant_id = $1 AND cycle_id IN "
+                    "(SELECT id FROM review_cycles WHERE tenant_id = $1 AND name = $2)",
+                    tenant_id,
+                    REVIEW_CYCLE,
+                )
+                await conn.execute(
+                    "DELETE FROM review_cycles WHERE tenant_id = $1 AND name = $2", tenant_id, REVIEW_CYCLE
+                )
+                cycle = _ulid_at("cyc", datetime.now(UTC), rng)
+                await conn.execute(
+                    "INSERT INTO review_cycles (tenant_id, id, type, name, period_start, period_end, status) "
+                    "VALUES ($1, $2, 'quarterly', $3, $4, $5, 'open')",
+                    tenant_id,
+                    cycle,
+                    REVIEW_CYCLE,
+                    start,
+                    end,
+                )
+                people = await conn.fetch(
+                    "SELECT id, manager_id FROM people WHERE tenant_id = $1 AND access_level <> 'executive' "
+                    "ORDER BY id",
+                    tenant_id,
+                )
+                taken: set[str] = set()
+                rows: dict[str, list[tuple[Any, ...]]] = {"reviews": [], "kpis": [], "goals": []}
+                for caller in (c for c in reviewers if c.tenant_id == tenant_id):
+                    reports = [p["id"] for p in people if p["manager_id"] == caller.person_id]
+                    others = [p["id"] for p in people if p["id"] != caller.person_id]
+                    subjects = [p for p in dict.fromkeys(reports + others) if p not in taken]
+                    subjects = subjects[:REVIEWS_PER_REVIEWER]
+                    taken.update(subjects)
+                    ids = _review_rows(tenant_id, cycle, caller.person_id, subjects, rows, rng)
+                    out.append(Reviewer(tenant_id, caller.person_id, ids))
+                await conn.copy_records_to_table("reviews", records=rows["reviews"], columns=REVIEW_COLUMNS)
+                await conn.copy_records_to_table(
+                    "review_kpi_ratings", records=rows["kpis"], columns=KPI_COLUMNS
+                )
+                await conn.copy_records_to_table(
+                    "review_goals", records=rows["goals"], columns=REVIEW_GOAL_COLUMNS
+                )
+        await conn.execute("RESET stride.tenant_id")
+        for table in ("review_cycles", "reviews", "review_kpi_ratings", "review_goals"):
+            await conn.execute(f"VACUUM (ANALYZE) {table}")
+    finally:
+        await conn.close()
+    return out
+
+
+def _review_rows(
+    tenant_id: str,
+    cycle: str,
+    reviewer: str,
+    subjects: list[str],
+    rows: dict[str, list[tuple[Any, ...]]],
+    rng: random.Random,
+) -> tuple[str, ...]:
+    """Each subject's review, half-rated KPI snapshot and goals, appended to `rows`; the review ids."""
+    ids = []
+    for subject in subjects:
+        review = _ulid_at("rev", datetime.now(UTC), rng)
+        ids.append(review)
+        topic = rng.choice(TOPICS)
+        rows["reviews"].append(
+            (tenant_id, review, cycle, subject, reviewer, "in_review", f"Progress on {topic}.")
+        )
+        rows["kpis"] += [
+            (
+                tenant_id,
+                _ulid_at("kpi", datetime.now(UTC), rng),
+                review,
+                "performance",
+                f"{rng.choice(VERBS)} {rng.choice(TOPICS)}",
+                k == 0,
+                rng.choice(RATINGS) if k % 2 == 0 else None,
+                k,
+            )
+            for k in range(KPIS_PER_REVIEW)
+        ]
+        rows["goals"] += [
+            (
+                tenant_id,
+                _ulid_at("gol", datetime.now(UTC), rng),
+                review,
+                f"{rng.choice(VERBS)} {rng.choice(TOPICS)}",
+                "Agreed with my reviewer at the next check-in.",
+                g,
+            )
+            for g in range(GOALS_PER_REVIEW)
+        ]
+    return tuple(ids)
 
 
 # ------------------------------------------------------------------------------------ the callers

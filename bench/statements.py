@@ -1,6 +1,7 @@
-"""Stride's own SQL for the benchmarked reads, captured by running its store functions against a
-recording connection and compiling what they send for asyncpg — so the bare app and pgbench run
-exactly the statements Stride runs, with the same bound parameters — and EXPLAIN summaries of them."""
+"""Stride's own SQL for the benchmarked reads and for an OKR check-in's tree lock and roll-up, captured
+by running its store functions against a recording connection (or compiling its statement constants)
+for asyncpg — so the bare app and pgbench run exactly the statements Stride runs, with the same bound
+parameters — and EXPLAIN summaries of them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ import asyncpg
 # Sentinels: each stands for one input of a statement, and is recognised among the compiled values.
 TENANT, PERSON, GOAL, AFTER_ID = "T_SENTINEL", "usr_SENTINEL", "pgl_SENTINEL", "pgl_AFTERSENTINEL"
 AFTER_AT = datetime(2001, 2, 3, 4, 5, 6, 789000, tzinfo=UTC)
-INPUTS = {TENANT: "tenant", PERSON: "person", GOAL: "id", AFTER_ID: "after_id", AFTER_AT: "after_created_at"}
+OBJECTIVE, KEY_RESULT, LOCK_NAMESPACE = "obj_SENTINEL", "krs_SENTINEL", "NS_SENTINEL"
+INPUTS = {
+    TENANT: "tenant",
+    PERSON: "person",
+    GOAL: "id",
+    AFTER_ID: "after_id",
+    AFTER_AT: "after_created_at",
+    OBJECTIVE: "objective",
+    LOCK_NAMESPACE: "namespace",
+}
+LIST_INPUTS = {KEY_RESULT: "key_result_ids"}  # a one-element list of the sentinel: an array input
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,8 @@ def _compile(statement: Any) -> Statement:
     for name in compiled.positiontup or ():
         value = compiled.params[name]
         known = INPUTS.get(value) if isinstance(value, str | datetime) else None
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+            known = LIST_INPUTS.get(value[0])
         params.append({"input": known} if known else {"const": value})
     return Statement(compiled.string, params)
 
@@ -116,6 +129,24 @@ async def capture() -> dict[str, Statement]:
         ),
         "first_page": _compile(store.page_statements(goals, executive, first)[0]),
         "deep_page": _compile(store.page_statements(goals, executive, deep)[0]),
+        **_okr_statements(),
+    }
+
+
+def _okr_statements() -> dict[str, Statement]:
+    """What a check-in must run besides its key result's UPDATE: the lock of the objective tree the key
+    result rolls up into (read from its chain; taken once here — Stride reads the roots again until
+    they hold still) and the recompute of one objective of the chain (run level by level upwards while
+    the progress changes)."""
+    from stride_server.okr import store as okr
+
+    return {
+        "okr_lock": _compile(
+            okr._LOCK_TREES.bindparams(
+                tenant=TENANT, namespace=LOCK_NAMESPACE, objective_ids=[], key_result_ids=[KEY_RESULT]
+            )
+        ),
+        "okr_recompute": _compile(okr._RECOMPUTE.bindparams(tenant=TENANT, id=OBJECTIVE)),
     }
 
 
