@@ -60,11 +60,12 @@ class Principal:
 
 
 async def load_principal(conn: AsyncConnection, claims: Claims) -> Principal:
+    from stride_server.db.reads import Reader
     from stride_server.directory import store as directory
 
     if claims.is_application:
         return await application_principal(conn, claims)
-    return person_principal(claims, await directory.get_person(conn, claims.tenant_id, claims.sub))
+    return person_principal(claims, await directory.get_person(Reader(conn), claims.tenant_id, claims.sub))
 
 
 async def application_principal(conn: AsyncConnection, claims: Claims) -> Principal:

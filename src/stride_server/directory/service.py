@@ -186,7 +186,7 @@ async def update_person(
 # They ask for no directory permission: the calling use case has checked its own.
 async def visible_person(ctx: Context, person_id: str) -> dict[str, Any]:
     """A person the caller sees (§1.4), else 404."""
-    person = await store.get_person(ctx.conn, ctx.principal.tenant_id, person_id)
+    person = await store.get_person(ctx.reader, ctx.principal.tenant_id, person_id)
     if person is None or not await store.person_is_visible(ctx.reader, ctx.principal, person_id):
         raise NotFound(f"No person {person_id}.")
     return person
@@ -205,7 +205,7 @@ async def active_person(ctx: Context, person_id: str, field: str) -> dict[str, A
     a member), else 422 on `field`."""
     person = None
     if is_id(person_id, "usr"):
-        person = await store.get_person(ctx.conn, ctx.principal.tenant_id, person_id)
+        person = await store.get_person(ctx.reader, ctx.principal.tenant_id, person_id)
     if person is None or person["status"] != "active":
         raise field_error(field, f"{person_id} is not an active person of this tenant")
     return person

@@ -38,6 +38,7 @@ from stride_server.db.scope import (
 )
 from stride_server.db.tables import group_members, groups, people, tenants
 
+_TENANT_ID = bindparam("tenant_id", type_=Text())
 PERSON_FIELDS = (
     "id",
     "name",
@@ -60,13 +61,15 @@ def _escape_like(text: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------ people
-async def get_person(conn: AsyncConnection, tenant_id: str, person_id: str) -> dict[str, Any] | None:
-    row = (
-        (await conn.execute(select(people).where(people_of(tenant_id), people.c.id == person_id)))
-        .mappings()
-        .first()
+async def get_person(reader: Reader, tenant_id: str, person_id: str) -> dict[str, Any] | None:
+    statement = template(
+        ("get_person",),
+        lambda: select(people).where(
+            people_of(_TENANT_ID), people.c.id == bindparam("person_id", type_=Text())
+        ),
     )
-    return plain(row) if row else None
+    rows = await reader.records(statement, {"tenant_id": tenant_id, "person_id": person_id})
+    return rows[0] if rows else None
 
 
 async def fetch_person(
@@ -135,9 +138,6 @@ async def management_chain(conn: AsyncConnection, tenant_id: str, person_id: str
     """The person and everyone above them."""
     chain = chain_up(people, "manager_id", tenant_id, person_id)
     return {r[0] for r in await conn.execute(select(chain.c.id))}
-
-
-_TENANT_ID = bindparam("tenant_id", type_=Text())
 
 
 async def active_people_exist(reader: Reader, tenant_id: str, ids: list[str]) -> set[str]:

@@ -68,6 +68,9 @@ class Hooks:
     before_write: BeforeWrite | None = None
     after_write: AfterWrite | None = None
     present: Present | None = None
+    # The hooks run their statements through `ctx.reader` alone (templates), so the entity's writes
+    # may run on the pool (db.reads.open_write_context).
+    on_reader: bool = False
 
 
 NO_HOOKS = Hooks()

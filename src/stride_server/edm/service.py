@@ -128,10 +128,10 @@ def _require_write(ctx: Context, entity: Entity, person_id: Any) -> None:
 
 def on_templates(entity: Entity, body: BaseModel | None) -> bool:
     """Whether every statement of a write of `body` is a template of db.reads, so it may run on the
-    pool (`db.reads.open_write_context`): the entity has no write hooks (they work on `ctx.conn`), and
+    pool (`db.reads.open_write_context`): the entity's write hooks, if any, run on `ctx.reader`, and
     the body names no reference that a domain's checker resolves."""
     hooks = hooks_of(entity)
-    if hooks.lock or hooks.validate or hooks.before_write or hooks.after_write:
+    if not hooks.on_reader and (hooks.lock or hooks.validate or hooks.before_write or hooks.after_write):
         return False
     return all(getattr(body, f.name, None) is None for f in _checked_elsewhere(entity))
 

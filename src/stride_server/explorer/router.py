@@ -21,6 +21,7 @@ from stride_server.core.body import StrideRoute
 from stride_server.core.context import tenant_transaction
 from stride_server.core.problems import NotFound
 from stride_server.core.responses import NO_STORE, json_response
+from stride_server.db.reads import Reader
 from stride_server.directory import store as directory_store
 
 router = APIRouter(route_class=StrideRoute, include_in_schema=False)
@@ -99,7 +100,7 @@ async def demo_token(request: Request, body: DemoTokenRequest) -> Response:
     """A short-lived token for one demo person (embedded mode only)."""
     _require_embedded()
     async with tenant_transaction(request.app.state.engine, DEMO_TENANT) as conn:
-        person = await directory_store.get_person(conn, DEMO_TENANT, body.person_id)
+        person = await directory_store.get_person(Reader(conn), DEMO_TENANT, body.person_id)
     if person is None or person.get("status") not in (None, "active"):
         raise NotFound("No such demo person.")
     token = mint(DEMO_TENANT, body.person_id, ttl=DEMO_TOKEN_TTL)

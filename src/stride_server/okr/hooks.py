@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
+import asyncpg
 from sqlalchemy.exc import DBAPIError
 
 from stride_server.core.context import Context
@@ -44,7 +45,7 @@ async def lock_trees(ctx: Context, objective_ids: list[str], key_result_ids: lis
     tenant, held = ctx.principal.tenant_id, set[str]()
     for _ in range(_LOCK_ROUNDS):
         roots = await store.lock_trees(
-            ctx.conn, tenant, objective_ids=objective_ids, key_result_ids=key_result_ids
+            ctx.reader, tenant, objective_ids=objective_ids, key_result_ids=key_result_ids
         )
         if roots <= held:
             return
@@ -63,7 +64,7 @@ def answer_conflicts_with_503(
     async def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return await hook(*args, **kwargs)
-        except DBAPIError as exc:
+        except (DBAPIError, asyncpg.PostgresError) as exc:
             if not is_retryable_conflict(exc):
                 raise
             raise ServiceUnavailable(_RETRY, headers={"Retry-After": "1"}) from exc
@@ -113,7 +114,7 @@ async def compute_key_result(
     progress = key_result_progress(
         record["metric_type"], record["direction"], record["baseline"], record["target"], current
     )
-    period = await store.objective_period(ctx.conn, ctx.principal.tenant_id, record["objective_id"])
+    period = await store.objective_period(ctx.reader, ctx.principal.tenant_id, record["objective_id"])
     elapsed = elapsed_share(period, now) if period else 0.0
     values["progress_pct"] = progress
     values["status"] = health(progress, current, elapsed)
@@ -135,9 +136,9 @@ async def compute_key_result(
 @answer_conflicts_with_503
 async def roll_up_key_result(ctx: Context, record: dict[str, Any], before: dict[str, Any] | None) -> None:
     tenant = ctx.principal.tenant_id
-    await store.recompute_chain(ctx.conn, tenant, record["objective_id"])
+    await store.recompute_chain(ctx.reader, tenant, record["objective_id"])
     if before is not None and before["objective_id"] != record["objective_id"]:
-        await store.recompute_chain(ctx.conn, tenant, before["objective_id"])
+        await store.recompute_chain(ctx.reader, tenant, before["objective_id"])
 
 
 async def validate_objective(ctx: Context, record: dict[str, Any], before: dict[str, Any] | None) -> None:
@@ -162,7 +163,7 @@ async def roll_up_objective(ctx: Context, record: dict[str, Any], before: dict[s
             ctx.conn, tenant, {r.id: health(r.progress_pct, r.current, elapsed) for r in rows}
         )
     if before is None:
-        await store.recompute_chain(ctx.conn, tenant, parent)
+        await store.recompute_chain(ctx.reader, tenant, parent)
         return
     old_parent = before["parent_objective_id"]
     if (
@@ -170,9 +171,9 @@ async def roll_up_objective(ctx: Context, record: dict[str, Any], before: dict[s
         or record["weight"] != before["weight"]
         or record["is_deleted"] != before["is_deleted"]
     ):
-        await store.recompute_chain(ctx.conn, tenant, parent)
+        await store.recompute_chain(ctx.reader, tenant, parent)
         if old_parent != parent:
-            await store.recompute_chain(ctx.conn, tenant, old_parent)
+            await store.recompute_chain(ctx.reader, tenant, old_parent)
 
 
 HOOKS = {
@@ -181,6 +182,7 @@ HOOKS = {
         validate=validate_key_result,
         before_write=compute_key_result,
         after_write=roll_up_key_result,
+        on_reader=True,
     ),
     "Objective": Hooks(lock=lock_objective, validate=validate_objective, after_write=roll_up_objective),
 }

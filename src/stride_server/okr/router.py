@@ -3,9 +3,10 @@
 from fastapi import APIRouter, Depends, Request, Response
 
 from stride_server.auth.tokens import Claims
-from stride_server.core.body import StrideRoute
-from stride_server.core.context import bearer_claims, open_context
+from stride_server.core.body import StrideRoute, validated_body
+from stride_server.core.context import bearer_claims
 from stride_server.core.responses import json_response, problem_responses
+from stride_server.db.reads import open_write_context
 from stride_server.edm import service
 from stride_server.edm.registry import KEY_RESULT
 from stride_server.edm.schemas import MODELS
@@ -29,10 +30,26 @@ async def check_in(
     """Set a key result's `current` value and record the check-in, with its note, in `history`,
     even when the value is unchanged; the key result's and its objective's progress follow. Needs
     `update:okr`."""
+    return await _check_in(request, claims, id, body)
+
+
+async def _check_in(request: Request, claims: Claims, id: str, body: CheckIn) -> Response:
     update = MODELS[KEY_RESULT.name].update.model_validate({"current": body.value})
-    async with open_context(request, claims) as ctx:
+    on_templates = service.on_templates(KEY_RESULT, update)
+    async with open_write_context(request, claims, on_templates=on_templates) as ctx:
         ctx.attributes["check_in"] = {"note": body.note}
         record = await service.update_record(ctx, KEY_RESULT, id, update)
     return json_response(
         record, 201, {"Location": f"{KEY_RESULT.path}/{record['id']}", "ETag": f'"{record["version"]}"'}
     )
+
+
+async def _check_in_fast(request: Request, claims: Claims) -> Response | None:
+    """A person's check-in without FastAPI's parameter machinery (`core.body.StrideRoute.fast`)."""
+    body = validated_body(request, CheckIn)
+    return None if body is None else await _check_in(request, claims, request.path_params["id"], body)
+
+
+_route = router.routes[-1]
+assert isinstance(_route, StrideRoute)
+_route.fast = _check_in_fast

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, not_, select, text, update
+from sqlalchemy import Text, bindparam, not_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from stride_server.db.reads import Reader
 from stride_server.db.rows import advisory_locks_sql, chain_up
 from stride_server.db.scope import of_tenant, tenant_sql
 from stride_server.db.tables import ENTITY_TABLES
@@ -56,7 +57,7 @@ def tree_lock_namespace(tenant_id: str) -> str:
 
 
 async def lock_trees(
-    conn: AsyncConnection,
+    reader: Reader,
     tenant_id: str,
     *,
     objective_ids: list[str] | None = None,
@@ -66,7 +67,7 @@ async def lock_trees(
     `key_result_ids` belong to, named by their roots, in one statement (sorted, so writers locking
     overlapping trees queue rather than deadlock); returns the roots. The roots are read before the
     locks are granted: a caller re-reads them (`okr.hooks.lock_trees`) until they no longer change."""
-    rows = await conn.execute(
+    rows = await reader.fetch(
         _LOCK_TREES,
         {
             "tenant": tenant_id,
@@ -75,14 +76,17 @@ async def lock_trees(
             "key_result_ids": key_result_ids or [],
         },
     )
-    return {row.id for row in rows}
+    return {row[0] for row in rows}
 
 
-async def objective_period(conn: AsyncConnection, tenant_id: str, objective_id: str) -> str | None:
-    row = await conn.execute(
-        select(objectives.c.period).where(of_tenant(objectives, tenant_id), objectives.c.id == objective_id)
-    )
-    return row.scalar()
+_PERIOD = select(objectives.c.period).where(
+    of_tenant(objectives, bindparam("tenant", type_=Text())), objectives.c.id == bindparam("id", type_=Text())
+)
+
+
+async def objective_period(reader: Reader, tenant_id: str, objective_id: str) -> str | None:
+    rows = await reader.fetch(_PERIOD, {"tenant": tenant_id, "id": objective_id})
+    return rows[0][0] if rows else None
 
 
 # One statement per level: the objective's key_result_ids, last_check_in_at and progress_pct from
@@ -111,17 +115,17 @@ RETURNING o.parent_objective_id, o.progress_pct IS DISTINCT FROM (SELECT progres
 """)  # noqa: S608 (constant SQL; the tenant predicate from db.scope)
 
 
-async def recompute_chain(conn: AsyncConnection, tenant_id: str, objective_id: str | None) -> int:
+async def recompute_chain(reader: Reader, tenant_id: str, objective_id: str | None) -> int:
     """Recompute an objective and, while its progress changes, every objective above it. Returns the
     number of levels touched (bounded: a corrupt chain cannot loop)."""
     levels, seen = 0, set()
     while objective_id is not None and objective_id not in seen and levels < 100:
         seen.add(objective_id)
-        row = (await conn.execute(_RECOMPUTE, {"tenant": tenant_id, "id": objective_id})).first()
+        rows = await reader.records(_RECOMPUTE, {"tenant": tenant_id, "id": objective_id})
         levels += 1
-        if row is None or not row.changed:
+        if not rows or not rows[0]["changed"]:
             break
-        objective_id = row.parent_objective_id
+        objective_id = rows[0]["parent_objective_id"]
     return levels
 
 

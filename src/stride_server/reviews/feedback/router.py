@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import Depends, Path, Query, Request, Response
 
 from stride_server.auth.tokens import Claims
+from stride_server.core.body import StrideRoute, validated_body
 from stride_server.core.context import bearer_claims, open_context
 from stride_server.core.responses import json_response
+from stride_server.db.reads import open_write_context
 from stride_server.reviews.feedback import service
 from stride_server.reviews.feedback.schemas import (
     BulkResult,
@@ -67,8 +69,23 @@ async def bulk_feedback_requests(
 ) -> Response:
     """Ask the subject's peers for feedback in an open cycle, chosen by the
     subject's access level (CONTRACT §3.4); peers already asked are skipped. Needs `update:performance`."""
-    async with open_context(request, claims) as ctx:
+    return await _bulk(request, claims, body)
+
+
+async def _bulk(request: Request, claims: Claims, body: FeedbackBulkCreate) -> Response:
+    async with open_write_context(request, claims, on_templates=True) as ctx:  # all its statements
         return json_response(await service.create_bulk_requests(ctx, body))
+
+
+async def _bulk_fast(request: Request, claims: Claims) -> Response | None:
+    """The bulk request without FastAPI's parameter machinery (`core.body.StrideRoute.fast`)."""
+    body = validated_body(request, FeedbackBulkCreate)
+    return None if body is None else await _bulk(request, claims, body)
+
+
+_bulk_route = router.routes[-1]
+assert isinstance(_bulk_route, StrideRoute)
+_bulk_route.fast = _bulk_fast
 
 
 @router.post(
