@@ -1,14 +1,16 @@
 """What every update shares: the fields the client sent, the version check (§2.2: `If-Match` → 412,
-a stale body `version` → 409 with the current record) and the ETag of a record."""
+a stale body `version` → 409 with the current record) and the ETag of a record and of its answers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from fastapi import Response
 from pydantic import BaseModel
 
 from stride_server.core.problems import Conflict, PreconditionFailed
+from stride_server.core.responses import json_response
 
 
 def sent_fields(body: BaseModel, writable: Iterable[str]) -> dict[str, Any]:
@@ -40,3 +42,13 @@ def check_version(
 def etag(record: dict[str, Any]) -> dict[str, str]:
     """The `ETag` header of a versioned record."""
     return {"ETag": f'"{record["version"]}"'} if record.get("version") is not None else {}
+
+
+def record_response(record: dict[str, Any]) -> Response:
+    """A versioned record as the answer, with its `ETag`."""
+    return json_response(record, headers=etag(record))
+
+
+def created_response(collection: str, record: dict[str, Any]) -> Response:
+    """The 201 of a record just created in `collection` (a path): its `Location` and `ETag`."""
+    return json_response(record, 201, {"Location": f"{collection}/{record['id']}", **etag(record)})

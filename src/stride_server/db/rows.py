@@ -1,12 +1,14 @@
-"""Small SQL helpers every store shares: rows as plain dicts, transaction-scoped advisory locks, walks
-up a tree, and JSON arrays aggregated in the database."""
+"""Small SQL helpers every store shares: rows as plain dicts, the update of one record by id, the
+replacement of a record's child rows, transaction-scoped advisory locks, walks up a tree, and JSON
+arrays aggregated in the database."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, text, type_coerce
+from sqlalchemy import ColumnElement, Update, delete, func, select, text, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.db.scope import of_tenant
@@ -15,6 +17,60 @@ from stride_server.db.scope import of_tenant
 def plain(row: Any) -> dict[str, Any]:
     """A row mapping as a dict with plain `str` keys (column keys are `quoted_name`, which orjson refuses)."""
     return {str(key): value for key, value in row.items()}
+
+
+async def first_row(
+    conn: AsyncConnection, statement: Any, *, for_update: bool = False
+) -> dict[str, Any] | None:
+    """The first row `statement` answers, or None; `for_update` locks it (SELECT … FOR UPDATE)."""
+    if for_update:
+        statement = statement.with_for_update()
+    row = (await conn.execute(statement)).mappings().first()
+    return plain(row) if row else None
+
+
+async def returned_row(conn: AsyncConnection, statement: Any) -> dict[str, Any]:
+    """The one row `statement` (an INSERT or UPDATE … RETURNING, or a one-row SELECT) answers."""
+    return plain((await conn.execute(statement)).mappings().one())
+
+
+def update_by_id(
+    table: Any, scope: ColumnElement[bool], record_id: str, values: dict[str, Any], *, versioned: bool = False
+) -> Update:
+    """The UPDATE of record `record_id` within `scope` (its tenant predicate, from db.scope): `values`,
+    `updated_at` stamped, and for a `versioned` record (ETag, If-Match) its `version` bumped."""
+    stamps = {"version": table.c.version + 1} if versioned else {}
+    return (
+        update(table).where(scope, table.c.id == record_id).values(**values, **stamps, updated_at=func.now())
+    )
+
+
+async def replace_children(
+    conn: AsyncConnection,
+    table: Any,
+    tenant_id: str,
+    parent: tuple[str, str],
+    rows: list[dict[str, Any]],
+    updatable: tuple[str, ...],
+) -> None:
+    """The child rows of one parent (`parent`: the column naming it, and its id) become `rows`: the
+    ids kept are updated in place (their `updatable` columns), new ones inserted, the others deleted."""
+    column, parent_id = parent
+    kept = [row["id"] for row in rows]
+    await conn.execute(
+        delete(table).where(
+            of_tenant(table, tenant_id), table.c[column] == parent_id, table.c.id.not_in(kept)
+        )
+    )
+    if rows:
+        statement = pg_insert(table).values(
+            [{**row, "tenant_id": tenant_id, column: parent_id} for row in rows]
+        )
+        await conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["tenant_id", "id"], set_={n: statement.excluded[n] for n in updatable}
+            )
+        )
 
 
 async def advisory_lock(conn: AsyncConnection, key: str) -> None:

@@ -106,6 +106,30 @@ def _stamps() -> list[Column[Any]]:
     ]
 
 
+def _key() -> list[Column[Any]]:
+    """The `(tenant_id, id)` columns every tenant record starts with (its primary key)."""
+    return [Column("tenant_id", Text, nullable=False), Column("id", Text, nullable=False)]
+
+
+def _ordered_children(table: str, parent: str, parent_table: str) -> list[Any]:
+    """How a list kept in order under one parent record ends: its `sort_order`, the key, the parent
+    (`<parent>_id`, deleted with it) and the index reading a parent's rows in order."""
+    column = f"{parent}_id"
+    return [
+        Column("sort_order", Integer, nullable=False, server_default=text("0")),
+        PrimaryKeyConstraint("tenant_id", "id"),
+        _tenant_fk(column, parent_table, f"fk_{table}_{parent}", "CASCADE"),
+        Index(f"ix_{table}_{parent}", "tenant_id", column, "sort_order"),
+    ]
+
+
+def _tenant_fk(column: str, table: str, name: str, ondelete: str | None = None) -> ForeignKeyConstraint:
+    """A reference within one tenant: `(tenant_id, column)` to the `(tenant_id, id)` of `table`."""
+    return ForeignKeyConstraint(
+        ["tenant_id", column], [f"{table}.tenant_id", f"{table}.id"], ondelete=ondelete, name=name
+    )
+
+
 tenants = Table(
     "tenants",
     metadata,
@@ -119,8 +143,7 @@ tenants = Table(
 people = Table(
     "people",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("name", Text, nullable=False),
     Column("email", Text, nullable=False),
     Column("access_level", Text, nullable=False),
@@ -132,9 +155,7 @@ people = Table(
     Column("version", Integer, nullable=False, server_default=text("1")),
     *_stamps(),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(
-        ["tenant_id", "manager_id"], ["people.tenant_id", "people.id"], name="fk_people_manager"
-    ),
+    _tenant_fk("manager_id", "people", "fk_people_manager"),
     Index("ux_people_email", "tenant_id", text("lower(email)"), unique=True),
     Index("ix_people_manager", "tenant_id", "manager_id"),
     Index("ix_people_access_level", "tenant_id", "access_level"),
@@ -143,8 +164,7 @@ people = Table(
 groups = Table(
     "groups",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("kind", Text, nullable=False),
     Column("name", Text, nullable=False),
     Column("parent_id", Text),
@@ -164,23 +184,15 @@ group_members = Table(
     Column("role", Text, nullable=False, server_default=text("'member'")),
     Column("created_at", TSTZ, nullable=False, server_default=func.now()),
     PrimaryKeyConstraint("tenant_id", "group_id", "person_id"),
-    ForeignKeyConstraint(
-        ["tenant_id", "group_id"],
-        ["groups.tenant_id", "groups.id"],
-        ondelete="CASCADE",
-        name="fk_group_members_group",
-    ),
-    ForeignKeyConstraint(
-        ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], name="fk_group_members_person"
-    ),
+    _tenant_fk("group_id", "groups", "fk_group_members_group", "CASCADE"),
+    _tenant_fk("person_id", "people", "fk_group_members_person"),
     Index("ix_group_members_person", "tenant_id", "person_id"),
 )
 
 applications = Table(
     "applications",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("name", Text, nullable=False),
     Column("permissions", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("created_by", Text),
@@ -192,17 +204,14 @@ applications = Table(
 api_keys = Table(
     "api_keys",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("app_id", Text, nullable=False),
     Column("key_hash", Text, nullable=False),
     Column("hint", Text, nullable=False),
     Column("created_at", TSTZ, nullable=False, server_default=func.now()),
     Column("revoked_at", TSTZ),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(
-        ["tenant_id", "app_id"], ["applications.tenant_id", "applications.id"], name="fk_api_keys_app"
-    ),
+    _tenant_fk("app_id", "applications", "fk_api_keys_app"),
     Index("ix_api_keys_app", "tenant_id", "app_id"),
 )
 
@@ -238,8 +247,7 @@ idempotency_keys = Table(
 assessment_responses = Table(
     "assessment_responses",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("assessment_id", Text, nullable=False),
     Column("person_id", Text, nullable=False),
     Column("answers", JSONB, nullable=False),
@@ -265,8 +273,7 @@ TENANT_TABLES: tuple[str, ...] = tuple(t.name for t in metadata.sorted_tables if
 review_templates = Table(
     "review_templates",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("name", Text, nullable=False),
     Column("access_level", Text),
     Column("is_default", Boolean, nullable=False, server_default=text("false")),
@@ -285,28 +292,18 @@ review_templates = Table(
 review_template_items = Table(
     "review_template_items",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("template_id", Text, nullable=False),
     Column("area", Text, nullable=False),
     Column("label", Text, nullable=False),
     Column("is_mandatory", Boolean, nullable=False, server_default=text("false")),
-    Column("sort_order", Integer, nullable=False, server_default=text("0")),
-    PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(
-        ["tenant_id", "template_id"],
-        ["review_templates.tenant_id", "review_templates.id"],
-        ondelete="CASCADE",
-        name="fk_review_template_items_template",
-    ),
-    Index("ix_review_template_items_template", "tenant_id", "template_id", "sort_order"),
+    *_ordered_children("review_template_items", "template", "review_templates"),
 )
 
 review_cycles = Table(
     "review_cycles",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("type", Text, nullable=False),
     Column("name", Text, nullable=False),
     Column("period_start", Date, nullable=False),
@@ -325,8 +322,7 @@ review_cycles = Table(
 reviews = Table(
     "reviews",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("cycle_id", Text, nullable=False),
     Column("user_id", Text, nullable=False),
     Column("reviewer_id", Text, nullable=False),
@@ -342,13 +338,9 @@ reviews = Table(
     Column("completed_at", TSTZ),
     *_stamps(),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(
-        ["tenant_id", "cycle_id"], ["review_cycles.tenant_id", "review_cycles.id"], name="fk_reviews_cycle"
-    ),
-    ForeignKeyConstraint(["tenant_id", "user_id"], ["people.tenant_id", "people.id"], name="fk_reviews_user"),
-    ForeignKeyConstraint(
-        ["tenant_id", "reviewer_id"], ["people.tenant_id", "people.id"], name="fk_reviews_reviewer"
-    ),
+    _tenant_fk("cycle_id", "review_cycles", "fk_reviews_cycle"),
+    _tenant_fk("user_id", "people", "fk_reviews_user"),
+    _tenant_fk("reviewer_id", "people", "fk_reviews_reviewer"),
     # Seed 001: "Returns 409 if a review already exists for the user in this cycle".
     Index("ux_reviews_cycle_user", "tenant_id", "cycle_id", "user_id", unique=True),
     Index("ix_reviews_cycle_status", "tenant_id", "cycle_id", "status"),
@@ -362,8 +354,7 @@ reviews = Table(
 review_kpi_ratings = Table(
     "review_kpi_ratings",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("review_id", Text, nullable=False),
     Column("template_item_id", Text),
     Column("area", Text, nullable=False),
@@ -371,44 +362,26 @@ review_kpi_ratings = Table(
     Column("is_mandatory", Boolean, nullable=False, server_default=text("false")),
     Column("rating", Text),
     Column("notes", Text),
-    Column("sort_order", Integer, nullable=False, server_default=text("0")),
-    PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(
-        ["tenant_id", "review_id"],
-        ["reviews.tenant_id", "reviews.id"],
-        ondelete="CASCADE",
-        name="fk_review_kpi_ratings_review",
-    ),
-    Index("ix_review_kpi_ratings_review", "tenant_id", "review_id", "sort_order"),
+    *_ordered_children("review_kpi_ratings", "review", "reviews"),
 )
 
 review_goals = Table(
     "review_goals",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("review_id", Text, nullable=False),
     Column("goal", Text, nullable=False),
     Column("success_measures", Text),
     Column("support_needed", Text),
     Column("status", Text),
-    Column("sort_order", Integer, nullable=False, server_default=text("0")),
-    PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(
-        ["tenant_id", "review_id"],
-        ["reviews.tenant_id", "reviews.id"],
-        ondelete="CASCADE",
-        name="fk_review_goals_review",
-    ),
-    Index("ix_review_goals_review", "tenant_id", "review_id", "sort_order"),
+    *_ordered_children("review_goals", "review", "reviews"),
 )
 
 # No updated_at: the time a request turned `submitted` would date its (anonymous) response.
 feedback_requests = Table(
     "feedback_requests",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("cycle_id", Text, nullable=False),
     Column("subject_id", Text, nullable=False),
     Column("reviewer_id", Text, nullable=False),
@@ -419,17 +392,9 @@ feedback_requests = Table(
     # The released set its answer went into (set at release, never at submission).
     Column("release_id", Text),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(
-        ["tenant_id", "cycle_id"],
-        ["review_cycles.tenant_id", "review_cycles.id"],
-        name="fk_feedback_requests_cycle",
-    ),
-    ForeignKeyConstraint(
-        ["tenant_id", "subject_id"], ["people.tenant_id", "people.id"], name="fk_feedback_requests_subject"
-    ),
-    ForeignKeyConstraint(
-        ["tenant_id", "reviewer_id"], ["people.tenant_id", "people.id"], name="fk_feedback_requests_reviewer"
-    ),
+    _tenant_fk("cycle_id", "review_cycles", "fk_feedback_requests_cycle"),
+    _tenant_fk("subject_id", "people", "fk_feedback_requests_subject"),
+    _tenant_fk("reviewer_id", "people", "fk_feedback_requests_reviewer"),
     Index("ux_feedback_requests_pair", "tenant_id", "cycle_id", "subject_id", "reviewer_id", unique=True),
     Index("ix_feedback_requests_reviewer", "tenant_id", "reviewer_id", "status"),
     Index("ix_feedback_requests_subject", "tenant_id", "subject_id", "cycle_id"),
@@ -449,8 +414,7 @@ def _answer_columns() -> list[Column[Any]]:
 feedback_inbox = Table(
     "feedback_inbox",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("cycle_id", Text, nullable=False),
     Column("subject_id", Text, nullable=False),
     Column("direction", Text, nullable=False),
@@ -464,21 +428,14 @@ feedback_inbox = Table(
 feedback_releases = Table(
     "feedback_releases",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("cycle_id", Text, nullable=False),
     Column("subject_id", Text, nullable=False),
     Column("direction", Text, nullable=False),
     Column("response_count", Integer, nullable=False),
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(
-        ["tenant_id", "cycle_id"],
-        ["review_cycles.tenant_id", "review_cycles.id"],
-        name="fk_feedback_releases_cycle",
-    ),
-    ForeignKeyConstraint(
-        ["tenant_id", "subject_id"], ["people.tenant_id", "people.id"], name="fk_feedback_releases_subject"
-    ),
+    _tenant_fk("cycle_id", "review_cycles", "fk_feedback_releases_cycle"),
+    _tenant_fk("subject_id", "people", "fk_feedback_releases_subject"),
     Index("ix_feedback_releases_subject", "tenant_id", "subject_id", "cycle_id"),
 )
 
@@ -487,32 +444,15 @@ feedback_releases = Table(
 feedback_responses = Table(
     "feedback_responses",
     metadata,
-    Column("tenant_id", Text, nullable=False),
-    Column("id", Text, nullable=False),
+    *_key(),
     Column("cycle_id", Text, nullable=False),
     Column("subject_id", Text, nullable=False),
-    Column("organisation_rating", Text),
-    Column("organisation_comment", Text),
-    Column("performance_rating", Text),
-    Column("performance_comment", Text),
-    Column("communication_rating", Text),
-    Column("communication_comment", Text),
-    Column("development_rating", Text),
-    Column("development_comment", Text),
-    Column("automation_rating", Text),
-    Column("automation_comment", Text),
-    Column("overall_comment", Text),
+    *_answer_columns(),
     Column("direction", Text, nullable=False, server_default=text("'peer'")),
     Column("release_id", Text),  # null until released (§3.4a.1)
     PrimaryKeyConstraint("tenant_id", "id"),
-    ForeignKeyConstraint(
-        ["tenant_id", "cycle_id"],
-        ["review_cycles.tenant_id", "review_cycles.id"],
-        name="fk_feedback_responses_cycle",
-    ),
-    ForeignKeyConstraint(
-        ["tenant_id", "subject_id"], ["people.tenant_id", "people.id"], name="fk_feedback_responses_subject"
-    ),
+    _tenant_fk("cycle_id", "review_cycles", "fk_feedback_responses_cycle"),
+    _tenant_fk("subject_id", "people", "fk_feedback_responses_subject"),
     Index("ix_feedback_responses_subject", "tenant_id", "subject_id", "cycle_id"),
     Index("ix_feedback_responses_release", "tenant_id", "release_id"),
 )

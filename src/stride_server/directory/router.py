@@ -13,7 +13,7 @@ from stride_server.core.body import StrideRoute
 from stride_server.core.context import bearer_claims, open_context
 from stride_server.core.problems import BadRequest
 from stride_server.core.responses import json_response, problem_responses
-from stride_server.core.writes import etag
+from stride_server.core.writes import created_response, record_response
 from stride_server.directory import service
 from stride_server.directory.schemas import (
     CURSOR,
@@ -105,7 +105,7 @@ async def create_person(
     cannot create a person above its own access level."""
     async with open_context(request, claims) as ctx:
         record = await service.create_person(ctx, body)
-    return json_response(record, 201, {"Location": f"{PEOPLE}/{record['id']}", **etag(record)})
+    return created_response(PEOPLE, record)
 
 
 @router.get(
@@ -119,7 +119,7 @@ async def get_person(request: Request, id: str, claims: Claims = Depends(bearer_
     """One person, with `ETag: "<version>"`. Needs `view:directory`."""
     async with open_context(request, claims) as ctx:
         record = await service.get_person(ctx, id)
-    return json_response(record, headers=etag(record))
+    return record_response(record)
 
 
 @router.patch(
@@ -140,7 +140,7 @@ async def update_person(
 ) -> Response:
     async with open_context(request, claims) as ctx:
         record = await service.update_person(ctx, id, body, if_match=if_match)
-    return json_response(record, headers=etag(record))
+    return record_response(record)
 
 
 # ------------------------------------------------------------------------------------------ groups
@@ -179,7 +179,7 @@ async def create_group(
     """A group; `parent_id` places it in a group tree. Needs `manage:directory`."""
     async with open_context(request, claims) as ctx:
         record = await service.create_group(ctx, body)
-    return json_response(record, 201, {"Location": f"{GROUPS}/{record['id']}", **etag(record)})
+    return created_response(GROUPS, record)
 
 
 @router.get(
@@ -193,7 +193,7 @@ async def get_group(request: Request, id: str, claims: Claims = Depends(bearer_c
     """One group, with `ETag: "<version>"`. Needs `view:directory`."""
     async with open_context(request, claims) as ctx:
         record = await service.get_group(ctx, id)
-    return json_response(record, headers=etag(record))
+    return record_response(record)
 
 
 @router.patch(
@@ -214,7 +214,7 @@ async def update_group(
     the body (409 with `current`). Needs `manage:directory`."""
     async with open_context(request, claims) as ctx:
         record = await service.update_group(ctx, id, body, if_match=if_match)
-    return json_response(record, headers=etag(record))
+    return record_response(record)
 
 
 @router.delete(

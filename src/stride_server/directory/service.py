@@ -29,7 +29,8 @@ PERSON_WRITABLE = tuple(
 GROUP_WRITABLE = ("kind", "name", "parent_id")
 
 
-Lister = Callable[[AsyncConnection, str, str | None, int], Awaitable[list[dict[str, Any]]]]
+# (connection, tenant, filters, after, limit) → one page of rows and one more if more follow
+Lister = Callable[[AsyncConnection, str, dict[str, Any], str | None, int], Awaitable[list[dict[str, Any]]]]
 Fetcher = Callable[..., Awaitable[dict[str, Any] | None]]
 
 
@@ -50,7 +51,7 @@ async def _keyset_page(
     if cursor:
         valid = lambda v: isinstance(v, str) and "\x00" not in v and len(v) <= ID_MAX  # noqa: E731
         after = decode_cursor(cursor, print_, valid)
-    rows = await rows_after(ctx.conn, ctx.principal.tenant_id, after, limit)
+    rows = await rows_after(ctx.conn, ctx.principal.tenant_id, filters, after, limit)
     return page(rows, limit, lambda last: encode_cursor(print_, last[key]))
 
 
@@ -90,14 +91,7 @@ async def _unique_email() -> AsyncIterator[None]:
 async def list_people(
     ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int
 ) -> dict[str, Any]:
-    return await _keyset_page(
-        ctx,
-        "people",
-        filters,
-        cursor,
-        limit,
-        lambda conn, tenant, after, n: store.list_people(conn, tenant, filters, after, n),
-    )
+    return await _keyset_page(ctx, "people", filters, cursor, limit, store.list_people)
 
 
 async def _person(ctx: Context, person_id: str, *, for_update: bool = False) -> dict[str, Any]:
@@ -215,14 +209,7 @@ async def active_person(ctx: Context, person_id: str, field: str) -> dict[str, A
 async def list_groups(
     ctx: Context, filters: dict[str, Any], cursor: str | None, limit: int
 ) -> dict[str, Any]:
-    return await _keyset_page(
-        ctx,
-        "groups",
-        filters,
-        cursor,
-        limit,
-        lambda conn, tenant, after, n: store.list_groups(conn, tenant, filters, after, n),
-    )
+    return await _keyset_page(ctx, "groups", filters, cursor, limit, store.list_groups)
 
 
 async def _group(ctx: Context, group_id: str, *, for_update: bool = False) -> dict[str, Any]:
@@ -308,15 +295,8 @@ async def list_members(
 ) -> dict[str, Any]:
     ctx.principal.require("view", "directory")
     await _group(ctx, group_id)
-    return await _keyset_page(
-        ctx,
-        "members",
-        {"group_id": group_id, "role": role},
-        cursor,
-        limit,
-        lambda conn, tenant, after, n: store.list_members(conn, tenant, group_id, role, after, n),
-        "person_id",
-    )
+    filters = {"group_id": group_id, "role": role}
+    return await _keyset_page(ctx, "members", filters, cursor, limit, store.list_members, "person_id")
 
 
 async def add_member(ctx: Context, group_id: str, person_id: str, role: str) -> tuple[dict[str, Any], bool]:

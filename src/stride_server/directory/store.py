@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
 from stride_server.db.reads import Reader, template
-from stride_server.db.rows import advisory_lock, chain_up, plain
+from stride_server.db.rows import advisory_lock, chain_up, first_row, plain, returned_row, update_by_id
 from stride_server.db.scope import (
     VISIBLE_PEOPLE,
     groups_of,
@@ -78,10 +78,7 @@ async def fetch_person(
     statement = select(*(people.c[n] for n in PERSON_FIELDS)).where(
         people_of(tenant_id), people.c.id == person_id
     )
-    if for_update:
-        statement = statement.with_for_update()
-    row = (await conn.execute(statement)).mappings().first()
-    return plain(row) if row else None
+    return await first_row(conn, statement, for_update=for_update)
 
 
 async def list_people(
@@ -119,19 +116,14 @@ async def email_owner(conn: AsyncConnection, tenant_id: str, email: str) -> str 
 
 async def insert_person(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any]:
     statement = insert(people).values(**values).returning(*(people.c[n] for n in PERSON_FIELDS))
-    return plain((await conn.execute(statement)).mappings().one())
+    return await returned_row(conn, statement)
 
 
 async def update_person(
     conn: AsyncConnection, tenant_id: str, person_id: str, values: dict[str, Any]
 ) -> dict[str, Any]:
-    statement = (
-        update(people)
-        .where(people_of(tenant_id), people.c.id == person_id)
-        .values(**values, version=people.c.version + 1, updated_at=func.now())
-        .returning(*(people.c[n] for n in PERSON_FIELDS))
-    )
-    return plain((await conn.execute(statement)).mappings().one())
+    statement = update_by_id(people, people_of(tenant_id), person_id, values, versioned=True)
+    return await returned_row(conn, statement.returning(*(people.c[n] for n in PERSON_FIELDS)))
 
 
 async def management_chain(conn: AsyncConnection, tenant_id: str, person_id: str) -> set[str]:
@@ -189,10 +181,7 @@ async def fetch_group(
     statement = select(*(groups.c[n] for n in GROUP_FIELDS)).where(
         groups_of(tenant_id), groups.c.id == group_id
     )
-    if for_update:
-        statement = statement.with_for_update()
-    row = (await conn.execute(statement)).mappings().first()
-    return plain(row) if row else None
+    return await first_row(conn, statement, for_update=for_update)
 
 
 async def list_groups(
@@ -265,19 +254,14 @@ async def insert_groups(conn: AsyncConnection, rows: list[dict[str, Any]]) -> No
 
 async def insert_group(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any]:
     statement = insert(groups).values(**values).returning(*(groups.c[n] for n in GROUP_FIELDS))
-    return plain((await conn.execute(statement)).mappings().one())
+    return await returned_row(conn, statement)
 
 
 async def update_group(
     conn: AsyncConnection, tenant_id: str, group_id: str, values: dict[str, Any]
 ) -> dict[str, Any]:
-    statement = (
-        update(groups)
-        .where(groups_of(tenant_id), groups.c.id == group_id)
-        .values(**values, version=groups.c.version + 1, updated_at=func.now())
-        .returning(*(groups.c[n] for n in GROUP_FIELDS))
-    )
-    return plain((await conn.execute(statement)).mappings().one())
+    statement = update_by_id(groups, groups_of(tenant_id), group_id, values, versioned=True)
+    return await returned_row(conn, statement.returning(*(groups.c[n] for n in GROUP_FIELDS)))
 
 
 # ------------------------------------------------------------------------------------- memberships
@@ -299,11 +283,12 @@ def _members_join() -> Any:
 
 
 async def list_members(
-    conn: AsyncConnection, tenant_id: str, group_id: str, role: str | None, after: str | None, limit: int
+    conn: AsyncConnection, tenant_id: str, filters: dict[str, Any], after: str | None, limit: int
 ) -> list[dict[str, Any]]:
-    conditions = [members_of(tenant_id), group_members.c.group_id == group_id]
-    if role is not None:
-        conditions.append(group_members.c.role == role)
+    """One page of a group's members (`filters`: its `group_id`, and a `role` or None) by person id."""
+    conditions = [members_of(tenant_id), group_members.c.group_id == filters["group_id"]]
+    if filters["role"] is not None:
+        conditions.append(group_members.c.role == filters["role"])
     if after is not None:
         conditions.append(group_members.c.person_id > after)
     statement = (

@@ -1,6 +1,8 @@
 """HTTP routes of the Data API, generated from the registry: list, get, create, update and delete
 for each entity where its seed offers them (anything else answers 405)."""
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
@@ -10,11 +12,11 @@ from stride_server.auth.tokens import Claims
 from stride_server.core.body import StrideRoute, validated_body
 from stride_server.core.context import bearer_claims
 from stride_server.core.responses import json_response, problem_responses
-from stride_server.core.writes import etag
-from stride_server.db.reads import open_read_context, open_write_context
+from stride_server.core.writes import created_response, record_response
+from stride_server.db.reads import FastRoute, open_read_context, open_write_context
 from stride_server.edm import service
 from stride_server.edm.query import DEFAULT_LIMIT, MAX_FILTERS, MAX_LIMIT, MAX_SEARCH_LENGTH, parse_list_query
-from stride_server.edm.registry import ENTITIES, Entity, Field
+from stride_server.edm.registry import ENTITIES, Entity, Field, Operation
 from stride_server.edm.schemas import INT_MAX, MODELS
 
 
@@ -144,184 +146,173 @@ def _list_parameters(entity: Entity) -> list[dict[str, Any]]:
     return parameters
 
 
-def _add_routes(router: APIRouter, entity: Entity) -> None:
-    models = MODELS[entity.name]
-    path, slug, tag = entity.path, entity.slug, entity.domain
-    create_model: type[BaseModel] = models.create
-    update_model: type[BaseModel] = models.update
-    descriptions = _descriptions(entity)
+Endpoints = tuple[Callable[..., Awaitable[Response]], FastRoute]  # the declared endpoint, its fast path
 
-    if "list" in entity.operations:
 
-        async def list_records(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
-            query = parse_list_query(entity, request.query_params.multi_items())
-            async with open_read_context(request, claims) as ctx:
-                return json_response(await service.list_records(ctx, entity, query))
+def _list_endpoints(entity: Entity) -> Endpoints:
+    async def list_records(request: Request, claims: Claims = Depends(bearer_claims)) -> Response:
+        query = parse_list_query(entity, request.query_params.multi_items())
+        async with open_read_context(request, claims) as ctx:
+            return json_response(await service.list_records(ctx, entity, query))
 
-        async def list_fast(request: Request, claims: Claims) -> Response:
-            query = parse_list_query(entity, request.query_params.multi_items())
-            own = await service.list_own_records(request, entity, claims, query)
-            if own is not None:
-                return json_response(own)
-            async with open_read_context(request, claims) as ctx:
-                return json_response(await service.list_records(ctx, entity, query))
+    async def list_fast(request: Request, claims: Claims) -> Response:
+        query = parse_list_query(entity, request.query_params.multi_items())
+        own = await service.list_own_records(request, entity, claims, query)
+        if own is not None:
+            return json_response(own)
+        async with open_read_context(request, claims) as ctx:
+            return json_response(await service.list_records(ctx, entity, query))
 
-        router.add_api_route(
-            path,
-            list_records,
-            methods=["GET"],
-            operation_id=f"{slug}-list",
-            tags=[tag],
-            summary=f"List {entity.name} records",
-            description=descriptions["list"],
-            response_model=models.page,
-            responses=_errors(400),
-            openapi_extra={"parameters": _list_parameters(entity)},
-        )
-        _route(router).fast = list_fast
+    return list_records, list_fast
 
-    if "get" in entity.operations:
 
-        async def get_record(
-            request: Request, id: str, include_deleted: bool = False, claims: Claims = Depends(bearer_claims)
-        ) -> Response:
-            async with open_read_context(request, claims) as ctx:
-                record = await service.get_record(ctx, entity, id, include_deleted=include_deleted)
-            return json_response(record, headers=etag(record))
+def _get_endpoints(entity: Entity) -> Endpoints:
+    async def get_record(
+        request: Request, id: str, include_deleted: bool = False, claims: Claims = Depends(bearer_claims)
+    ) -> Response:
+        async with open_read_context(request, claims) as ctx:
+            record = await service.get_record(ctx, entity, id, include_deleted=include_deleted)
+        return record_response(record)
 
-        async def get_fast(request: Request, claims: Claims) -> Response | None:
-            if request.scope.get("query_string"):
-                return None  # include_deleted and its validation: the declared endpoint
-            record = await service.get_record_for_person(request, entity, claims, request.path_params["id"])
-            return json_response(record, headers=etag(record))
+    async def get_fast(request: Request, claims: Claims) -> Response | None:
+        if request.scope.get("query_string"):
+            return None  # include_deleted and its validation: the declared endpoint
+        id = request.path_params["id"]
+        return record_response(await service.get_record_for_person(request, entity, claims, id))
 
-        router.add_api_route(
-            f"{path}/{{id}}",
-            get_record,
-            methods=["GET"],
-            operation_id=f"{slug}-get",
-            tags=[tag],
-            summary=f"Get a {entity.name}",
-            description=descriptions["get"],
-            response_model=models.record,
-            responses=_errors(400),
-        )
-        _route(router).fast = get_fast
+    return get_record, get_fast
 
-    if "create" in entity.operations:
 
-        async def create(request: Request, claims: Claims, body: BaseModel) -> Response:
-            async with open_write_context(
-                request, claims, on_templates=service.on_templates(entity, body)
-            ) as ctx:
-                record = await service.create_record(ctx, entity, body)
-            return json_response(record, 201, {"Location": f"{path}/{record['id']}", **etag(record)})
+def _create_endpoints(entity: Entity) -> Endpoints:
+    create_model: type[BaseModel] = MODELS[entity.name].create
 
-        async def create_record(
-            request: Request,
-            body: create_model,  # type: ignore[valid-type]
-            claims: Claims = Depends(bearer_claims),
-        ) -> Response:
+    async def create(request: Request, claims: Claims, body: BaseModel) -> Response:
+        async with open_write_context(
+            request, claims, on_templates=service.on_templates(entity, body)
+        ) as ctx:
+            record = await service.create_record(ctx, entity, body)
+        return created_response(entity.path, record)
+
+    async def create_record(
+        request: Request,
+        body: create_model,  # type: ignore[valid-type]
+        claims: Claims = Depends(bearer_claims),
+    ) -> Response:
+        return await create(request, claims, body)
+
+    async def create_fast(request: Request, claims: Claims) -> Response | None:
+        body = validated_body(request, create_model)
+        if body is None:
+            return None
+        record = await service.create_at_once(request, entity, claims, body)
+        if record is None:
             return await create(request, claims, body)
+        return created_response(entity.path, record)
 
-        async def create_fast(request: Request, claims: Claims) -> Response | None:
-            body = validated_body(request, create_model)
-            if body is None:
-                return None
-            record = await service.create_at_once(request, entity, claims, body)
-            if record is None:
-                return await create(request, claims, body)
-            return json_response(record, 201, {"Location": f"{path}/{record['id']}", **etag(record)})
+    return create_record, create_fast
 
-        router.add_api_route(
-            path,
-            create_record,
-            methods=["POST"],
-            operation_id=f"{slug}-create",
-            tags=[tag],
-            summary=f"Create a {entity.name}",
-            description=descriptions["create"],
-            status_code=201,
-            response_model=models.record,
-            responses=_errors(409, 413, 415, 422),
-        )
-        _route(router).fast = create_fast
 
-    if "update" in entity.operations:
+def _update_endpoints(entity: Entity) -> Endpoints:
+    update_model: type[BaseModel] = MODELS[entity.name].update
 
-        async def update(
-            request: Request, claims: Claims, id: str, body: BaseModel, if_match: str | None
-        ) -> Response:
-            async with open_write_context(
-                request, claims, on_templates=service.on_templates(entity, body)
-            ) as ctx:
-                record = await service.update_record(ctx, entity, id, body, if_match=if_match)
-            return json_response(record, headers=etag(record))
+    async def update(
+        request: Request, claims: Claims, id: str, body: BaseModel, if_match: str | None
+    ) -> Response:
+        async with open_write_context(
+            request, claims, on_templates=service.on_templates(entity, body)
+        ) as ctx:
+            record = await service.update_record(ctx, entity, id, body, if_match=if_match)
+        return record_response(record)
 
-        async def update_record(
-            request: Request,
-            id: str,
-            body: update_model,  # type: ignore[valid-type]
-            if_match: str | None = Header(None),
-            claims: Claims = Depends(bearer_claims),
-        ) -> Response:
+    async def update_record(
+        request: Request,
+        id: str,
+        body: update_model,  # type: ignore[valid-type]
+        if_match: str | None = Header(None),
+        claims: Claims = Depends(bearer_claims),
+    ) -> Response:
+        return await update(request, claims, id, body, if_match)
+
+    async def update_fast(request: Request, claims: Claims) -> Response | None:
+        body = validated_body(request, update_model)
+        if body is None:
+            return None
+        id, if_match = request.path_params["id"], request.headers.get("if-match")
+        record = await service.update_at_once(request, entity, claims, id, body, if_match)
+        if record is None:
             return await update(request, claims, id, body, if_match)
+        return record_response(record)
 
-        async def update_fast(request: Request, claims: Claims) -> Response | None:
-            body = validated_body(request, update_model)
-            if body is None:
-                return None
-            id, if_match = request.path_params["id"], request.headers.get("if-match")
-            record = await service.update_at_once(request, entity, claims, id, body, if_match)
-            if record is None:
-                return await update(request, claims, id, body, if_match)
-            return json_response(record, headers=etag(record))
+    return update_record, update_fast
 
+
+def _delete_endpoints(entity: Entity) -> Endpoints:
+    async def delete(request: Request, claims: Claims, id: str, if_match: str | None) -> Response:
+        async with open_write_context(
+            request, claims, on_templates=service.on_templates(entity, None)
+        ) as ctx:
+            await service.delete_record(ctx, entity, id, if_match=if_match)
+        return Response(status_code=204)
+
+    async def delete_record(
+        request: Request,
+        id: str,
+        if_match: str | None = Header(None),
+        claims: Claims = Depends(bearer_claims),
+    ) -> Response:
+        return await delete(request, claims, id, if_match)
+
+    async def delete_fast(request: Request, claims: Claims) -> Response:
+        return await delete(request, claims, request.path_params["id"], request.headers.get("if-match"))
+
+    return delete_record, delete_fast
+
+
+@dataclass(frozen=True)
+class _Operation:
+    method: str
+    on_record: bool  # the path ends in `/{id}`
+    summary: str  # `{}` stands for the entity's name
+    codes: tuple[int, ...]  # the problems it answers besides 401, 403 and 404
+    endpoints: Callable[[Entity], Endpoints]
+    status_code: int | None = None
+
+
+# In the order the routes are declared (and listed in the OpenAPI document).
+_OPERATIONS: dict[Operation, _Operation] = {
+    "list": _Operation("GET", False, "List {} records", (400,), _list_endpoints),
+    "get": _Operation("GET", True, "Get a {}", (400,), _get_endpoints),
+    "create": _Operation("POST", False, "Create a {}", (409, 413, 415, 422), _create_endpoints, 201),
+    "update": _Operation(
+        "PATCH", True, "Update a {} (partial)", (409, 412, 413, 415, 422), _update_endpoints
+    ),
+    "delete": _Operation("DELETE", True, "Delete a {} (soft)", (412,), _delete_endpoints, 204),
+}
+
+
+def _add_routes(router: APIRouter, entity: Entity) -> None:
+    """Each operation the entity offers: its declared endpoint (validation, OpenAPI) and its fast path."""
+    models = MODELS[entity.name]
+    response_models: dict[str, type[BaseModel] | None] = {"list": models.page, "delete": None}
+    descriptions = _descriptions(entity)
+    for name, operation in _OPERATIONS.items():
+        if name not in entity.operations:
+            continue  # not offered: answers 405
+        endpoint, fast = operation.endpoints(entity)
         router.add_api_route(
-            f"{path}/{{id}}",
-            update_record,
-            methods=["PATCH"],
-            operation_id=f"{slug}-update",
-            tags=[tag],
-            summary=f"Update a {entity.name} (partial)",
-            description=descriptions["update"],
-            response_model=models.record,
-            responses=_errors(409, 412, 413, 415, 422),
+            f"{entity.path}/{{id}}" if operation.on_record else entity.path,
+            endpoint,
+            methods=[operation.method],
+            operation_id=f"{entity.slug}-{name}",
+            tags=[entity.domain],
+            summary=operation.summary.format(entity.name),
+            description=descriptions[name],
+            status_code=operation.status_code,
+            response_model=response_models.get(name, models.record),
+            responses=_errors(*operation.codes),
+            openapi_extra={"parameters": _list_parameters(entity)} if name == "list" else None,
         )
-        _route(router).fast = update_fast
-
-    if "delete" in entity.operations:
-
-        async def delete(request: Request, claims: Claims, id: str, if_match: str | None) -> Response:
-            async with open_write_context(
-                request, claims, on_templates=service.on_templates(entity, None)
-            ) as ctx:
-                await service.delete_record(ctx, entity, id, if_match=if_match)
-            return Response(status_code=204)
-
-        async def delete_record(
-            request: Request,
-            id: str,
-            if_match: str | None = Header(None),
-            claims: Claims = Depends(bearer_claims),
-        ) -> Response:
-            return await delete(request, claims, id, if_match)
-
-        async def delete_fast(request: Request, claims: Claims) -> Response:
-            return await delete(request, claims, request.path_params["id"], request.headers.get("if-match"))
-
-        router.add_api_route(
-            f"{path}/{{id}}",
-            delete_record,
-            methods=["DELETE"],
-            operation_id=f"{slug}-delete",
-            tags=[tag],
-            summary=f"Delete a {entity.name} (soft)",
-            description=descriptions["delete"],
-            status_code=204,
-            responses=_errors(412),
-        )
-        _route(router).fast = delete_fast
+        _route(router).fast = fast
 
 
 def _route(router: APIRouter) -> StrideRoute:

@@ -8,7 +8,7 @@ from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from stride_server.db.rows import plain
+from stride_server.db.rows import first_row, plain, returned_row
 from stride_server.db.scope import joined, live_applications, of_tenant
 from stride_server.db.tables import api_key_lookup, api_keys, applications, tenants
 
@@ -53,10 +53,7 @@ async def get_application(
     statement = select(*_APPLICATION_COLUMNS).where(
         applications.c.id == app_id, *live_applications(tenant_id)
     )
-    if for_update:
-        statement = statement.with_for_update()
-    row = (await conn.execute(statement)).mappings().first()
-    return plain(row) if row else None
+    return await first_row(conn, statement, for_update=for_update)
 
 
 async def list_applications(conn: AsyncConnection, tenant_id: str) -> list[dict[str, Any]]:
@@ -71,38 +68,22 @@ async def list_applications(conn: AsyncConnection, tenant_id: str) -> list[dict[
 async def insert_application(
     conn: AsyncConnection, tenant_id: str, app_id: str, name: str, permissions: list[str], created_by: str
 ) -> dict[str, Any]:
-    row = (
-        (
-            await conn.execute(
-                insert(applications)
-                .values(
-                    tenant_id=tenant_id, id=app_id, name=name, permissions=permissions, created_by=created_by
-                )
-                .returning(*_APPLICATION_COLUMNS)
-            )
-        )
-        .mappings()
-        .one()
+    statement = insert(applications).values(
+        tenant_id=tenant_id, id=app_id, name=name, permissions=permissions, created_by=created_by
     )
-    return plain(row)
+    return await returned_row(conn, statement.returning(*_APPLICATION_COLUMNS))
 
 
 async def update_application(
     conn: AsyncConnection, tenant_id: str, app_id: str, changes: dict[str, Any]
 ) -> dict[str, Any] | None:
-    row = (
-        (
-            await conn.execute(
-                update(applications)
-                .where(applications.c.id == app_id, *live_applications(tenant_id))
-                .values(**changes, updated_at=func.now())
-                .returning(*_APPLICATION_COLUMNS)
-            )
-        )
-        .mappings()
-        .first()
+    statement = (
+        update(applications)
+        .where(applications.c.id == app_id, *live_applications(tenant_id))
+        .values(**changes, updated_at=func.now())
+        .returning(*_APPLICATION_COLUMNS)
     )
-    return plain(row) if row else None
+    return await first_row(conn, statement)
 
 
 async def delete_application(conn: AsyncConnection, tenant_id: str, app_id: str) -> bool:
@@ -123,19 +104,14 @@ async def insert_key(
     conn: AsyncConnection, tenant_id: str, key_id: str, app_id: str, key_hash: str, hint: str
 ) -> dict[str, Any]:
     """The key and its lookup row, in the caller's transaction: both exist or neither."""
-    row = (
-        (
-            await conn.execute(
-                insert(api_keys)
-                .values(tenant_id=tenant_id, id=key_id, app_id=app_id, key_hash=key_hash, hint=hint)
-                .returning(*_KEY_COLUMNS)
-            )
-        )
-        .mappings()
-        .one()
+    key = await returned_row(
+        conn,
+        insert(api_keys)
+        .values(tenant_id=tenant_id, id=key_id, app_id=app_id, key_hash=key_hash, hint=hint)
+        .returning(*_KEY_COLUMNS),
     )
     await conn.execute(insert(api_key_lookup).values(key_hash=key_hash, tenant_id=tenant_id, key_id=key_id))
-    return plain(row)
+    return key
 
 
 async def list_keys(conn: AsyncConnection, tenant_id: str, app_id: str) -> list[dict[str, Any]]:

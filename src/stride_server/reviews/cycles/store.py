@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, Text, bindparam, cast, delete, func, insert, select, true, update
+from sqlalchemy import Integer, Text, bindparam, cast, delete, func, insert, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
 from stride_server.db.reads import Reader, template
-from stride_server.db.rows import plain
+from stride_server.db.rows import plain, returned_row, update_by_id
 from stride_server.db.scope import (
     cycle_scope,
     of_tenant,
@@ -114,20 +114,14 @@ async def visible_cycles(conn: AsyncConnection, principal: Principal, ids: list[
 
 
 async def insert_cycle(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any]:
-    statement = insert(review_cycles).values(**values).returning(*_cycle_columns())
-    return plain((await conn.execute(statement)).mappings().one())
+    return await returned_row(conn, insert(review_cycles).values(**values).returning(*_cycle_columns()))
 
 
 async def update_cycle(
     conn: AsyncConnection, tenant_id: str, cycle_id: str, values: dict[str, Any]
 ) -> dict[str, Any]:
-    statement = (
-        update(review_cycles)
-        .where(of_tenant(review_cycles, tenant_id), review_cycles.c.id == cycle_id)
-        .values(**values, updated_at=func.now())
-        .returning(*_cycle_columns())
-    )
-    return plain((await conn.execute(statement)).mappings().one())
+    statement = update_by_id(review_cycles, of_tenant(review_cycles, tenant_id), cycle_id, values)
+    return await returned_row(conn, statement.returning(*_cycle_columns()))
 
 
 async def delete_cycle(conn: AsyncConnection, tenant_id: str, cycle_id: str) -> None:

@@ -3,11 +3,13 @@ feedback requests and cycles, tenant-scoped through `db.scope.of_tenant`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
-from stride_server.db.rows import plain
+from stride_server.db.rows import returned_row
 from stride_server.db.scope import of_tenant
 from stride_server.db.tables import feedback_requests, review_cycles, reviews
 
@@ -18,29 +20,19 @@ async def pending_counts(conn: AsyncConnection, principal: Principal) -> dict[st
     open_cycles = select(review_cycles.c.id).where(
         of_tenant(review_cycles, tenant), review_cycles.c.status == "open"
     )
-    pending_reviews = (
-        select(func.count())
-        .select_from(reviews)
-        .where(
-            of_tenant(reviews, tenant),
-            reviews.c.reviewer_id == me,
-            reviews.c.status != "completed",
-            reviews.c.cycle_id.in_(open_cycles),
-        )
+
+    def count(table: Any, *conditions: Any) -> Any:
+        return select(func.count()).select_from(table).where(of_tenant(table, tenant), *conditions)
+
+    pending_reviews = count(
+        reviews,
+        reviews.c.reviewer_id == me,
+        reviews.c.status != "completed",
+        reviews.c.cycle_id.in_(open_cycles),
     )
-    self_assessments = (
-        select(func.count())
-        .select_from(reviews)
-        .where(of_tenant(reviews, tenant), reviews.c.user_id == me, reviews.c.status == "self_assessment")
-    )
-    pending_feedback = (
-        select(func.count())
-        .select_from(feedback_requests)
-        .where(
-            of_tenant(feedback_requests, tenant),
-            feedback_requests.c.reviewer_id == me,
-            feedback_requests.c.status == "pending",
-        )
+    self_assessments = count(reviews, reviews.c.user_id == me, reviews.c.status == "self_assessment")
+    pending_feedback = count(
+        feedback_requests, feedback_requests.c.reviewer_id == me, feedback_requests.c.status == "pending"
     )
     cycles_open = select(func.count()).select_from(open_cycles.subquery())
     statement = select(
@@ -49,4 +41,4 @@ async def pending_counts(conn: AsyncConnection, principal: Principal) -> dict[st
         pending_feedback.scalar_subquery().label("pending_feedback"),
         cycles_open.scalar_subquery().label("open_cycles"),
     )
-    return plain((await conn.execute(statement)).mappings().one())
+    return await returned_row(conn, statement)

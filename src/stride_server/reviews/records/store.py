@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, or_, select, text, update
+from sqlalchemy import case, delete, func, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
-from stride_server.db.rows import plain
+from stride_server.db.rows import plain, replace_children, update_by_id
 from stride_server.db.scope import joined, of_tenant, review_scope, same_tenant, tenant_sql
 from stride_server.db.tables import (
     people,
@@ -138,11 +138,7 @@ async def insert_kpis(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None
 async def update_review(
     conn: AsyncConnection, tenant_id: str, review_id: str, values: dict[str, Any]
 ) -> None:
-    await conn.execute(
-        update(reviews)
-        .where(of_tenant(reviews, tenant_id), reviews.c.id == review_id)
-        .values(**values, updated_at=func.now())
-    )
+    await conn.execute(update_by_id(reviews, of_tenant(reviews, tenant_id), review_id, values))
 
 
 _UPDATE_KPIS = text(f"""
@@ -173,25 +169,8 @@ async def replace_goals(
     conn: AsyncConnection, tenant_id: str, review_id: str, goals: list[dict[str, Any]]
 ) -> None:
     """The review's goals become `goals` (ids already checked to be this review's or new)."""
-    g = review_goals
-    await conn.execute(
-        delete(g).where(
-            of_tenant(g, tenant_id), g.c.review_id == review_id, g.c.id.not_in([goal["id"] for goal in goals])
-        )
-    )
-    if goals:
-        statement = pg_insert(g).values(
-            [{**goal, "tenant_id": tenant_id, "review_id": review_id} for goal in goals]
-        )
-        await conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["tenant_id", "id"],
-                set_={
-                    n: statement.excluded[n]
-                    for n in ("goal", "success_measures", "support_needed", "status", "sort_order")
-                },
-            )
-        )
+    updatable = ("goal", "success_measures", "support_needed", "status", "sort_order")
+    await replace_children(conn, review_goals, tenant_id, ("review_id", review_id), goals, updatable)
 
 
 async def earlier_goal_ids(

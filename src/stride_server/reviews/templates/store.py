@@ -7,10 +7,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSON
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from stride_server.db.rows import json_array, plain
+from stride_server.db.rows import json_array, plain, replace_children, update_by_id
 from stride_server.db.scope import of_tenant, same_tenant
 from stride_server.db.tables import people, review_template_items, review_templates
 
@@ -90,9 +89,7 @@ async def update_template(
     conn: AsyncConnection, tenant_id: str, template_id: str, values: dict[str, Any]
 ) -> None:
     await conn.execute(
-        update(review_templates)
-        .where(of_tenant(review_templates, tenant_id), review_templates.c.id == template_id)
-        .values(**values, updated_at=func.now())
+        update_by_id(review_templates, of_tenant(review_templates, tenant_id), template_id, values)
     )
 
 
@@ -106,21 +103,10 @@ async def replace_template_items(
     conn: AsyncConnection, tenant_id: str, template_id: str, items: list[dict[str, Any]]
 ) -> None:
     """The template's items become `items`: kept ids are updated in place, the rest removed."""
-    i = review_template_items
-    kept = [item["id"] for item in items]
-    await conn.execute(
-        delete(i).where(of_tenant(i, tenant_id), i.c.template_id == template_id, i.c.id.not_in(kept))
+    updatable = ("area", "label", "is_mandatory", "sort_order")
+    await replace_children(
+        conn, review_template_items, tenant_id, ("template_id", template_id), items, updatable
     )
-    if items:
-        statement = pg_insert(i).values(
-            [{**item, "tenant_id": tenant_id, "template_id": template_id} for item in items]
-        )
-        await conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["tenant_id", "id"],
-                set_={n: statement.excluded[n] for n in ("area", "label", "is_mandatory", "sort_order")},
-            )
-        )
 
 
 async def template_in_use(conn: AsyncConnection, tenant_id: str, template_id: str) -> bool:

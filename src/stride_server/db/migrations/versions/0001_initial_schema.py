@@ -10,12 +10,104 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from stride_server.config import get_settings
+from stride_server.db.migrations import security
+from stride_server.db.migrations.columns import TSTZ, key_columns, stamps, tenant_fk
 
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+LIVE = "NOT is_deleted"
+# What the Data API tables' indexes covered at this revision (db.tables._entity_table then): a
+# reference is listed by tenant and creation, a filter by tenant, a JSON list by GIN (jsonb_path_ops).
+RECORD_INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
+    "assessments": {
+        "references": ("responsible_user_id", "target_cohort_id", "target_group_id"),
+        "filters": ("kind", "status"),
+        "json_lists": ("assessment_tools", "control_ids", "framework_ids", "tags"),
+    },
+    "cohorts": {
+        "references": ("group_id",),
+        "filters": ("status",),
+        "json_lists": ("assigned_assessment_ids", "facilitator_ids", "tags"),
+    },
+    "key_results": {
+        "references": ("objective_id", "owner_id"),
+        "filters": ("status",),
+        "json_lists": ("tags",),
+    },
+    "learning_records": {
+        "references": ("linked_assessment_id", "linked_cohort_id", "person_id"),
+        "filters": (),
+        "json_lists": (),
+    },
+    "objectives": {
+        "references": ("group_id", "owner_id", "parent_objective_id"),
+        "filters": ("period", "status"),
+        "json_lists": ("linked_project_ids", "tags"),
+    },
+    "person_goals": {
+        "references": ("linked_objective_id", "person_id", "review_cycle_id"),
+        "filters": ("period", "status"),
+        "json_lists": (),
+    },
+}
+
+
+def _record_columns() -> list[sa.Column]:  # type: ignore[type-arg]
+    """The columns every Data API record starts with (the registry's common fields at this revision)."""
+    return [
+        sa.Column("id", sa.Text(), nullable=False),
+        sa.Column("tenant_id", sa.Text(), nullable=False),
+        sa.Column("app_id", sa.Text(), nullable=True),
+        sa.Column("created_at", TSTZ, nullable=False),
+        sa.Column("updated_at", TSTZ, nullable=False),
+        sa.Column("created_by", sa.Text(), nullable=True),
+        sa.Column("updated_by", sa.Text(), nullable=True),
+        sa.Column("source", sa.Text(), server_default=sa.text("'edm'"), nullable=False),
+        sa.Column("source_type", sa.Text(), server_default=sa.text("'api'"), nullable=False),
+        sa.Column("is_deleted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+        sa.Column("deleted_at", TSTZ, nullable=True),
+        sa.Column("deleted_by", sa.Text(), nullable=True),
+        sa.Column("schema_version", sa.Integer(), server_default=sa.text("1"), nullable=False),
+        sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
+    ]
+
+
+def _search_column(expression: str) -> sa.Column:  # type: ignore[type-arg]
+    return sa.Column("search", postgresql.TSVECTOR(), sa.Computed(expression, persisted=True), nullable=True)
+
+
+def _record_indexes(table: str) -> dict[str, tuple[list[str], dict[str, object]]]:
+    """A Data API table's indexes by name: their columns and PostgreSQL options."""
+    live: dict[str, object] = {"postgresql_where": sa.text(LIVE)}
+    spec = RECORD_INDEXES[table]
+    indexes: dict[str, tuple[list[str], dict[str, object]]] = {
+        f"ix_{table}_created": (["tenant_id", "created_at", "id"], live),
+        f"ix_{table}_search": (["search"], {"postgresql_using": "gin"}),
+    }
+    for column in spec["references"]:
+        indexes[f"ix_{table}_{column}"] = (["tenant_id", column, "created_at", "id"], live)
+    for column in spec["filters"]:
+        indexes[f"ix_{table}_{column}"] = (["tenant_id", column], live)
+    for column in spec["json_lists"]:
+        gin: dict[str, object] = {"postgresql_using": "gin", "postgresql_ops": {column: "jsonb_path_ops"}}
+        indexes[f"ix_{table}_{column}"] = ([column], gin)
+    return indexes
+
+
+def _create_record_indexes(table: str) -> None:
+    indexes = _record_indexes(table)
+    for name in sorted(indexes):
+        columns, options = indexes[name]
+        op.create_index(name, table, columns, unique=False, **options)  # type: ignore[arg-type]
+
+
+def _drop_record_indexes(table: str) -> None:
+    indexes = _record_indexes(table)
+    for name in sorted(indexes, reverse=True):
+        op.drop_index(name, table_name=table, **indexes[name][1])  # type: ignore[arg-type]
 
 
 def upgrade() -> None:
@@ -28,8 +120,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "applications",
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("id", sa.Text(), nullable=False),
+        *key_columns(),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column(
             "permissions",
@@ -39,30 +130,12 @@ def upgrade() -> None:
         ),
         sa.Column("created_by", sa.Text(), nullable=True),
         sa.Column("is_deleted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        sa.Column(
-            "created_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
-        sa.Column(
-            "updated_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
+        *stamps(),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
     op.create_table(
         "assessments",
-        sa.Column("id", sa.Text(), nullable=False),
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("app_id", sa.Text(), nullable=True),
-        sa.Column("created_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("updated_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("created_by", sa.Text(), nullable=True),
-        sa.Column("updated_by", sa.Text(), nullable=True),
-        sa.Column("source", sa.Text(), server_default=sa.text("'edm'"), nullable=False),
-        sa.Column("source_type", sa.Text(), server_default=sa.text("'api'"), nullable=False),
-        sa.Column("is_deleted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        sa.Column("deleted_at", postgresql.TIMESTAMP(timezone=True), nullable=True),
-        sa.Column("deleted_by", sa.Text(), nullable=True),
-        sa.Column("schema_version", sa.Integer(), server_default=sa.text("1"), nullable=False),
-        sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
+        *_record_columns(),
         sa.Column("kind", sa.Text(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
@@ -86,108 +159,15 @@ def upgrade() -> None:
         sa.Column("assessment_tools", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
         sa.Column("output_document_id", sa.Text(), nullable=True),
         sa.Column("tags", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column(
-            "search",
-            postgresql.TSVECTOR(),
-            sa.Computed(
-                "to_tsvector('simple'::regconfig, coalesce(name, '') || ' ' || coalesce(description, ''))",
-                persisted=True,
-            ),
-            nullable=True,
+        _search_column(
+            "to_tsvector('simple'::regconfig, coalesce(name, '') || ' ' || coalesce(description, ''))"
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
-    op.create_index(
-        "ix_assessments_assessment_tools",
-        "assessments",
-        ["assessment_tools"],
-        unique=False,
-        postgresql_using="gin",
-        postgresql_ops={"assessment_tools": "jsonb_path_ops"},
-    )
-    op.create_index(
-        "ix_assessments_control_ids",
-        "assessments",
-        ["control_ids"],
-        unique=False,
-        postgresql_using="gin",
-        postgresql_ops={"control_ids": "jsonb_path_ops"},
-    )
-    op.create_index(
-        "ix_assessments_created",
-        "assessments",
-        ["tenant_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_assessments_framework_ids",
-        "assessments",
-        ["framework_ids"],
-        unique=False,
-        postgresql_using="gin",
-        postgresql_ops={"framework_ids": "jsonb_path_ops"},
-    )
-    op.create_index(
-        "ix_assessments_kind",
-        "assessments",
-        ["tenant_id", "kind"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_assessments_responsible_user_id",
-        "assessments",
-        ["tenant_id", "responsible_user_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index("ix_assessments_search", "assessments", ["search"], unique=False, postgresql_using="gin")
-    op.create_index(
-        "ix_assessments_status",
-        "assessments",
-        ["tenant_id", "status"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_assessments_tags",
-        "assessments",
-        ["tags"],
-        unique=False,
-        postgresql_using="gin",
-        postgresql_ops={"tags": "jsonb_path_ops"},
-    )
-    op.create_index(
-        "ix_assessments_target_cohort_id",
-        "assessments",
-        ["tenant_id", "target_cohort_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_assessments_target_group_id",
-        "assessments",
-        ["tenant_id", "target_group_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
+    _create_record_indexes("assessments")
     op.create_table(
         "cohorts",
-        sa.Column("id", sa.Text(), nullable=False),
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("app_id", sa.Text(), nullable=True),
-        sa.Column("created_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("updated_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("created_by", sa.Text(), nullable=True),
-        sa.Column("updated_by", sa.Text(), nullable=True),
-        sa.Column("source", sa.Text(), server_default=sa.text("'edm'"), nullable=False),
-        sa.Column("source_type", sa.Text(), server_default=sa.text("'api'"), nullable=False),
-        sa.Column("is_deleted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        sa.Column("deleted_at", postgresql.TIMESTAMP(timezone=True), nullable=True),
-        sa.Column("deleted_by", sa.Text(), nullable=True),
-        sa.Column("schema_version", sa.Integer(), server_default=sa.text("1"), nullable=False),
-        sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
+        *_record_columns(),
         sa.Column("group_id", sa.Text(), nullable=True),
         sa.Column("program_id", sa.Text(), nullable=True),
         sa.Column("name", sa.Text(), nullable=False),
@@ -201,75 +181,19 @@ def upgrade() -> None:
         sa.Column("current_completion_pct", sa.Float(), server_default=sa.text("0"), nullable=False),
         sa.Column("metadata", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
         sa.Column("tags", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column(
-            "search",
-            postgresql.TSVECTOR(),
-            sa.Computed("to_tsvector('simple'::regconfig, coalesce(name, ''))", persisted=True),
-            nullable=True,
-        ),
+        _search_column("to_tsvector('simple'::regconfig, coalesce(name, ''))"),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
-    op.create_index(
-        "ix_cohorts_assigned_assessment_ids",
-        "cohorts",
-        ["assigned_assessment_ids"],
-        unique=False,
-        postgresql_using="gin",
-        postgresql_ops={"assigned_assessment_ids": "jsonb_path_ops"},
-    )
-    op.create_index(
-        "ix_cohorts_created",
-        "cohorts",
-        ["tenant_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_cohorts_facilitator_ids",
-        "cohorts",
-        ["facilitator_ids"],
-        unique=False,
-        postgresql_using="gin",
-        postgresql_ops={"facilitator_ids": "jsonb_path_ops"},
-    )
-    op.create_index(
-        "ix_cohorts_group_id",
-        "cohorts",
-        ["tenant_id", "group_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index("ix_cohorts_search", "cohorts", ["search"], unique=False, postgresql_using="gin")
-    op.create_index(
-        "ix_cohorts_status",
-        "cohorts",
-        ["tenant_id", "status"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_cohorts_tags",
-        "cohorts",
-        ["tags"],
-        unique=False,
-        postgresql_using="gin",
-        postgresql_ops={"tags": "jsonb_path_ops"},
-    )
+    _create_record_indexes("cohorts")
     op.create_table(
         "groups",
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("id", sa.Text(), nullable=False),
+        *key_columns(),
         sa.Column("kind", sa.Text(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("parent_id", sa.Text(), nullable=True),
         sa.Column("is_deleted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
-        sa.Column(
-            "created_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
-        sa.Column(
-            "updated_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
+        *stamps(),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
     op.create_index("ix_groups_kind", "groups", ["tenant_id", "kind"], unique=False)
@@ -293,20 +217,7 @@ def upgrade() -> None:
     op.create_index("ix_idempotency_created", "idempotency_keys", ["created_at"], unique=False)
     op.create_table(
         "key_results",
-        sa.Column("id", sa.Text(), nullable=False),
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("app_id", sa.Text(), nullable=True),
-        sa.Column("created_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("updated_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("created_by", sa.Text(), nullable=True),
-        sa.Column("updated_by", sa.Text(), nullable=True),
-        sa.Column("source", sa.Text(), server_default=sa.text("'edm'"), nullable=False),
-        sa.Column("source_type", sa.Text(), server_default=sa.text("'api'"), nullable=False),
-        sa.Column("is_deleted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        sa.Column("deleted_at", postgresql.TIMESTAMP(timezone=True), nullable=True),
-        sa.Column("deleted_by", sa.Text(), nullable=True),
-        sa.Column("schema_version", sa.Integer(), server_default=sa.text("1"), nullable=False),
-        sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
+        *_record_columns(),
         sa.Column("objective_id", sa.Text(), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("metric_type", sa.Text(), server_default=sa.text("'number'"), nullable=False),
@@ -329,67 +240,13 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("tags", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column(
-            "search",
-            postgresql.TSVECTOR(),
-            sa.Computed("to_tsvector('simple'::regconfig, coalesce(title, ''))", persisted=True),
-            nullable=True,
-        ),
+        _search_column("to_tsvector('simple'::regconfig, coalesce(title, ''))"),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
-    op.create_index(
-        "ix_key_results_created",
-        "key_results",
-        ["tenant_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_key_results_objective_id",
-        "key_results",
-        ["tenant_id", "objective_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_key_results_owner_id",
-        "key_results",
-        ["tenant_id", "owner_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index("ix_key_results_search", "key_results", ["search"], unique=False, postgresql_using="gin")
-    op.create_index(
-        "ix_key_results_status",
-        "key_results",
-        ["tenant_id", "status"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_key_results_tags",
-        "key_results",
-        ["tags"],
-        unique=False,
-        postgresql_using="gin",
-        postgresql_ops={"tags": "jsonb_path_ops"},
-    )
+    _create_record_indexes("key_results")
     op.create_table(
         "learning_records",
-        sa.Column("id", sa.Text(), nullable=False),
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("app_id", sa.Text(), nullable=True),
-        sa.Column("created_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("updated_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("created_by", sa.Text(), nullable=True),
-        sa.Column("updated_by", sa.Text(), nullable=True),
-        sa.Column("source", sa.Text(), server_default=sa.text("'edm'"), nullable=False),
-        sa.Column("source_type", sa.Text(), server_default=sa.text("'api'"), nullable=False),
-        sa.Column("is_deleted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        sa.Column("deleted_at", postgresql.TIMESTAMP(timezone=True), nullable=True),
-        sa.Column("deleted_by", sa.Text(), nullable=True),
-        sa.Column("schema_version", sa.Integer(), server_default=sa.text("1"), nullable=False),
-        sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
+        *_record_columns(),
         sa.Column("person_id", sa.Text(), nullable=True),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("provider", sa.Text(), nullable=True),
@@ -400,64 +257,15 @@ def upgrade() -> None:
         sa.Column("certification_ref", sa.Text(), nullable=True),
         sa.Column("linked_cohort_id", sa.Text(), nullable=True),
         sa.Column("linked_assessment_id", sa.Text(), nullable=True),
-        sa.Column(
-            "search",
-            postgresql.TSVECTOR(),
-            sa.Computed(
-                "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(provider, ''))",
-                persisted=True,
-            ),
-            nullable=True,
+        _search_column(
+            "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(provider, ''))"
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
-    op.create_index(
-        "ix_learning_records_created",
-        "learning_records",
-        ["tenant_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_learning_records_linked_assessment_id",
-        "learning_records",
-        ["tenant_id", "linked_assessment_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_learning_records_linked_cohort_id",
-        "learning_records",
-        ["tenant_id", "linked_cohort_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_learning_records_person_id",
-        "learning_records",
-        ["tenant_id", "person_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_learning_records_search", "learning_records", ["search"], unique=False, postgresql_using="gin"
-    )
+    _create_record_indexes("learning_records")
     op.create_table(
         "objectives",
-        sa.Column("id", sa.Text(), nullable=False),
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("app_id", sa.Text(), nullable=True),
-        sa.Column("created_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("updated_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("created_by", sa.Text(), nullable=True),
-        sa.Column("updated_by", sa.Text(), nullable=True),
-        sa.Column("source", sa.Text(), server_default=sa.text("'edm'"), nullable=False),
-        sa.Column("source_type", sa.Text(), server_default=sa.text("'api'"), nullable=False),
-        sa.Column("is_deleted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        sa.Column("deleted_at", postgresql.TIMESTAMP(timezone=True), nullable=True),
-        sa.Column("deleted_by", sa.Text(), nullable=True),
-        sa.Column("schema_version", sa.Integer(), server_default=sa.text("1"), nullable=False),
-        sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
+        *_record_columns(),
         sa.Column("period", sa.Text(), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
@@ -479,80 +287,15 @@ def upgrade() -> None:
         sa.Column("check_in_frequency", sa.Text(), nullable=True),
         sa.Column("last_check_in_at", postgresql.TIMESTAMP(timezone=True), nullable=True),
         sa.Column("tags", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column(
-            "search",
-            postgresql.TSVECTOR(),
-            sa.Computed(
-                "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(description, '') || ' ' || coalesce(category, ''))",
-                persisted=True,
-            ),
-            nullable=True,
+        _search_column(
+            "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(description, '') || ' ' || coalesce(category, ''))"
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
-    op.create_index(
-        "ix_objectives_created",
-        "objectives",
-        ["tenant_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_objectives_group_id",
-        "objectives",
-        ["tenant_id", "group_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_objectives_linked_project_ids",
-        "objectives",
-        ["linked_project_ids"],
-        unique=False,
-        postgresql_using="gin",
-        postgresql_ops={"linked_project_ids": "jsonb_path_ops"},
-    )
-    op.create_index(
-        "ix_objectives_owner_id",
-        "objectives",
-        ["tenant_id", "owner_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_objectives_parent_objective_id",
-        "objectives",
-        ["tenant_id", "parent_objective_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_objectives_period",
-        "objectives",
-        ["tenant_id", "period"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index("ix_objectives_search", "objectives", ["search"], unique=False, postgresql_using="gin")
-    op.create_index(
-        "ix_objectives_status",
-        "objectives",
-        ["tenant_id", "status"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_objectives_tags",
-        "objectives",
-        ["tags"],
-        unique=False,
-        postgresql_using="gin",
-        postgresql_ops={"tags": "jsonb_path_ops"},
-    )
+    _create_record_indexes("objectives")
     op.create_table(
         "people",
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("id", sa.Text(), nullable=False),
+        *key_columns(),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("email", sa.Text(), nullable=False),
         sa.Column("access_level", sa.Text(), nullable=False),
@@ -562,15 +305,8 @@ def upgrade() -> None:
         sa.Column("status", sa.Text(), server_default=sa.text("'active'"), nullable=False),
         sa.Column("external_id", sa.Text(), nullable=True),
         sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
-        sa.Column(
-            "created_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
-        sa.Column(
-            "updated_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "manager_id"], ["people.tenant_id", "people.id"], name="fk_people_manager"
-        ),
+        *stamps(),
+        tenant_fk(["manager_id"], "people", "fk_people_manager"),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
     op.create_index("ix_people_access_level", "people", ["tenant_id", "access_level"], unique=False)
@@ -580,20 +316,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "person_goals",
-        sa.Column("id", sa.Text(), nullable=False),
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("app_id", sa.Text(), nullable=True),
-        sa.Column("created_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("updated_at", postgresql.TIMESTAMP(timezone=True), nullable=False),
-        sa.Column("created_by", sa.Text(), nullable=True),
-        sa.Column("updated_by", sa.Text(), nullable=True),
-        sa.Column("source", sa.Text(), server_default=sa.text("'edm'"), nullable=False),
-        sa.Column("source_type", sa.Text(), server_default=sa.text("'api'"), nullable=False),
-        sa.Column("is_deleted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        sa.Column("deleted_at", postgresql.TIMESTAMP(timezone=True), nullable=True),
-        sa.Column("deleted_by", sa.Text(), nullable=True),
-        sa.Column("schema_version", sa.Integer(), server_default=sa.text("1"), nullable=False),
-        sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
+        *_record_columns(),
         sa.Column("person_id", sa.Text(), nullable=True),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
@@ -604,79 +327,23 @@ def upgrade() -> None:
         sa.Column("progress_pct", sa.Float(), server_default=sa.text("0"), nullable=False),
         sa.Column("linked_objective_id", sa.Text(), nullable=True),
         sa.Column("review_cycle_id", sa.Text(), nullable=True),
-        sa.Column(
-            "search",
-            postgresql.TSVECTOR(),
-            sa.Computed(
-                "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(description, '') || ' ' || coalesce(category, ''))",
-                persisted=True,
-            ),
-            nullable=True,
+        _search_column(
+            "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(description, '') || ' ' || coalesce(category, ''))"
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
-    op.create_index(
-        "ix_person_goals_created",
-        "person_goals",
-        ["tenant_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_person_goals_linked_objective_id",
-        "person_goals",
-        ["tenant_id", "linked_objective_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_person_goals_period",
-        "person_goals",
-        ["tenant_id", "period"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_person_goals_person_id",
-        "person_goals",
-        ["tenant_id", "person_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_person_goals_review_cycle_id",
-        "person_goals",
-        ["tenant_id", "review_cycle_id", "created_at", "id"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.create_index(
-        "ix_person_goals_search", "person_goals", ["search"], unique=False, postgresql_using="gin"
-    )
-    op.create_index(
-        "ix_person_goals_status",
-        "person_goals",
-        ["tenant_id", "status"],
-        unique=False,
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
+    _create_record_indexes("person_goals")
     op.create_table(
         "tenants",
         sa.Column("tenant_id", sa.Text(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("feedback_min_responses", sa.Integer(), server_default=sa.text("1"), nullable=False),
-        sa.Column(
-            "created_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
-        sa.Column(
-            "updated_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
+        *stamps(),
         sa.PrimaryKeyConstraint("tenant_id"),
     )
     op.create_table(
         "api_keys",
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("id", sa.Text(), nullable=False),
+        *key_columns(),
         sa.Column("app_id", sa.Text(), nullable=False),
         sa.Column("key_hash", sa.Text(), nullable=False),
         sa.Column("hint", sa.Text(), nullable=False),
@@ -684,9 +351,7 @@ def upgrade() -> None:
             "created_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
         ),
         sa.Column("revoked_at", postgresql.TIMESTAMP(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "app_id"], ["applications.tenant_id", "applications.id"], name="fk_api_keys_app"
-        ),
+        tenant_fk(["app_id"], "applications", "fk_api_keys_app"),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
     op.create_index("ix_api_keys_app", "api_keys", ["tenant_id", "app_id"], unique=False)
@@ -699,15 +364,8 @@ def upgrade() -> None:
         sa.Column(
             "created_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "group_id"],
-            ["groups.tenant_id", "groups.id"],
-            name="fk_group_members_group",
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], name="fk_group_members_person"
-        ),
+        tenant_fk(["group_id"], "groups", "fk_group_members_group", "CASCADE"),
+        tenant_fk(["person_id"], "people", "fk_group_members_person"),
         sa.PrimaryKeyConstraint("tenant_id", "group_id", "person_id"),
     )
     op.create_index("ix_group_members_person", "group_members", ["tenant_id", "person_id"], unique=False)
@@ -732,18 +390,11 @@ TENANT_TABLES = (
 )
 
 
-def app_role() -> str:
-    role = get_settings().stride_app_db_role
-    if not role.isidentifier():
-        raise ValueError(f"STRIDE_APP_DB_ROLE must be a plain identifier, got {role!r}")
-    return role
-
-
 def secure_tables(tables: Sequence[str]) -> None:
     """The second layer of tenant isolation: the app's non-owner role, and FORCE row-level security
     on every tenant table. With no tenant set, `current_setting(..., true)` is NULL or '' and every
     policy is false, so the app role reads nothing (fail closed)."""
-    role = app_role()
+    role = security.app_role()
     op.execute(f"""
         DO $$ BEGIN
           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
@@ -756,13 +407,7 @@ def secure_tables(tables: Sequence[str]) -> None:
         END $$""")
     op.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
     op.execute(f"GRANT SELECT, INSERT, DELETE ON api_key_lookup TO {role}")
-    for table in tables:
-        op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role}")
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-        op.execute(f"""CREATE POLICY tenant_isolation ON {table}
-                       USING (tenant_id = current_setting('stride.tenant_id', true))
-                       WITH CHECK (tenant_id = current_setting('stride.tenant_id', true))""")
+    security.secure_tables(tables)
 
 
 def downgrade() -> None:
@@ -772,178 +417,25 @@ def downgrade() -> None:
     op.drop_index("ix_api_keys_app", table_name="api_keys")
     op.drop_table("api_keys")
     op.drop_table("tenants")
-    op.drop_index(
-        "ix_person_goals_status", table_name="person_goals", postgresql_where=sa.text("NOT is_deleted")
-    )
-    op.drop_index("ix_person_goals_search", table_name="person_goals", postgresql_using="gin")
-    op.drop_index(
-        "ix_person_goals_review_cycle_id",
-        table_name="person_goals",
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.drop_index(
-        "ix_person_goals_person_id", table_name="person_goals", postgresql_where=sa.text("NOT is_deleted")
-    )
-    op.drop_index(
-        "ix_person_goals_period", table_name="person_goals", postgresql_where=sa.text("NOT is_deleted")
-    )
-    op.drop_index(
-        "ix_person_goals_linked_objective_id",
-        table_name="person_goals",
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.drop_index(
-        "ix_person_goals_created", table_name="person_goals", postgresql_where=sa.text("NOT is_deleted")
-    )
+    _drop_record_indexes("person_goals")
     op.drop_table("person_goals")
     op.drop_index("ux_people_email", table_name="people")
     op.drop_index("ix_people_manager", table_name="people")
     op.drop_index("ix_people_access_level", table_name="people")
     op.drop_table("people")
-    op.drop_index(
-        "ix_objectives_tags",
-        table_name="objectives",
-        postgresql_using="gin",
-        postgresql_ops={"tags": "jsonb_path_ops"},
-    )
-    op.drop_index("ix_objectives_status", table_name="objectives", postgresql_where=sa.text("NOT is_deleted"))
-    op.drop_index("ix_objectives_search", table_name="objectives", postgresql_using="gin")
-    op.drop_index("ix_objectives_period", table_name="objectives", postgresql_where=sa.text("NOT is_deleted"))
-    op.drop_index(
-        "ix_objectives_parent_objective_id",
-        table_name="objectives",
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.drop_index(
-        "ix_objectives_owner_id", table_name="objectives", postgresql_where=sa.text("NOT is_deleted")
-    )
-    op.drop_index(
-        "ix_objectives_linked_project_ids",
-        table_name="objectives",
-        postgresql_using="gin",
-        postgresql_ops={"linked_project_ids": "jsonb_path_ops"},
-    )
-    op.drop_index(
-        "ix_objectives_group_id", table_name="objectives", postgresql_where=sa.text("NOT is_deleted")
-    )
-    op.drop_index(
-        "ix_objectives_created", table_name="objectives", postgresql_where=sa.text("NOT is_deleted")
-    )
+    _drop_record_indexes("objectives")
     op.drop_table("objectives")
-    op.drop_index("ix_learning_records_search", table_name="learning_records", postgresql_using="gin")
-    op.drop_index(
-        "ix_learning_records_person_id",
-        table_name="learning_records",
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.drop_index(
-        "ix_learning_records_linked_cohort_id",
-        table_name="learning_records",
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.drop_index(
-        "ix_learning_records_linked_assessment_id",
-        table_name="learning_records",
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.drop_index(
-        "ix_learning_records_created",
-        table_name="learning_records",
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
+    _drop_record_indexes("learning_records")
     op.drop_table("learning_records")
-    op.drop_index(
-        "ix_key_results_tags",
-        table_name="key_results",
-        postgresql_using="gin",
-        postgresql_ops={"tags": "jsonb_path_ops"},
-    )
-    op.drop_index(
-        "ix_key_results_status", table_name="key_results", postgresql_where=sa.text("NOT is_deleted")
-    )
-    op.drop_index("ix_key_results_search", table_name="key_results", postgresql_using="gin")
-    op.drop_index(
-        "ix_key_results_owner_id", table_name="key_results", postgresql_where=sa.text("NOT is_deleted")
-    )
-    op.drop_index(
-        "ix_key_results_objective_id", table_name="key_results", postgresql_where=sa.text("NOT is_deleted")
-    )
-    op.drop_index(
-        "ix_key_results_created", table_name="key_results", postgresql_where=sa.text("NOT is_deleted")
-    )
+    _drop_record_indexes("key_results")
     op.drop_table("key_results")
     op.drop_index("ix_idempotency_created", table_name="idempotency_keys")
     op.drop_table("idempotency_keys")
     op.drop_index("ix_groups_kind", table_name="groups")
     op.drop_table("groups")
-    op.drop_index(
-        "ix_cohorts_tags",
-        table_name="cohorts",
-        postgresql_using="gin",
-        postgresql_ops={"tags": "jsonb_path_ops"},
-    )
-    op.drop_index("ix_cohorts_status", table_name="cohorts", postgresql_where=sa.text("NOT is_deleted"))
-    op.drop_index("ix_cohorts_search", table_name="cohorts", postgresql_using="gin")
-    op.drop_index("ix_cohorts_group_id", table_name="cohorts", postgresql_where=sa.text("NOT is_deleted"))
-    op.drop_index(
-        "ix_cohorts_facilitator_ids",
-        table_name="cohorts",
-        postgresql_using="gin",
-        postgresql_ops={"facilitator_ids": "jsonb_path_ops"},
-    )
-    op.drop_index("ix_cohorts_created", table_name="cohorts", postgresql_where=sa.text("NOT is_deleted"))
-    op.drop_index(
-        "ix_cohorts_assigned_assessment_ids",
-        table_name="cohorts",
-        postgresql_using="gin",
-        postgresql_ops={"assigned_assessment_ids": "jsonb_path_ops"},
-    )
+    _drop_record_indexes("cohorts")
     op.drop_table("cohorts")
-    op.drop_index(
-        "ix_assessments_target_group_id", table_name="assessments", postgresql_where=sa.text("NOT is_deleted")
-    )
-    op.drop_index(
-        "ix_assessments_target_cohort_id",
-        table_name="assessments",
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.drop_index(
-        "ix_assessments_tags",
-        table_name="assessments",
-        postgresql_using="gin",
-        postgresql_ops={"tags": "jsonb_path_ops"},
-    )
-    op.drop_index(
-        "ix_assessments_status", table_name="assessments", postgresql_where=sa.text("NOT is_deleted")
-    )
-    op.drop_index("ix_assessments_search", table_name="assessments", postgresql_using="gin")
-    op.drop_index(
-        "ix_assessments_responsible_user_id",
-        table_name="assessments",
-        postgresql_where=sa.text("NOT is_deleted"),
-    )
-    op.drop_index("ix_assessments_kind", table_name="assessments", postgresql_where=sa.text("NOT is_deleted"))
-    op.drop_index(
-        "ix_assessments_framework_ids",
-        table_name="assessments",
-        postgresql_using="gin",
-        postgresql_ops={"framework_ids": "jsonb_path_ops"},
-    )
-    op.drop_index(
-        "ix_assessments_created", table_name="assessments", postgresql_where=sa.text("NOT is_deleted")
-    )
-    op.drop_index(
-        "ix_assessments_control_ids",
-        table_name="assessments",
-        postgresql_using="gin",
-        postgresql_ops={"control_ids": "jsonb_path_ops"},
-    )
-    op.drop_index(
-        "ix_assessments_assessment_tools",
-        table_name="assessments",
-        postgresql_using="gin",
-        postgresql_ops={"assessment_tools": "jsonb_path_ops"},
-    )
+    _drop_record_indexes("assessments")
     op.drop_table("assessments")
     op.drop_table("applications")
     op.drop_table("api_key_lookup")

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
+from stride_server.db.migrations.columns import TSTZ, key_columns, stamps, tenant_fk
 from stride_server.db.migrations.security import secure_tables
 
 revision: str = "0002"
@@ -17,7 +17,6 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TSTZ = postgresql.TIMESTAMP(timezone=True)
 # Frozen at this revision (tables.REVIEW_TABLES may grow later).
 TABLES = (
     "review_templates",
@@ -31,31 +30,14 @@ TABLES = (
 )
 
 
-def _key() -> list[sa.Column]:  # type: ignore[type-arg]
-    return [sa.Column("tenant_id", sa.Text(), nullable=False), sa.Column("id", sa.Text(), nullable=False)]
-
-
-def _stamps() -> list[sa.Column]:  # type: ignore[type-arg]
-    return [
-        sa.Column("created_at", TSTZ, server_default=sa.text("now()"), nullable=False),
-        sa.Column("updated_at", TSTZ, server_default=sa.text("now()"), nullable=False),
-    ]
-
-
-def _fk(columns: list[str], table: str, name: str, ondelete: str | None = None) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        ["tenant_id", *columns], [f"{table}.tenant_id", f"{table}.id"], name=name, ondelete=ondelete
-    )
-
-
 def upgrade() -> None:
     op.create_table(
         "review_templates",
-        *_key(),
+        *key_columns(),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("access_level", sa.Text(), nullable=True),
         sa.Column("is_default", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        *_stamps(),
+        *stamps(),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
     op.create_index(
@@ -75,14 +57,14 @@ def upgrade() -> None:
 
     op.create_table(
         "review_template_items",
-        *_key(),
+        *key_columns(),
         sa.Column("template_id", sa.Text(), nullable=False),
         sa.Column("area", sa.Text(), nullable=False),
         sa.Column("label", sa.Text(), nullable=False),
         sa.Column("is_mandatory", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("sort_order", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
-        _fk(["template_id"], "review_templates", "fk_review_template_items_template", "CASCADE"),
+        tenant_fk(["template_id"], "review_templates", "fk_review_template_items_template", "CASCADE"),
     )
     op.create_index(
         "ix_review_template_items_template",
@@ -92,14 +74,14 @@ def upgrade() -> None:
 
     op.create_table(
         "review_cycles",
-        *_key(),
+        *key_columns(),
         sa.Column("type", sa.Text(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=False),
         sa.Column("due_date", sa.Date(), nullable=True),
         sa.Column("status", sa.Text(), server_default=sa.text("'draft'"), nullable=False),
-        *_stamps(),
+        *stamps(),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
     op.create_index("ix_review_cycles_period", "review_cycles", ["tenant_id", "period_start", "id"])
@@ -107,7 +89,7 @@ def upgrade() -> None:
 
     op.create_table(
         "reviews",
-        *_key(),
+        *key_columns(),
         sa.Column("cycle_id", sa.Text(), nullable=False),
         sa.Column("user_id", sa.Text(), nullable=False),
         sa.Column("reviewer_id", sa.Text(), nullable=False),
@@ -120,11 +102,11 @@ def upgrade() -> None:
         sa.Column("kpi_total_count", sa.Integer(), nullable=True),
         sa.Column("kpi_passed", sa.Boolean(), nullable=True),
         sa.Column("completed_at", TSTZ, nullable=True),
-        *_stamps(),
+        *stamps(),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
-        _fk(["cycle_id"], "review_cycles", "fk_reviews_cycle"),
-        _fk(["user_id"], "people", "fk_reviews_user"),
-        _fk(["reviewer_id"], "people", "fk_reviews_reviewer"),
+        tenant_fk(["cycle_id"], "review_cycles", "fk_reviews_cycle"),
+        tenant_fk(["user_id"], "people", "fk_reviews_user"),
+        tenant_fk(["reviewer_id"], "people", "fk_reviews_reviewer"),
     )
     op.create_index("ux_reviews_cycle_user", "reviews", ["tenant_id", "cycle_id", "user_id"], unique=True)
     op.create_index("ix_reviews_cycle_status", "reviews", ["tenant_id", "cycle_id", "status"])
@@ -134,7 +116,7 @@ def upgrade() -> None:
 
     op.create_table(
         "review_kpi_ratings",
-        *_key(),
+        *key_columns(),
         sa.Column("review_id", sa.Text(), nullable=False),
         sa.Column("template_item_id", sa.Text(), nullable=True),
         sa.Column("area", sa.Text(), nullable=False),
@@ -144,7 +126,7 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("sort_order", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
-        _fk(["review_id"], "reviews", "fk_review_kpi_ratings_review", "CASCADE"),
+        tenant_fk(["review_id"], "reviews", "fk_review_kpi_ratings_review", "CASCADE"),
     )
     op.create_index(
         "ix_review_kpi_ratings_review", "review_kpi_ratings", ["tenant_id", "review_id", "sort_order"]
@@ -152,7 +134,7 @@ def upgrade() -> None:
 
     op.create_table(
         "review_goals",
-        *_key(),
+        *key_columns(),
         sa.Column("review_id", sa.Text(), nullable=False),
         sa.Column("goal", sa.Text(), nullable=False),
         sa.Column("success_measures", sa.Text(), nullable=True),
@@ -160,13 +142,13 @@ def upgrade() -> None:
         sa.Column("status", sa.Text(), nullable=True),
         sa.Column("sort_order", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
-        _fk(["review_id"], "reviews", "fk_review_goals_review", "CASCADE"),
+        tenant_fk(["review_id"], "reviews", "fk_review_goals_review", "CASCADE"),
     )
     op.create_index("ix_review_goals_review", "review_goals", ["tenant_id", "review_id", "sort_order"])
 
     op.create_table(
         "feedback_requests",
-        *_key(),
+        *key_columns(),
         sa.Column("cycle_id", sa.Text(), nullable=False),
         sa.Column("subject_id", sa.Text(), nullable=False),
         sa.Column("reviewer_id", sa.Text(), nullable=False),
@@ -174,9 +156,9 @@ def upgrade() -> None:
         sa.Column("status", sa.Text(), server_default=sa.text("'pending'"), nullable=False),
         sa.Column("created_at", TSTZ, server_default=sa.text("now()"), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
-        _fk(["cycle_id"], "review_cycles", "fk_feedback_requests_cycle"),
-        _fk(["subject_id"], "people", "fk_feedback_requests_subject"),
-        _fk(["reviewer_id"], "people", "fk_feedback_requests_reviewer"),
+        tenant_fk(["cycle_id"], "review_cycles", "fk_feedback_requests_cycle"),
+        tenant_fk(["subject_id"], "people", "fk_feedback_requests_subject"),
+        tenant_fk(["reviewer_id"], "people", "fk_feedback_requests_reviewer"),
     )
     op.create_index(
         "ux_feedback_requests_pair",
@@ -195,7 +177,7 @@ def upgrade() -> None:
     areas = ("organisation", "performance", "communication", "development", "automation")
     op.create_table(
         "feedback_responses",
-        *_key(),
+        *key_columns(),
         sa.Column("cycle_id", sa.Text(), nullable=False),
         sa.Column("subject_id", sa.Text(), nullable=False),
         *(
@@ -205,8 +187,8 @@ def upgrade() -> None:
         ),
         sa.Column("overall_comment", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
-        _fk(["cycle_id"], "review_cycles", "fk_feedback_responses_cycle"),
-        _fk(["subject_id"], "people", "fk_feedback_responses_subject"),
+        tenant_fk(["cycle_id"], "review_cycles", "fk_feedback_responses_cycle"),
+        tenant_fk(["subject_id"], "people", "fk_feedback_responses_subject"),
     )
     op.create_index(
         "ix_feedback_responses_subject", "feedback_responses", ["tenant_id", "subject_id", "cycle_id"]

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from stride_server.db.migrations.columns import TSTZ, key_columns
 from stride_server.db.migrations.security import secure_tables
 
 revision: str = "0003"
@@ -21,8 +22,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "assessment_responses",
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("id", sa.Text(), nullable=False),
+        *key_columns(),
         sa.Column("assessment_id", sa.Text(), nullable=False),
         sa.Column("person_id", sa.Text(), nullable=False),
         sa.Column("answers", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
@@ -30,9 +30,7 @@ def upgrade() -> None:
         sa.Column("passed", sa.Boolean(), nullable=True),
         sa.Column("learning_record_id", sa.Text(), nullable=True),
         sa.Column("app_id", sa.Text(), nullable=True),
-        sa.Column(
-            "created_at", postgresql.TIMESTAMP(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
+        sa.Column("created_at", TSTZ, server_default=sa.text("now()"), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
     )
     op.create_index(

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from stride_server.db.migrations.columns import key_columns, tenant_fk
 from stride_server.db.migrations.security import secure_tables
 
 revision: str = "0005"
@@ -41,31 +42,21 @@ def upgrade() -> None:
 
     op.create_table(
         "feedback_releases",
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("id", sa.Text(), nullable=False),
+        *key_columns(),
         sa.Column("cycle_id", sa.Text(), nullable=False),
         sa.Column("subject_id", sa.Text(), nullable=False),
         sa.Column("direction", sa.Text(), nullable=False),
         sa.Column("response_count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id"),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "cycle_id"],
-            ["review_cycles.tenant_id", "review_cycles.id"],
-            name="fk_feedback_releases_cycle",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "subject_id"],
-            ["people.tenant_id", "people.id"],
-            name="fk_feedback_releases_subject",
-        ),
+        tenant_fk(["cycle_id"], "review_cycles", "fk_feedback_releases_cycle"),
+        tenant_fk(["subject_id"], "people", "fk_feedback_releases_subject"),
     )
     op.create_index(
         "ix_feedback_releases_subject", "feedback_releases", ["tenant_id", "subject_id", "cycle_id"]
     )
     op.create_table(
         "feedback_inbox",
-        sa.Column("tenant_id", sa.Text(), nullable=False),
-        sa.Column("id", sa.Text(), nullable=False),
+        *key_columns(),
         sa.Column("cycle_id", sa.Text(), nullable=False),
         sa.Column("subject_id", sa.Text(), nullable=False),
         sa.Column("direction", sa.Text(), nullable=False),
