@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 import asyncpg
 import orjson
 from fastapi import Request, Response
+from sqlalchemy import ClauseElement, bindparam, func
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -110,6 +111,33 @@ def template(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
     return statement
 
 
+# ------------------------------------------------------------------------------ write templates
+# The transaction's time, as a value of a write (`values[name] = NOW`).
+NOW = func.now()
+
+
+def value_shape(values: dict[str, Any]) -> tuple[tuple[str, str | None], ...]:
+    """Which columns a write sets, and which of them to a SQL expression (NOW, or any other) rather than
+    a value: the shape its statement template is built for."""
+    return tuple(
+        (name, None if not isinstance(v, ClauseElement) else "now()" if v is NOW else str(v))
+        for name, v in values.items()
+    )
+
+
+def value_binds(table: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The SET/VALUES of a write template: a bind parameter per value, SQL expressions as they are."""
+    return {
+        name: v if isinstance(v, ClauseElement) else bindparam(f"v_{name}", type_=table.c[name].type)
+        for name, v in values.items()
+    }
+
+
+def value_params(values: dict[str, Any]) -> dict[str, Any]:
+    """The values of a write template's binds (`value_binds`)."""
+    return {f"v_{name}": v for name, v in values.items() if not isinstance(v, ClauseElement)}
+
+
 @dataclass(frozen=True)
 class DriverStatement:
     """A template compiled once for asyncpg: `$n` SQL, the bind names in `$n` order, and the bind
@@ -159,7 +187,8 @@ class Reader:
         if isinstance(conn, asyncpg.Connection):
             driver = driver_statement(statement)
             return await conn.fetch(driver.sql, *driver.args(params))  # type: ignore[no-any-return]
-        return list(await conn.execute(statement, params))
+        result = await conn.execute(statement, params)
+        return list(result) if result.returns_rows else []  # an UPDATE without RETURNING has none
 
     async def records(self, statement: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
         """`fetch`, each row a dict keyed by its column labels."""

@@ -4,7 +4,8 @@ arrays aggregated in the database."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Update, delete, func, select, text, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
@@ -12,6 +13,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.db.scope import of_tenant
+
+T = TypeVar("T")
 
 
 def plain(row: Any) -> dict[str, Any]:
@@ -101,6 +104,22 @@ def is_retryable_conflict(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+# A write PostgreSQL rolled back as a deadlock's victim (or for a serialization failure) runs again,
+# whole, this many times in all before its caller is asked to retry (a 503).
+WRITE_ATTEMPTS = 3
+
+
+async def retrying_conflicts(attempt: Callable[[], Awaitable[T]]) -> T:
+    """`attempt` (one whole write transaction), run again while it fails as a retryable conflict."""
+    for remaining in range(WRITE_ATTEMPTS - 1, -1, -1):
+        try:
+            return await attempt()
+        except Exception as exc:
+            if remaining == 0 or not is_retryable_conflict(exc):
+                raise
+    raise AssertionError("unreachable")
 
 
 def chain_up(table: Any, parent: str, tenant_id: str, start_id: str) -> Any:

@@ -14,6 +14,7 @@ from stride_server.core.context import bearer_claims
 from stride_server.core.responses import json_response, problem_responses
 from stride_server.core.writes import created_response, record_response
 from stride_server.db.reads import FastRoute, open_read_context, open_write_context
+from stride_server.db.rows import retrying_conflicts
 from stride_server.edm import service
 from stride_server.edm.query import DEFAULT_LIMIT, MAX_FILTERS, MAX_LIMIT, MAX_SEARCH_LENGTH, parse_list_query
 from stride_server.edm.registry import ENTITIES, Entity, Field, Operation
@@ -187,11 +188,14 @@ def _create_endpoints(entity: Entity) -> Endpoints:
     create_model: type[BaseModel] = MODELS[entity.name].create
 
     async def create(request: Request, claims: Claims, body: BaseModel) -> Response:
-        async with open_write_context(
-            request, claims, on_templates=service.on_templates(entity, body)
-        ) as ctx:
-            record = await service.create_record(ctx, entity, body)
-        return created_response(entity.path, record)
+        async def attempt() -> Response:
+            async with open_write_context(
+                request, claims, on_templates=service.on_templates(entity, body)
+            ) as ctx:
+                record = await service.create_record(ctx, entity, body)
+            return created_response(entity.path, record)
+
+        return await retrying_conflicts(attempt)
 
     async def create_record(
         request: Request,
@@ -218,11 +222,14 @@ def _update_endpoints(entity: Entity) -> Endpoints:
     async def update(
         request: Request, claims: Claims, id: str, body: BaseModel, if_match: str | None
     ) -> Response:
-        async with open_write_context(
-            request, claims, on_templates=service.on_templates(entity, body)
-        ) as ctx:
-            record = await service.update_record(ctx, entity, id, body, if_match=if_match)
-        return record_response(record)
+        async def attempt() -> Response:
+            async with open_write_context(
+                request, claims, on_templates=service.on_templates(entity, body)
+            ) as ctx:
+                record = await service.update_record(ctx, entity, id, body, if_match=if_match)
+            return record_response(record)
+
+        return await retrying_conflicts(attempt)
 
     async def update_record(
         request: Request,
@@ -248,11 +255,14 @@ def _update_endpoints(entity: Entity) -> Endpoints:
 
 def _delete_endpoints(entity: Entity) -> Endpoints:
     async def delete(request: Request, claims: Claims, id: str, if_match: str | None) -> Response:
-        async with open_write_context(
-            request, claims, on_templates=service.on_templates(entity, None)
-        ) as ctx:
-            await service.delete_record(ctx, entity, id, if_match=if_match)
-        return Response(status_code=204)
+        async def attempt() -> Response:
+            async with open_write_context(
+                request, claims, on_templates=service.on_templates(entity, None)
+            ) as ctx:
+                await service.delete_record(ctx, entity, id, if_match=if_match)
+            return Response(status_code=204)
+
+        return await retrying_conflicts(attempt)
 
     async def delete_record(
         request: Request,

@@ -15,7 +15,7 @@ from stride_server.core.context import Context
 from stride_server.core.ids import new_id
 from stride_server.core.problems import NotFound, Unprocessable, field_error
 from stride_server.core.writes import check_version, sent_fields
-from stride_server.db.reads import NO_CONNECTION
+from stride_server.db.reads import NO_CONNECTION, NOW
 from stride_server.db.scope import levels_allowed
 from stride_server.directory import store as directory
 from stride_server.edm import store
@@ -188,8 +188,8 @@ def _stamp(entity: Entity, values: dict[str, Any], tenant_id: str, app_id: str |
         id=new_id(entity.prefix),
         tenant_id=tenant_id,
         app_id=app_id,
-        created_at=store.NOW,
-        updated_at=store.NOW,
+        created_at=NOW,
+        updated_at=NOW,
         created_by=sub,
         updated_by=sub,
     )
@@ -333,7 +333,7 @@ async def delete_record(ctx: Context, entity: Entity, record_id: str, *, if_matc
     _check_version(before, if_match, None, ctx, entity)
     values = {
         "is_deleted": True,
-        "deleted_at": store.NOW,
+        "deleted_at": NOW,
         "deleted_by": ctx.principal.sub,
         "updated_by": ctx.principal.sub,
     }

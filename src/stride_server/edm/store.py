@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import Request
 from sqlalchemy import (
-    ClauseElement,
     ColumnElement,
     Integer,
     Text,
@@ -27,7 +26,16 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from stride_server.auth.principal import Principal
 from stride_server.auth.tokens import Claims
-from stride_server.db.reads import Reader, driver_statement, fetch_one, read_connection, template
+from stride_server.db.reads import (
+    Reader,
+    driver_statement,
+    fetch_one,
+    read_connection,
+    template,
+    value_binds,
+    value_params,
+    value_shape,
+)
 from stride_server.db.scope import (
     ScopeShape,
     levels_allowed,
@@ -391,40 +399,15 @@ async def fetch_page(
     return rows[: query.limit], len(rows) > query.limit, total
 
 
-# The transaction's time, as a value of a write (`values[name] = NOW`).
-NOW = func.now()
-
-
-def _value_shape(values: dict[str, Any]) -> tuple[tuple[str, str | None], ...]:
-    """Which columns a write sets, and which of them to a SQL expression (NOW, or any other) rather than
-    a value: the shape its statement template is built for."""
-    return tuple(
-        (name, None if not isinstance(v, ClauseElement) else "now()" if v is NOW else str(v))
-        for name, v in values.items()
-    )
-
-
-def _value_binds(table: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """The SET/VALUES of a write template: a bind parameter per value, SQL expressions as they are."""
-    return {
-        name: v if isinstance(v, ClauseElement) else bindparam(f"v_{name}", type_=table.c[name].type)
-        for name, v in values.items()
-    }
-
-
-def _value_params(values: dict[str, Any]) -> dict[str, Any]:
-    return {f"v_{name}": v for name, v in values.items() if not isinstance(v, ClauseElement)}
-
-
 async def insert_record(reader: Reader, entity: Entity, values: dict[str, Any]) -> dict[str, Any]:
     """INSERT … RETURNING, from a template built once per set of columns (db.reads.template)."""
 
     def build() -> Any:
         table = table_of(entity)
-        return insert(table).values(_value_binds(table, values)).returning(*_columns(entity))
+        return insert(table).values(value_binds(table, values)).returning(*_columns(entity))
 
-    statement = template(("insert", entity.name, _value_shape(values)), build)
-    (row,) = await reader.fetch(statement, _value_params(values))
+    statement = template(("insert", entity.name, value_shape(values)), build)
+    (row,) = await reader.fetch(statement, value_params(values))
     return _record(entity, row)
 
 
@@ -449,12 +432,12 @@ async def update_record(
                 table.c.id == bindparam("s_record_id", type_=Text()),
                 *record_scope(table, shape, prefix="s_", own_first=True),
             )
-            .values(**_value_binds(table, values), version=table.c.version + 1, updated_at=func.now())
+            .values(**value_binds(table, values), version=table.c.version + 1, updated_at=func.now())
             .returning(*_columns(entity))
         )
 
-    statement = template(("update", entity.name, shape, _value_shape(values)), build)
-    params = {**scope_params(principal, "s_"), "s_record_id": record_id, **_value_params(values)}
+    statement = template(("update", entity.name, shape, value_shape(values)), build)
+    params = {**scope_params(principal, "s_"), "s_record_id": record_id, **value_params(values)}
     rows = await reader.fetch(statement, params)
     return _record(entity, rows[0]) if rows else None
 
@@ -492,11 +475,11 @@ async def insert_at_once(
     def build() -> Any:
         table = table_of(entity)
         caller = _caller()
-        row = select(*_value_binds(table, values).values()).where(*_caller_may(caller, "c_levels"))
+        row = select(*value_binds(table, values).values()).where(*_caller_may(caller, "c_levels"))
         return insert(table).from_select(list(values), row).returning(*_columns(entity))
 
-    statement = template(("insert_at_once", entity.name, _value_shape(values)), build)
-    params = {**_caller_params(claims), "c_levels": levels, **_value_params(values)}
+    statement = template(("insert_at_once", entity.name, value_shape(values)), build)
+    params = {**_caller_params(claims), "c_levels": levels, **value_params(values)}
     row = await fetch_one(request, statement, params)
     return None if row is None else _record(entity, row)
 
@@ -535,11 +518,11 @@ async def update_at_once(
         return (
             update(table)
             .where(*conditions)
-            .values(**_value_binds(table, values), version=table.c.version + 1, updated_at=func.now())
+            .values(**value_binds(table, values), version=table.c.version + 1, updated_at=func.now())
             .returning(*_columns(entity))
         )
 
-    statement = template(("update_at_once", entity.name, guards, _value_shape(values)), build)
+    statement = template(("update_at_once", entity.name, guards, value_shape(values)), build)
     params = {
         **_caller_params(claims),
         "c_levels_viewing": levels_allowed(claims.permissions, "view", entity.area),
@@ -551,7 +534,7 @@ async def update_at_once(
         "visibility_tenant": claims.tenant_id,
         "visibility_sub": claims.sub,
         "g_version": version,
-        **_value_params(values),
+        **value_params(values),
     }
     row = await fetch_one(request, statement, params)
     return None if row is None else _record(entity, row)

@@ -1,5 +1,7 @@
 """POST /api/v1/okr/key-results/{id}/check-ins: a PATCH of `current` that always records history."""
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request, Response
 
 from stride_server.auth.tokens import Claims
@@ -7,6 +9,7 @@ from stride_server.core.body import StrideRoute, validated_body
 from stride_server.core.context import bearer_claims
 from stride_server.core.responses import json_response, problem_responses
 from stride_server.db.reads import open_write_context
+from stride_server.db.rows import retrying_conflicts
 from stride_server.edm import service
 from stride_server.edm.registry import KEY_RESULT
 from stride_server.edm.schemas import MODELS
@@ -36,9 +39,13 @@ async def check_in(
 async def _check_in(request: Request, claims: Claims, id: str, body: CheckIn) -> Response:
     update = MODELS[KEY_RESULT.name].update.model_validate({"current": body.value})
     on_templates = service.on_templates(KEY_RESULT, update)
-    async with open_write_context(request, claims, on_templates=on_templates) as ctx:
-        ctx.attributes["check_in"] = {"note": body.note}
-        record = await service.update_record(ctx, KEY_RESULT, id, update)
+
+    async def attempt() -> dict[str, Any]:
+        async with open_write_context(request, claims, on_templates=on_templates) as ctx:
+            ctx.attributes["check_in"] = {"note": body.note}
+            return await service.update_record(ctx, KEY_RESULT, id, update)
+
+    record = await retrying_conflicts(attempt)
     return json_response(
         record, 201, {"Location": f"{KEY_RESULT.path}/{record['id']}", "ETag": f'"{record["version"]}"'}
     )

@@ -6,9 +6,10 @@ from __future__ import annotations
 from fastapi import Depends, Path, Query, Request, Response
 
 from stride_server.auth.tokens import Claims
+from stride_server.core.body import StrideRoute, validated_body
 from stride_server.core.context import bearer_claims, open_context
 from stride_server.core.responses import json_response
-from stride_server.db.reads import open_read_context
+from stride_server.db.reads import open_read_context, open_write_context
 from stride_server.reviews.records import service
 from stride_server.reviews.records.schemas import (
     CurrentGoals,
@@ -21,7 +22,7 @@ from stride_server.reviews.records.schemas import (
     ReviewStatus,
     ReviewUpdate,
 )
-from stride_server.reviews.routing import BODY, PREFIX, Id, problems, read_by_id_fast, resource_router
+from stride_server.reviews.routing import BODY, ID_MAX, PREFIX, Id, problems, read_by_id_fast, resource_router
 from stride_server.reviews.types import NO_NUL
 
 router = resource_router()
@@ -131,8 +132,24 @@ async def update_review(
     """Change the status, texts, KPI ratings (by id) and goals (the list replaces the
     review's goals). Completing needs every KPI rated (422 otherwise) and computes the pass counts and
     `kpi_passed`; status moves outside the allowed ones are 400. Needs `update:performance`."""
-    async with open_context(request, claims) as ctx:
+    return await _update(request, claims, id, body)
+
+
+async def _update(request: Request, claims: Claims, id: str, body: ReviewUpdate) -> Response:
+    async with open_write_context(request, claims, on_templates=service.update_on_templates(body)) as ctx:
         return json_response(await service.update_review(ctx, id, body))
+
+
+async def _update_fast(request: Request, claims: Claims) -> Response | None:
+    """A person's update without FastAPI's parameter machinery (`core.body.StrideRoute.fast`); an id
+    over the declared length is left to the declared endpoint's validation."""
+    body, id = validated_body(request, ReviewUpdate), request.path_params["id"]
+    return None if body is None or len(id) > ID_MAX else await _update(request, claims, id, body)
+
+
+_update_route = router.routes[-1]
+assert isinstance(_update_route, StrideRoute)
+_update_route.fast = _update_fast
 
 
 @router.delete(

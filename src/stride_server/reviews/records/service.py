@@ -196,6 +196,12 @@ def _completion(kpis: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def update_on_templates(body: ReviewUpdate) -> bool:
+    """Whether every statement of the update is a template (db.reads.open_write_context may run it on
+    the pool): KPI ratings and goals, when sent, are written on the SQLAlchemy connection."""
+    return not {"kpi_ratings", "goals"} & body.model_fields_set
+
+
 async def update_review(ctx: Context, review_id: str, body: ReviewUpdate) -> dict[str, Any]:
     tenant = ctx.principal.tenant_id
     review = await _visible_review(ctx, review_id, for_update=True)
@@ -230,7 +236,7 @@ async def update_review(ctx: Context, review_id: str, body: ReviewUpdate) -> dic
     if target is not None:
         values["status"] = target
     if sent:
-        await store.update_review(ctx.conn, tenant, review_id, values)
+        await store.update_review(ctx.reader, tenant, review_id, values)
     return await get_review(ctx, review_id)
 
 

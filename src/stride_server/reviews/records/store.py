@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, or_, select, text
+from sqlalchemy import Text, bindparam, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stride_server.auth.principal import Principal
-from stride_server.db.rows import plain, replace_children, update_by_id
+from stride_server.db.reads import Reader, template, value_binds, value_params, value_shape
+from stride_server.db.rows import plain, replace_children
 from stride_server.db.scope import joined, of_tenant, review_scope, same_tenant, tenant_sql
 from stride_server.db.tables import (
     people,
@@ -135,10 +136,21 @@ async def insert_kpis(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None
         await conn.execute(insert(review_kpi_ratings).values(rows))
 
 
-async def update_review(
-    conn: AsyncConnection, tenant_id: str, review_id: str, values: dict[str, Any]
-) -> None:
-    await conn.execute(update_by_id(reviews, of_tenant(reviews, tenant_id), review_id, values))
+async def update_review(reader: Reader, tenant_id: str, review_id: str, values: dict[str, Any]) -> None:
+    """Set `values` and stamp `updated_at`, from a template built once per set of columns."""
+
+    def build() -> Any:
+        return (
+            update(reviews)
+            .where(
+                of_tenant(reviews, bindparam("u_tenant", type_=Text())),
+                reviews.c.id == bindparam("u_review", type_=Text()),
+            )
+            .values(**value_binds(reviews, values), updated_at=func.now())
+        )
+
+    statement = template(("review_update", value_shape(values)), build)
+    await reader.fetch(statement, {"u_tenant": tenant_id, "u_review": review_id, **value_params(values)})
 
 
 _UPDATE_KPIS = text(f"""
