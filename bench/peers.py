@@ -541,16 +541,7 @@ def check(
     newest first (the same rows from both servers); each get finds its goal; a create is stored.
     `record` takes the goal out of a get's or create's answer; `created` is a create's status."""
     with httpx.Client(base_url=base, timeout=10) as client:
-
-        def call(r: Request, status: int) -> Any:
-            headers = {"Authorization": f"Bearer {r.token}"} | (
-                {"Content-Type": "application/json"} if r.body else {}
-            )
-            answer = client.request(r.method, r.path, headers=headers, content=r.body or None)
-            if answer.status_code != status:
-                raise SystemExit(f"{base} {r.method} {r.path}: {answer.status_code} {answer.text[:300]}")
-            return answer.json()
-
+        call = run.expecting(client)
         for r, caller in zip(requests["list"], callers, strict=True):
             newest = list(reversed(caller.goal_ids))[:50]
             assert [g["id"] for g in call(r, 200)["data"]] == newest, r.path

@@ -24,6 +24,7 @@ import platform
 import secrets
 import shutil
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -388,6 +389,23 @@ def _start_stride(
     return server, requests
 
 
+def expecting(client: httpx.Client) -> Callable[[Request, int], Any]:
+    """Send a Request with `client` and answer its JSON, stopping the run unless it has `status`."""
+
+    def call(r: Request, status: int) -> Any:
+        headers = {"Authorization": f"Bearer {r.token}"} | (
+            {"Content-Type": "application/json"} if r.body else {}
+        )
+        answer = client.request(r.method, r.path, headers=headers, content=r.body or None)
+        if answer.status_code != status:
+            raise SystemExit(
+                f"{client.base_url} {r.method} {r.path}: {answer.status_code} {answer.text[:300]}"
+            )
+        return answer.json()
+
+    return call
+
+
 def _check_stride(
     base: str,
     requests: dict[str, list[Request]],
@@ -397,16 +415,7 @@ def _check_stride(
     """One pass over every request before any load: right status, right rows, and the deep cursor is
     exactly what Stride hands out itself."""
     with httpx.Client(base_url=base, timeout=10) as client:
-
-        def call(r: Request, status: int) -> Any:
-            headers = {"Authorization": f"Bearer {r.token}"} | (
-                {"Content-Type": "application/json"} if r.body else {}
-            )
-            answer = client.request(r.method, r.path, headers=headers, content=r.body or None)
-            if answer.status_code != status:
-                raise SystemExit(f"{r.method} {r.path}: {answer.status_code} {answer.text[:300]}")
-            return answer.json()
-
+        call = expecting(client)
         for r, caller in zip(requests["list"], callers, strict=True):
             page = call(r, 200)
             assert len(page["data"]) == min(50, len(caller.goal_ids)), (r.path, len(page["data"]))
