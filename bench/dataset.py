@@ -360,6 +360,8 @@ async def _for_tenant(conn: asyncpg.Connection, tenant_id: str) -> None:
     # The tables FORCE row-level security: an owner that is not a superuser sees and writes only the
     # tenant it names (a superuser bypasses RLS, and this costs it nothing).
     await conn.execute("SELECT set_config('stride.tenant_id', $1, false)", tenant_id)
+    # Seeding is not a change anyone made: the owner (never the app) may keep the outbox out of it.
+    await conn.execute("SELECT set_config('stride.emit', 'off', false)")
 
 
 async def remove_created_goals(conn: asyncpg.Connection, tenant_ids: list[str]) -> int:

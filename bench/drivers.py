@@ -117,13 +117,23 @@ def _start(name: str, command: list[str], env: dict[str, str], log: Path, port: 
     raise SystemExit(f"{name} did not become healthy in 90 s; see {log}")
 
 
-def start_stride(database_url: str, secret: str, workers: int, log_level: str, log: Path) -> Server:
+def start_stride(
+    database_url: str,
+    secret: str,
+    workers: int,
+    log_level: str,
+    log: Path,
+    *,
+    extra_env: dict[str, str] | None = None,
+    job_worker: bool = True,
+) -> Server:
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "STRIDE_JWT_SECRET": secret,
         "STRIDE_LOG_LEVEL": log_level,
+        **(extra_env or {}),
     }
     command = [
         sys.executable,
@@ -136,6 +146,7 @@ def start_stride(database_url: str, secret: str, workers: int, log_level: str, l
         str(port),
         "--workers",
         str(workers),
+        *(() if job_worker else ("--no-worker",)),
     ]
     return _start("stride serve", command, env, log, port)
 

@@ -9,9 +9,13 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -90,8 +94,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str], *, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
-    """A real `stride serve` process; returns it and its base URL once /healthz answers."""
+def start_server(
+    env: dict[str, str], *, workers: int = 1, job_worker: bool = False
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A real `stride serve` process; returns it and its base URL once /healthz answers. Its job worker
+    (webhook deliveries, schedules) runs only when asked: servers of one database share its queue."""
     port = _free_port()
     log = (
         open(ROOT / ".stride" / f"server-{port}.log", "wb")
@@ -99,7 +106,17 @@ def start_server(env: dict[str, str], *, workers: int = 1) -> tuple[subprocess.P
         else subprocess.DEVNULL
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "stride_server.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        [
+            sys.executable,
+            "-m",
+            "stride_server.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            *(() if job_worker else ("--no-worker",)),
+        ],
         env={**os.environ, **env},
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -171,3 +188,97 @@ async def other_org(owner_db: asyncpg.Pool, api: httpx.AsyncClient):  # type: ig
     from tests.factories import build_org
 
     return await build_org(owner_db)
+
+
+# --- webhooks: a real receiver on 127.0.0.1 and a server that delivers to it ---------------------------
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Receiver:
+    """Records every POST; `answer(path)` chooses the status (200 unless told otherwise)."""
+
+    base: str
+    requests: list[Received] = field(default_factory=list)
+    statuses: dict[str, list[int]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    def answer(self, path: str) -> int:
+        with self.lock:
+            queue = self.statuses.get(path)
+            return queue.pop(0) if queue and len(queue) > 1 else (queue[0] if queue else 200)
+
+    def at(self, path: str) -> list[Received]:
+        with self.lock:
+            return [r for r in self.requests if r.path == path]
+
+    def wait_for(self, path: str, count: int, timeout: float = 20.0) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = self.at(path)
+            if len(got) >= count:
+                return got
+            time.sleep(0.05)
+        raise AssertionError(f"{path}: {len(self.at(path))} deliveries after {timeout} s, expected {count}")
+
+
+@pytest.fixture(scope="session")
+def receiver() -> Iterator[Receiver]:
+    holder: dict[str, Receiver] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            target = holder["r"]
+            with target.lock:
+                target.requests.append(
+                    Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                )
+            status = target.answer(self.path)
+            self.send_response(status)
+            if 300 <= status < 400:
+                self.send_header("Location", target.url("/redirected"))
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    holder["r"] = Receiver(f"http://127.0.0.1:{server.server_address[1]}")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield holder["r"]
+    finally:
+        server.shutdown()
+
+
+WEBHOOK_ENV = {
+    "STRIDE_JWT_SECRET": TEST_SECRET,
+    "STRIDE_LOG_LEVEL": "warning",
+    "STRIDE_POOL_SIZE": "4",
+    "STRIDE_WEBHOOK_ALLOW_PRIVATE": "true",
+    "STRIDE_WEBHOOK_RETRY_SCHEDULE": "1,1",
+    "STRIDE_WEBHOOK_DISABLE_AFTER": "2",
+}
+
+
+@pytest.fixture(scope="session")
+def delivering_server(database_url: str) -> Iterator[str]:
+    # The one server of the run with a job worker: every delivery of the test database goes through it.
+    process, base = start_server({"DATABASE_URL": database_url, **WEBHOOK_ENV}, job_worker=True)
+    try:
+        yield base
+    finally:
+        stop_server(process)

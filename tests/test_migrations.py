@@ -12,8 +12,13 @@ from stride_server.db.migrate import upgrade
 from stride_server.db.tables import metadata
 
 
+def _ours(name: str | None, type_: str, parent_names: object) -> bool:
+    """The job queue's tables are procrastinate's own schema, applied as the library ships it."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate"))
+
+
 def _diff(connection) -> list:  # type: ignore[no-untyped-def,type-arg]
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": _ours})
     return list(compare_metadata(context, metadata))
 
 

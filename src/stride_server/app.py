@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hmac
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from stride_server import __version__
-from stride_server.config import get_settings
+from stride_server.config import IN_PROCESS_WORKER, get_settings
 from stride_server.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IdempotencyMiddleware
 from stride_server.core.middleware import RequestMiddleware
 from stride_server.core.problems import (
@@ -164,7 +166,8 @@ def openapi_tags() -> list[dict[str, str]]:
         },
         {
             "name": "platform",
-            "description": "Applications (integrations), their API keys, and the tenant's settings.",
+            "description": "Applications (integrations), their API keys, the tenant's settings, "
+            "events, webhook endpoints and their deliveries, and reminders.",
         },
         {"name": "auth", "description": "The exchange of an application's API key for a JWT."},
         {
@@ -248,10 +251,19 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = create_engine()
     app.state.read_pool = await create_read_pool()
+    worker = None
+    if os.environ.get(IN_PROCESS_WORKER) == "true":  # `stride serve` without --no-worker (§8.3)
+        from stride_server.events.queue import start_in_process
+
+        worker = start_in_process(app.state.engine)
     _settle_garbage_collector()
     try:
         yield
     finally:
+        if worker is not None:
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(worker, 10)
         try:
             await asyncio.wait_for(app.state.read_pool.close(), 5)
         except TimeoutError:
@@ -273,6 +285,7 @@ def create_app() -> FastAPI:
     from stride_server.discovery.docs import router as docs_router
     from stride_server.discovery.router import router as discovery_router
     from stride_server.edm.router import build_router
+    from stride_server.events.router import router as events_router
     from stride_server.explorer.router import router as explorer_router
     from stride_server.learning.router import router as learning_router
     from stride_server.okr.router import router as okr_router
@@ -301,6 +314,7 @@ def create_app() -> FastAPI:
     app.include_router(okr_router)
     app.include_router(learning_router)
     app.include_router(reviews_router)
+    app.include_router(events_router)
     app.include_router(explorer_router)
     app.include_router(docs_router)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 
-from stride_server.config import get_settings
+from stride_server.config import IN_PROCESS_WORKER, get_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -20,6 +21,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings.stride_log_level)
     upgrade()
+    os.environ[IN_PROCESS_WORKER] = "false" if args.no_worker else "true"
     uvicorn.run(
         "stride_server.app:create_app",
         factory=True,
@@ -33,6 +35,28 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=settings.stride_log_level.lower(),
         timeout_graceful_shutdown=5,
     )
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    """Deliveries and scheduled jobs, until SIGINT or SIGTERM (§8.3)."""
+    from stride_server.core.logging import configure_logging
+    from stride_server.db.engine import create_engine
+    from stride_server.db.migrate import upgrade
+    from stride_server.events.queue import run_worker
+
+    settings = get_settings()
+    configure_logging(settings.stride_log_level)
+    upgrade()
+
+    async def run() -> None:
+        engine = create_engine(settings, pool_size=4)
+        try:
+            await run_worker(engine, install_signal_handlers=True, name="stride-worker")
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
     return 0
 
 
@@ -92,7 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not run a job worker in the server (see `stride worker`)"
+    )
     serve.set_defaults(run=_serve)
+
+    commands.add_parser("worker", help="run webhook deliveries and scheduled jobs").set_defaults(run=_worker)
 
     db = commands.add_parser("db", help="database maintenance").add_subparsers(
         dest="db_command", required=True

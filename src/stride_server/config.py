@@ -7,7 +7,12 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_RETRY_SCHEDULE = "5,30,120,600,3600,21600,86400"
+# Set by `stride serve` for its server processes: each runs a job worker too (unless --no-worker).
+IN_PROCESS_WORKER = "STRIDE_IN_PROCESS_WORKER"
 
 
 class Settings(BaseSettings):
@@ -28,6 +33,29 @@ class Settings(BaseSettings):
     stride_db_timeout: float = 2.0
     stride_token_ttl: int = 3600
     stride_metrics_token: str | None = None  # set: GET /metrics needs it as a bearer token (CONTRACT §6)
+    # Webhooks (CONTRACT §8.3): the waits (seconds) before each retry, the failed deliveries in a row
+    # that disable an endpoint, and whether private and plain-http URLs are allowed (development).
+    stride_webhook_retry_schedule: str = DEFAULT_RETRY_SCHEDULE
+    stride_webhook_disable_after: int = 50
+    stride_webhook_allow_private: bool = False
+    stride_worker_concurrency: int = 16
+
+    @field_validator("stride_webhook_retry_schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
+        retry_waits(value)
+        return value
+
+    @field_validator("stride_webhook_disable_after", "stride_worker_concurrency")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
+        return value
+
+    @property
+    def retry_schedule(self) -> tuple[int, ...]:
+        return retry_waits(self.stride_webhook_retry_schedule)
 
     @property
     def data_dir(self) -> Path:
@@ -45,6 +73,19 @@ class Settings(BaseSettings):
         """The app role's database password: configured, else generated once and kept in the data dir,
         so migrations (which set it) and every worker (which log in with it) agree."""
         return self.stride_app_db_password or _kept_secret(self.data_dir / "app_db_password")
+
+
+def retry_waits(value: str) -> tuple[int, ...]:
+    """STRIDE_WEBHOOK_RETRY_SCHEDULE: a comma list of whole seconds ≥ 0 (empty: no retry)."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if not all(p.isdigit() for p in parts) or len(parts) > 50:
+        raise ValueError(
+            f"STRIDE_WEBHOOK_RETRY_SCHEDULE must be up to 50 comma-separated whole seconds, got {value!r}"
+        )
+    waits = tuple(int(p) for p in parts)
+    if any(w > 7 * 86400 for w in waits):
+        raise ValueError("STRIDE_WEBHOOK_RETRY_SCHEDULE: a wait may be at most 7 days (604800 s)")
+    return waits
 
 
 def _kept_secret(path: Path) -> str:

@@ -67,6 +67,8 @@ STATE_SLUGS = frozenset(
         "malformed-file",
         "import-rejected",
         "idempotency-key-reused",
+        # A webhook URL whose host does not resolve, or resolves to a private address (§8.2): DNS is state.
+        "webhook-url",
     }
 )
 

@@ -1,5 +1,6 @@
 """The TypeScript SDK (sdk/typescript) against a live server: its types must be the ones generated from
-this server's /openapi.json, it must build and type-check, and its node:test suite must pass."""
+this server's /openapi.json, it must build and type-check, and its node:test suite must pass (its webhook
+tests against a second server of the same database that delivers webhooks)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import ROOT
+from tests.factories import Org
 
 SDK = ROOT / "sdk" / "typescript"
 
@@ -65,7 +67,9 @@ def _assert_types_current(server: str, tmp_path: Path) -> None:
         )
 
 
-async def test_typescript_sdk_against_live_server(server: str, org, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_typescript_sdk_against_live_server(
+    server: str, delivering_server: str, org: Org, tmp_path: Path
+) -> None:
     _ensure_node_modules()
     _assert_types_current(server, tmp_path)
     _ok(_run(["npm", "run", "build"]), "npm run build (tsc)")
@@ -79,14 +83,18 @@ async def test_typescript_sdk_against_live_server(server: str, org, tmp_path: Pa
             "STRIDE_BASE_URL": server,
             "STRIDE_TOKEN": org.token("exec"),
             "STRIDE_EMPLOYEE_TOKEN": org.token("alice"),
+            # test/webhooks.test.mjs: the same database, delivering webhooks to its receiver on 127.0.0.1.
+            "STRIDE_DELIVERING_BASE_URL": delivering_server,
         },
         timeout=180,
     )
     summary = [
-        line for line in result.stdout.splitlines() if line.startswith(("# pass", "# fail", "# tests"))
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith(("# pass", "# fail", "# tests", "# skipped"))
     ]
     print("\n".join(summary))
     assert result.returncode == 0, (
         f"node --test failed ({', '.join(summary)}):\n{result.stdout}\n{result.stderr}"
     )
-    assert "# fail 0" in summary
+    assert "# fail 0" in summary and "# skipped 0" in summary

@@ -71,4 +71,25 @@ async def async_calls(client: stride.AsyncClient) -> None:
     del page, title
 
 
+def event_calls(client: stride.Client, body: bytes, headers: dict[str, str]) -> None:
+    # CONTRACT §8: events, webhook endpoints, and checking a delivery.
+    events: stride.Page[stride.Event] = client.events.list(type=["objective.*", "key_result.created"], limit=50)
+    for event in client.events.list(type="review.*", after=events.data[-1].id):
+        actor: str | None = event.actor.id
+    endpoint: stride.WebhookCreated = client.platform.webhooks.create(url="https://x.example/h", event_types=["*"])
+    client.platform.webhooks.create(url="https://x.example/h")  # type: ignore[call-arg]
+    client.platform.webhooks.update(endpoint.id, enabled=False, version=endpoint.version)
+    client.platform.webhooks.update(endpoint.id, secret="whsec_x")  # type: ignore[call-arg]
+    secret: str = client.platform.webhooks.rotate_secret(endpoint.id).secret
+    ping_id: str = client.platform.webhooks.ping(endpoint.id).event_id
+    for delivery in client.platform.webhooks.deliveries.list(endpoint.id, status="failed"):
+        client.platform.webhooks.deliveries.retry(endpoint.id, delivery.id)
+    emitted: int = client.platform.reminders.run().emitted
+    try:
+        received: stride.Event = stride.webhooks.verify(body, headers, secret, tolerance=60)
+    except stride.webhooks.WebhookVerificationError as error:
+        message: str = error.message
+    del actor, ping_id, emitted, received, message
+
+
 from_api_key = stride.Client("https://stride.example.com", api_key="sk_test", max_retries=5, timeout=10)

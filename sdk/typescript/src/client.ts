@@ -1,6 +1,8 @@
 // The Stride client: one Transport (auth, retries, errors) shared by namespaces shaped like the seeds,
-// `client.performance.goals`, `client.okr.keyResults`, `client.learning.assessments`, `client.reviews…`.
+// `client.performance.goals`, `client.okr.keyResults`, `client.learning.assessments`, `client.reviews…`,
+// plus `client.platform…` and `client.events`.
 import type { Query } from "./query.js";
+import { Events } from "./resources/events.js";
 import { Learning, Okr, Performance } from "./resources/generated.js";
 import { Platform } from "./resources/platform.js";
 import { PerformanceReviews } from "./resources/reviews.js";
@@ -15,8 +17,10 @@ export class Client {
   readonly learning: Learning;
   /** The Performance reviews API under /api/performance (seed 001). */
   readonly reviews: PerformanceReviews;
-  /** Applications and API keys. */
+  /** Applications and API keys, webhook endpoints, reminders. */
   readonly platform: Platform;
+  /** The tenant's events, oldest first (CONTRACT §8.1). */
+  readonly events: Events;
   private readonly transport: Transport;
 
   constructor(options: ClientOptions) {
@@ -26,6 +30,7 @@ export class Client {
     this.learning = new Learning(this.transport);
     this.reviews = new PerformanceReviews(this.transport);
     this.platform = new Platform(this.transport);
+    this.events = new Events(this.transport);
   }
 
   get baseUrl(): string {

@@ -81,6 +81,10 @@ export class ServiceUnavailableError extends StrideError {}
 export class NetworkError extends StrideError {}
 /** No response within `timeoutMs` (retried automatically). */
 export class TimeoutError extends NetworkError {}
+/** A webhook delivery not proven to come from Stride (`verifyWebhook` of `@stride/sdk/webhooks`): a header
+ * missing or malformed, a timestamp outside the tolerance, no signature matching the secret, or a signed
+ * body that is not an event. Answer it with a 4xx and do not act on it. */
+export class WebhookVerificationError extends StrideError {}
 
 const BY_STATUS: Record<number, typeof StrideError> = {
   400: BadRequestError,

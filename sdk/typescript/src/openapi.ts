@@ -1029,10 +1029,198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List events, oldest first
+         * @description The tenant's events (§8.1), keyset by id. Needs `manage:platform` (people) or `view:platform`
+         *     (applications); only events of areas the caller may view, and an application's own.
+         */
+        get: operations["events-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints (without secrets)
+         * @description The tenant's endpoints (an application's own only). Needs `manage:platform`.
+         */
+        get: operations["webhooks-list"];
+        put?: never;
+        /**
+         * Create a webhook endpoint (the secret is shown once)
+         * @description An endpoint receiving the events its `event_types` match, signed with its secret (Standard
+         *     Webhooks). The secret `whsec_…` is in this response only. Needs `manage:platform`.
+         */
+        post: operations["webhooks-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint (without its secret)
+         * @description One endpoint. Needs `manage:platform`.
+         */
+        get: operations["webhooks-get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description The endpoint and its deliveries log; nothing more is delivered to it. Needs `manage:platform`.
+         */
+        delete: operations["webhooks-delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook endpoint (partial)
+         * @description Only the keys sent change; `enabled: true` re-enables a disabled endpoint. Conditional with
+         *     `If-Match` (412) or `version` (409). Needs `manage:platform`.
+         */
+        patch: operations["webhooks-update"];
+        trace?: never;
+    };
+    "/api/v1/platform/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret
+         * @description A new secret, shown once; the old one keeps signing (a second signature) for 24 h. Needs
+         *     `manage:platform`.
+         */
+        post: operations["webhooks-rotate-secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a webhook.ping event to the endpoint
+         * @description Delivers a `webhook.ping` event now, whatever the endpoint's event types. Needs `manage:platform`.
+         */
+        post: operations["webhooks-ping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoint's delivery attempts, newest first
+         * @description One row per attempt. Needs `manage:platform`.
+         */
+        get: operations["webhooks-deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/webhooks/{id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver that delivery's event to the endpoint again
+         * @description Re-queues the event for this endpoint (a new attempt, and the retry schedule afresh). Needs
+         *     `manage:platform`.
+         */
+        post: operations["webhooks-delivery-retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/reminders/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the reminders job now
+         * @description Writes the `reminder.*` events due now for the tenant (§8.4), as the hourly job does. Needs
+         *     `manage:platform`.
+         */
+        post: operations["reminders-run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Actor */
+        Actor: {
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "person" | "application" | "system";
+            /** Id */
+            id: string | null;
+        };
         /** Answer */
         Answer: {
             /** Question Id */
@@ -2445,6 +2633,44 @@ export interface components {
              */
             status?: "draft" | "open" | "closed";
         };
+        /** Delivery */
+        Delivery: {
+            /** Id */
+            id: string;
+            /** Event Id */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /** Attempt */
+            attempt: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+            /** Response Status */
+            response_status: number | null;
+            /** Error */
+            error: string | null;
+            /** Duration Ms */
+            duration_ms: number | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** DeliveryList */
+        DeliveryList: {
+            /** Data */
+            data: components["schemas"]["Delivery"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Has More */
+            has_more: boolean;
+        };
         /** DirectionInsufficient */
         DirectionInsufficient: {
             /**
@@ -2478,6 +2704,43 @@ export interface components {
             };
             /** Overall Comments */
             overall_comments: string[];
+        };
+        /** Event */
+        Event: {
+            /**
+             * Id
+             * @description `evt_` + ULID, increasing in commit order for one subject.
+             */
+            id: string;
+            /** Type */
+            type: string;
+            /** Tenant Id */
+            tenant_id: string;
+            /** App Id */
+            app_id: string | null;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            actor: components["schemas"]["Actor"];
+            subject: components["schemas"]["Subject"];
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** EventList */
+        EventList: {
+            /** Data */
+            data: components["schemas"]["Event"][];
+            /**
+             * Next Cursor
+             * @description Pass as `after` for the next page.
+             */
+            next_cursor: string | null;
+            /** Has More */
+            has_more: boolean;
         };
         /** FeedbackBulkCreate */
         FeedbackBulkCreate: {
@@ -4766,6 +5029,52 @@ export interface components {
             /** Correct */
             correct?: unknown;
         };
+        /** Queued */
+        Queued: {
+            /** Event Id */
+            event_id: string;
+        };
+        /**
+         * ReminderSettings
+         * @description §8.4. On PUT only the keys sent change.
+         */
+        ReminderSettings: {
+            /**
+             * Enabled
+             * @description Whether the hourly job writes reminder events.
+             * @default true
+             */
+            enabled?: boolean;
+            /**
+             * Feedback Days Before
+             * @description Days before a feedback request's due date.
+             * @default 2
+             */
+            feedback_days_before?: number;
+            /**
+             * Self Assessment Days Before
+             * @description Days before the cycle's due date, for a self-assessment waiting.
+             * @default 3
+             */
+            self_assessment_days_before?: number;
+            /**
+             * Review Days Before
+             * @description Days before the cycle's due date, for a review waiting for its reviewer.
+             * @default 3
+             */
+            review_days_before?: number;
+            /**
+             * Repeat Every Days
+             * @description At most one reminder per item in this many days.
+             * @default 2
+             */
+            repeat_every_days?: number;
+        };
+        /** RemindersRun */
+        RemindersRun: {
+            /** Emitted */
+            emitted: number;
+        };
         /**
          * ResponseCreate
          * @description A person's answers to an open assessment.
@@ -4889,6 +5198,18 @@ export interface components {
             kpi_ratings?: components["schemas"]["KpiRatingUpdate"][];
             /** Goals */
             goals?: components["schemas"]["GoalIn"][];
+        };
+        /** Secret */
+        Secret: {
+            /** Secret */
+            secret: string;
+        };
+        /** Subject */
+        Subject: {
+            /** Type */
+            type: string;
+            /** Id */
+            id: string;
         };
         /** SubmitResult */
         SubmitResult: {
@@ -5039,15 +5360,24 @@ export interface components {
         TenantSettings: {
             /**
              * Feedback Min Responses
-             * @description Released 360 responses needed before a feedback summary shows them (§3.4); a cycle keeps the value in force when it first opened.
+             * @description Released 360 responses needed before a feedback summary shows them (§3.4); a cycle keeps the value in force when it first opened. Omitted on PUT: unchanged.
+             * @default 1
              */
-            feedback_min_responses: number;
+            feedback_min_responses?: number;
             /**
              * Upward Min Responses
              * @description The same minimum for upward feedback, from direct reports (§9.3); omitted on PUT: unchanged.
              * @default 3
              */
             upward_min_responses?: number;
+            /**
+             * Events Retention Days
+             * @description Days events and delivery attempts are kept (§8.1); omitted on PUT: unchanged.
+             * @default 30
+             */
+            events_retention_days?: number;
+            /** @description Reminders (§8.4); on PUT the keys sent change, the others are kept. */
+            reminders?: components["schemas"]["ReminderSettings"];
         };
         /** Token */
         Token: {
@@ -5074,6 +5404,109 @@ export interface components {
              * @description The secret `sk_…`; may be omitted when sent as `Authorization: Bearer sk_…`.
              */
             api_key?: string;
+        };
+        /** Webhook */
+        Webhook: {
+            /** Id */
+            id: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Description */
+            description: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** WebhookCreate */
+        WebhookCreate: {
+            /**
+             * Url
+             * @description https only; private, loopback and metadata addresses are refused.
+             */
+            url: string;
+            /**
+             * Event Types
+             * @description `"*"`, a prefix of whole segments (`"review.*"`) or exact types.
+             */
+            event_types: ("*" | "assessment.*" | "assessment_response.*" | "calibration.*" | "calibration_session.*" | "cohort.*" | "feedback_request.*" | "group.*" | "key_result.*" | "learning_record.*" | "membership.*" | "nomination.*" | "objective.*" | "person.*" | "person_goal.*" | "reminder.*" | "review.*" | "review_cycle.*" | "webhook.*" | "person_goal.created" | "person_goal.updated" | "learning_record.created" | "objective.created" | "objective.updated" | "objective.deleted" | "key_result.created" | "key_result.updated" | "key_result.deleted" | "key_result.checked_in" | "cohort.created" | "cohort.updated" | "assessment.created" | "assessment.updated" | "assessment_response.submitted" | "review_cycle.created" | "review_cycle.updated" | "review_cycle.opened" | "review_cycle.closed" | "review_cycle.deleted" | "review.created" | "review.updated" | "review.deleted" | "review.status_changed" | "review.completed" | "feedback_request.created" | "feedback_request.declined" | "feedback_request.submitted" | "nomination.created" | "nomination.approved" | "nomination.rejected" | "calibration_session.created" | "calibration_session.locked" | "calibration.changed" | "person.created" | "person.updated" | "person.deactivated" | "person.erased" | "group.created" | "group.updated" | "group.deleted" | "membership.added" | "membership.removed" | "reminder.feedback_due" | "reminder.self_assessment_due" | "reminder.review_due" | "webhook.ping" | "webhook.disabled")[];
+            /** Description */
+            description?: string | null;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled?: boolean;
+        };
+        /** WebhookCreated */
+        WebhookCreated: {
+            /** Id */
+            id: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Description */
+            description: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+            /**
+             * Secret
+             * @description `whsec_…`: shown here and on rotation only.
+             */
+            secret: string;
+        };
+        /** WebhookList */
+        WebhookList: {
+            /** Data */
+            data: components["schemas"]["Webhook"][];
+            /** Next Cursor */
+            next_cursor: null;
+            /** Has More */
+            has_more: boolean;
+        };
+        /**
+         * WebhookUpdate
+         * @description Partial: only the keys sent change. None of them may be null but `description`.
+         */
+        WebhookUpdate: {
+            /** Url */
+            url?: string;
+            /** Event Types */
+            event_types?: ("*" | "assessment.*" | "assessment_response.*" | "calibration.*" | "calibration_session.*" | "cohort.*" | "feedback_request.*" | "group.*" | "key_result.*" | "learning_record.*" | "membership.*" | "nomination.*" | "objective.*" | "person.*" | "person_goal.*" | "reminder.*" | "review.*" | "review_cycle.*" | "webhook.*" | "person_goal.created" | "person_goal.updated" | "learning_record.created" | "objective.created" | "objective.updated" | "objective.deleted" | "key_result.created" | "key_result.updated" | "key_result.deleted" | "key_result.checked_in" | "cohort.created" | "cohort.updated" | "assessment.created" | "assessment.updated" | "assessment_response.submitted" | "review_cycle.created" | "review_cycle.updated" | "review_cycle.opened" | "review_cycle.closed" | "review_cycle.deleted" | "review.created" | "review.updated" | "review.deleted" | "review.status_changed" | "review.completed" | "feedback_request.created" | "feedback_request.declined" | "feedback_request.submitted" | "nomination.created" | "nomination.approved" | "nomination.rejected" | "calibration_session.created" | "calibration_session.locked" | "calibration.changed" | "person.created" | "person.updated" | "person.deactivated" | "person.erased" | "group.created" | "group.updated" | "group.deleted" | "membership.added" | "membership.removed" | "reminder.feedback_due" | "reminder.self_assessment_due" | "reminder.review_due" | "webhook.ping" | "webhook.disabled")[];
+            /** Description */
+            description?: string | null;
+            /** Enabled */
+            enabled?: boolean;
+            /**
+             * Version
+             * @description The version the change is based on: a stale one is 409.
+             */
+            version?: number;
         };
         Problem: {
             type: string;
@@ -11839,6 +12272,944 @@ export interface operations {
             };
             /** @description Problem */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "events-list": {
+        parameters: {
+            query?: {
+                /** @description Comma list of types and `prefix.*`. */
+                type?: string | null;
+                subject_id?: string | null;
+                /** @description An event id: the events after it. */
+                after?: string | null;
+                /** @description 1–200, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Secret"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-ping": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queued"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-deliveries": {
+        parameters: {
+            query?: {
+                status?: ("pending" | "succeeded" | "failed") | null;
+                event_id?: string | null;
+                cursor?: string | null;
+                /** @description 1–200, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-delivery-retry": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queued"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reminders-run": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Run this POST at most once: a repeat with the same key and body within 24 h replays the first response (`Idempotent-Replayed: true`); another body with the key is 422; a repeat while the first is running is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemindersRun"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

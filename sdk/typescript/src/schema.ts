@@ -16,9 +16,10 @@ export type RequestBody<K extends OperationId> = Content<NonNullable<operations[
 /** The query parameters an operation accepts. */
 export type QueryOf<K extends OperationId> = NonNullable<operations[K]["parameters"]["query"]>;
 
-/** The JSON an operation answers with on success (200 or 201). */
+/** The JSON an operation answers with on success (200, 201 or 202). */
 export type ResponseBody<K extends OperationId> = operations[K]["responses"] extends infer R
-  ? R extends { 200: infer A } ? Content<A> : R extends { 201: infer C } ? Content<C> : undefined
+  ? R extends { 200: infer A } ? Content<A> : R extends { 201: infer C } ? Content<C>
+  : R extends { 202: infer Q } ? Content<Q> : undefined
   : never;
 
 // --- Data API records ---------------------------------------------------------------------------
@@ -78,6 +79,14 @@ export type ApplicationUpdate = Schemas["ApplicationUpdate"];
 export type ApiKey = Schemas["ApiKey"];
 export type ApiKeyCreated = Schemas["ApiKeyCreated"];
 export type Token = Schemas["Token"];
+
+// --- Events and webhooks (§8) -------------------------------------------------------------------
+export type Event = Schemas["Event"];
+export type Webhook = Schemas["Webhook"];
+export type WebhookCreate = Schemas["WebhookCreate"];
+export type WebhookCreated = Schemas["WebhookCreated"];
+export type WebhookUpdate = Schemas["WebhookUpdate"];
+export type Delivery = Schemas["Delivery"];
 export type Problem = Schemas["Problem"];
 
 // --- List filters (CONTRACT §2.5) ---------------------------------------------------------------

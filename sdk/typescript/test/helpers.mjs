@@ -5,6 +5,8 @@ import { Client } from "../dist/index.js";
 export const BASE_URL = required("STRIDE_BASE_URL");
 export const EXEC_TOKEN = required("STRIDE_TOKEN");
 export const EMPLOYEE_TOKEN = required("STRIDE_EMPLOYEE_TOKEN");
+/** A server of the same database that delivers webhooks to 127.0.0.1 (optional: its tests skip without). */
+export const DELIVERING_URL = process.env.STRIDE_DELIVERING_BASE_URL;
 
 function required(name) {
   const value = process.env[name];
@@ -21,6 +23,11 @@ export function execClient(options = {}) {
 
 export function employeeClient(options = {}) {
   return new Client({ baseUrl: BASE_URL, token: EMPLOYEE_TOKEN, ...FAST, ...options });
+}
+
+/** The executive's client on the server that delivers webhooks. */
+export function deliveringClient(options = {}) {
+  return new Client({ baseUrl: DELIVERING_URL, token: EXEC_TOKEN, ...FAST, ...options });
 }
 
 /** The person id (`sub`) a JWT was minted for. */

@@ -1,8 +1,10 @@
 // Compile-only checks (`npm run typecheck`): the seeds' calls type-check verbatim against the
 // generated types, and misuse does not. Never executed.
 import {
-  Client, ConflictError, type Cycle, type KeyResult, type Page, type PersonGoal, StrideError, ValidationError,
+  Client, ConflictError, type Cycle, type Event, type KeyResult, type Page, type PersonGoal, StrideError,
+  ValidationError, type WebhookCreated, WebhookVerificationError,
 } from "../src/index.js";
+import { verifyWebhook } from "../src/webhooks.js";
 
 export async function seedCalls(client: Client): Promise<void> {
   // Seed 000, 002, 003: `await client.<domain>.<collection>.list()`.
@@ -59,6 +61,29 @@ export async function seedCalls(client: Client): Promise<void> {
     if (error instanceof ValidationError) error.errors.map((e) => e.field);
     if (error instanceof StrideError) error.problem?.request_id;
   }
+}
+
+export async function eventCalls(client: Client, body: string, headers: Headers): Promise<void> {
+  // CONTRACT §8: events, webhook endpoints, and checking a delivery.
+  const events: Page<Event> = await client.events.list({ type: ["objective.*", "key_result.created"], limit: 50 });
+  for await (const event of client.events.list({ type: "review.*", after: events.data[0].id })) event.subject.id;
+  const endpoint: WebhookCreated = await client.platform.webhooks.create({ url: "https://x.example/h", event_types: ["*"] });
+  // @ts-expect-error — event_types is required
+  await client.platform.webhooks.create({ url: "https://x.example/h" });
+  await client.platform.webhooks.update(endpoint.id, { enabled: false }, { version: endpoint.version });
+  const { secret } = await client.platform.webhooks.rotateSecret(endpoint.id);
+  const queued: string = (await client.platform.webhooks.ping(endpoint.id)).event_id;
+  for await (const delivery of client.platform.webhooks.deliveries.list(endpoint.id, { status: "failed" })) {
+    (await client.platform.webhooks.deliveries.retry(endpoint.id, delivery.id)).event_id satisfies string;
+  }
+  (await client.platform.reminders.run()).emitted satisfies number;
+  try {
+    const received: Event = verifyWebhook(body, headers, secret, { tolerance: 60 });
+    received.data satisfies Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) error.message;
+  }
+  queued satisfies string;
 }
 
 export const fromApiKey = new Client({ baseUrl: "https://stride.example.com", apiKey: "sk_test" });

@@ -22,7 +22,7 @@ from stride_server.db.reads import Reader
 # carries one tenant's context into another's request.
 _SET_TENANT = text("SELECT set_config('stride.tenant_id', :tenant_id, true)")
 # The same setting and, for a person's token, the person's row, in one round trip (migration 0004).
-_ENTER = text("SELECT access_level, status FROM stride_enter(:tenant_id, :person_id)")
+_ENTER = text("SELECT access_level, status FROM stride_enter(:tenant_id, :person_id, :app_id)")
 
 bearer = HTTPBearer(
     auto_error=False, description="A Stride JWT (`stride token`, or POST /api/v1/auth/token)."
@@ -82,7 +82,12 @@ async def open_context(request: Request, claims: Claims) -> AsyncIterator[Contex
     is_app = claims.is_application
     async with request.app.state.engine.begin() as conn:
         entered = await conn.execute(
-            _ENTER, {"tenant_id": claims.tenant_id, "person_id": None if is_app else claims.sub}
+            _ENTER,
+            {
+                "tenant_id": claims.tenant_id,
+                "person_id": None if is_app else claims.sub,
+                "app_id": claims.app_id,
+            },
         )
         if is_app:
             principal = await application_principal(conn, claims)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from stride_server.core.context import Context
 
 _ASYNCPG = asyncpg_dialect()
-_ENTER = "SELECT access_level, status FROM stride_enter($1, $2)"
+_ENTER = "SELECT access_level, status FROM stride_enter($1, $2, $3)"
 
 
 # ------------------------------------------------------------------------------------- the pool
@@ -224,7 +224,7 @@ async def _driver_context(request: Request, claims: Claims, begin: str) -> Async
     async with read_connection(request) as driver:
         await driver.execute(begin)
         try:
-            person = await driver.fetchrow(_ENTER, claims.tenant_id, claims.sub)
+            person = await driver.fetchrow(_ENTER, claims.tenant_id, claims.sub, claims.app_id)
             yield Context(person_principal(claims, person), NO_CONNECTION, pooled=Reader(driver))
         except BaseException:
             if not driver.is_closed():

@@ -22,12 +22,17 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, TIMESTAMP, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TIMESTAMP, TSVECTOR
 
 from stride_server.edm.registry import ENTITIES, Entity, Field
 
 metadata = MetaData()
 TSTZ = TIMESTAMP(timezone=True)
+# §8.4: the tenant's reminder settings until it changes them.
+REMINDER_DEFAULTS = (
+    """'{"enabled": true, "feedback_days_before": 2, "self_assessment_days_before": 3, """
+    """"review_days_before": 3, "repeat_every_days": 2}'::jsonb"""
+)
 FEEDBACK_AREA_NAMES = ("organisation", "performance", "communication", "development", "automation")  # §3.4
 
 _COLUMN_TYPES: dict[str, Any] = {
@@ -138,6 +143,8 @@ tenants = Table(
     Column("feedback_min_responses", Integer, nullable=False, server_default=text("1")),
     Column("upward_min_responses", Integer, nullable=False, server_default=text("3")),
     *_stamps(),
+    Column("events_retention_days", Integer, nullable=False, server_default=text("30")),  # §8.1
+    Column("reminders", JSONB, nullable=False, server_default=text(REMINDER_DEFAULTS)),  # §8.4
 )
 
 people = Table(
@@ -469,3 +476,80 @@ REVIEW_TABLES: tuple[str, ...] = (
     "feedback_inbox",
     "feedback_releases",
 )
+
+
+# ==================================================================================================
+# Events, webhooks and reminders (CONTRACT §8) — owned by src/stride_server/events; created by
+# migration 0006, with the triggers that write an event in the transaction of every change.
+# ==================================================================================================
+events = Table(
+    "events",
+    metadata,
+    *_key(),  # id: `evt_` + ULID, increasing for one subject
+    Column("type", Text, nullable=False),
+    Column("area", Text, nullable=False),  # the `view:` area a reader needs (§1.4)
+    Column("app_id", Text),
+    Column("occurred_at", TSTZ, nullable=False),
+    Column("actor_type", Text, nullable=False),
+    Column("actor_id", Text),
+    Column("subject_type", Text, nullable=False),
+    Column("subject_id", Text, nullable=False),
+    Column("data", JSONB, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index("ix_events_subject", "tenant_id", "subject_id", "id"),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    *_key(),
+    Column("app_id", Text),  # an application's endpoint receives that application's events only
+    Column("url", Text, nullable=False),
+    Column("event_types", JSONB, nullable=False),
+    # The `view:` areas of whoever saved it: an endpoint never receives what its author may not see.
+    Column("areas", ARRAY(Text), nullable=False),
+    Column("description", Text),
+    Column("enabled", Boolean, nullable=False, server_default=text("true")),
+    Column("secret", Text, nullable=False),
+    Column("previous_secret", Text),  # still signing until previous_secret_until (a rotation)
+    Column("previous_secret_until", TSTZ),
+    Column("failure_streak", Integer, nullable=False, server_default=text("0")),
+    Column("created_by", Text),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    *_stamps(),
+    PrimaryKeyConstraint("tenant_id", "id"),
+)
+
+# One row per attempt (§8.2): `pending` while it waits or runs.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    *_key(),
+    Column("webhook_id", Text, nullable=False),
+    Column("event_id", Text, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("response_status", Integer),
+    Column("error", Text),
+    Column("duration_ms", Integer),
+    Column("next_attempt_at", TSTZ),
+    Column("created_at", TSTZ, nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    _tenant_fk("webhook_id", "webhooks", "fk_webhook_deliveries_webhook", "CASCADE"),
+    Index("ix_webhook_deliveries_webhook", "tenant_id", "webhook_id", "id"),
+    Index("ix_webhook_deliveries_event", "tenant_id", "webhook_id", "event_id", "attempt"),
+)
+
+# When a reminder of one kind last went out for one open item (§8.4: at most once per repeat period).
+reminder_marks = Table(
+    "reminder_marks",
+    metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("item_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("sent_at", TSTZ, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "item_id", "kind"),
+)
+
+EVENT_TABLES: tuple[str, ...] = ("events", "webhooks", "webhook_deliveries", "reminder_marks")

@@ -451,7 +451,11 @@ async def update_record(
 # tenant setting before it is set (row-level security then sees no row), writes nothing and answers no
 # row: the caller then takes the transaction, which answers whichever rule failed.
 def _caller() -> Any:
-    enter = func.stride_enter(bindparam("c_tenant", type_=Text()), bindparam("c_person", type_=Text()))
+    enter = func.stride_enter(
+        bindparam("c_tenant", type_=Text()),
+        bindparam("c_person", type_=Text()),
+        bindparam("c_app", type_=Text()),
+    )
     return select(enter.table_valued("access_level", "status")).cte("caller").prefix_with("MATERIALIZED")
 
 
@@ -464,7 +468,7 @@ def _caller_may(caller: Any, levels: str) -> list[ColumnElement[bool]]:
 
 
 def _caller_params(claims: Claims) -> dict[str, Any]:
-    return {"c_tenant": claims.tenant_id, "c_person": claims.sub}
+    return {"c_tenant": claims.tenant_id, "c_person": claims.sub, "c_app": claims.app_id}
 
 
 async def insert_at_once(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
 from pydantic import Field as PydanticField
 
 from stride_server.auth.permissions import ACTIONS, AREAS
@@ -111,14 +111,40 @@ class Token(BaseModel):
     expires_in: int = PydanticField(description="Seconds until the token expires.")
 
 
-class TenantSettings(BaseModel):
+DaysBefore = Annotated[int, PydanticField(strict=True, ge=0, le=365), BeforeValidator(_integral)]
+
+
+class ReminderSettings(BaseModel):
+    """§8.4. On PUT only the keys sent change."""
+
     model_config = _REQUEST
+
+    enabled: Annotated[bool, PydanticField(strict=True)] = PydanticField(
+        True, description="Whether the hourly job writes reminder events."
+    )
+    feedback_days_before: DaysBefore = PydanticField(
+        2, description="Days before a feedback request's due date."
+    )
+    self_assessment_days_before: DaysBefore = PydanticField(
+        3, description="Days before the cycle's due date, for a self-assessment waiting."
+    )
+    review_days_before: DaysBefore = PydanticField(
+        3, description="Days before the cycle's due date, for a review waiting for its reviewer."
+    )
+    repeat_every_days: Annotated[
+        int, PydanticField(strict=True, ge=1, le=365), BeforeValidator(_integral)
+    ] = PydanticField(2, description="At most one reminder per item in this many days.")
+
+
+class TenantSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
     feedback_min_responses: Annotated[
         int, PydanticField(strict=True, ge=1, le=MAX_FEEDBACK_MIN_RESPONSES), BeforeValidator(_integral)
     ] = PydanticField(
+        1,
         description="Released 360 responses needed before a feedback summary shows them (§3.4); "
-        "a cycle keeps the value in force when it first opened."
+        "a cycle keeps the value in force when it first opened. Omitted on PUT: unchanged.",
     )
     upward_min_responses: Annotated[
         int, PydanticField(strict=True, ge=1, le=MAX_FEEDBACK_MIN_RESPONSES), BeforeValidator(_integral)
@@ -127,3 +153,18 @@ class TenantSettings(BaseModel):
         description="The same minimum for upward feedback, from direct reports (§9.3); "
         "omitted on PUT: unchanged.",
     )
+    events_retention_days: Annotated[
+        int, PydanticField(strict=True, ge=1, le=3650), BeforeValidator(_integral)
+    ] = PydanticField(
+        30, description="Days events and delivery attempts are kept (§8.1); omitted on PUT: unchanged."
+    )
+    reminders: ReminderSettings = PydanticField(
+        default_factory=ReminderSettings,  # type: ignore[arg-type]
+        description="Reminders (§8.4); on PUT the keys sent change, the others are kept.",
+    )
+
+    @model_validator(mode="after")
+    def _something_sent(self) -> TenantSettings:
+        if not self.model_fields_set:
+            raise ValueError("send at least one setting")
+        return self

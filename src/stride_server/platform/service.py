@@ -201,6 +201,7 @@ async def read_tenant_settings(ctx: Context) -> dict[str, Any]:
 async def update_tenant_settings(ctx: Context, body: TenantSettings) -> dict[str, Any]:
     """The settings sent change; a cycle already opened keeps the minimums it opened with (§3.4a.3)."""
     _require_manage(ctx)
-    return await store.set_tenant_settings(
-        ctx.conn, ctx.principal.tenant_id, body.model_dump(include=body.model_fields_set)
-    )
+    values = body.model_dump(include=body.model_fields_set)
+    if "reminders" in values:
+        values["reminders"] = body.reminders.model_dump(include=body.reminders.model_fields_set)
+    return await store.set_tenant_settings(ctx.conn, ctx.principal.tenant_id, values)

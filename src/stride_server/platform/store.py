@@ -197,12 +197,27 @@ async def get_usable_key(conn: AsyncConnection, tenant_id: str, key_id: str) -> 
 
 # --- tenant settings ------------------------------------------------------------------------------
 
-SETTINGS = ("feedback_min_responses", "upward_min_responses")
-DEFAULT_SETTINGS = {"feedback_min_responses": DEFAULT_FEEDBACK_MIN_RESPONSES, "upward_min_responses": 3}
+SETTINGS = ("feedback_min_responses", "upward_min_responses", "events_retention_days", "reminders")
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "feedback_min_responses": DEFAULT_FEEDBACK_MIN_RESPONSES,
+    "upward_min_responses": 3,
+    "events_retention_days": 30,
+    "reminders": {
+        "enabled": True,
+        "feedback_days_before": 2,
+        "self_assessment_days_before": 3,
+        "review_days_before": 3,
+        "repeat_every_days": 2,
+    },
+}
 
 
-async def tenant_settings(conn: AsyncConnection, tenant_id: str) -> dict[str, int]:
-    """The tenant's 360 minimums (§3.4, §9.3); the defaults when the tenant has no row."""
+def _settings(row: Any) -> dict[str, Any]:
+    return {name: dict(row[name]) if name == "reminders" else int(row[name]) for name in SETTINGS}
+
+
+async def tenant_settings(conn: AsyncConnection, tenant_id: str) -> dict[str, Any]:
+    """The tenant's settings (§3.4, §8, §9.3); the defaults when the tenant has no row."""
     row = (
         (
             await conn.execute(
@@ -212,18 +227,22 @@ async def tenant_settings(conn: AsyncConnection, tenant_id: str) -> dict[str, in
         .mappings()
         .first()
     )
-    return {name: int(row[name]) for name in SETTINGS} if row else dict(DEFAULT_SETTINGS)
+    return _settings(row) if row else dict(DEFAULT_SETTINGS)
 
 
 async def set_tenant_settings(
-    conn: AsyncConnection, tenant_id: str, values: dict[str, int]
-) -> dict[str, int]:
-    """An upsert of the settings sent: a tenant whose row was never created (tokens minted by hand)
-    gets one."""
-    upsert = insert(tenants).values(tenant_id=tenant_id, name=tenant_id, **values)
+    conn: AsyncConnection, tenant_id: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """An upsert of the settings sent (the reminder keys sent merge into the stored ones): a tenant
+    whose row was never created (tokens minted by hand) gets one."""
+    inserted = dict(values)
+    changes: dict[str, Any] = dict(values)
+    if "reminders" in values:
+        inserted["reminders"] = {**DEFAULT_SETTINGS["reminders"], **values["reminders"]}
+        changes["reminders"] = tenants.c.reminders.concat(values["reminders"])
+    upsert = insert(tenants).values(tenant_id=tenant_id, name=tenant_id, **inserted)
     statement = upsert.on_conflict_do_update(
         index_elements=[tenants.c.tenant_id],
-        set_={**values, "updated_at": func.now()},
+        set_={**changes, "updated_at": func.now()},
     ).returning(*(tenants.c[name] for name in SETTINGS))
-    row = (await conn.execute(statement)).mappings().one()
-    return {name: int(row[name]) for name in SETTINGS}
+    return _settings((await conn.execute(statement)).mappings().one())

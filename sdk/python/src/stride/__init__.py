@@ -1,6 +1,8 @@
 """The Stride Python SDK: `stride.Client` and `stride.AsyncClient` over the Data API and the
-Performance reviews API, with typed models, auto-paginating lists, typed errors and retries."""
+Performance reviews API, with typed models, auto-paginating lists, typed errors and retries;
+`stride.webhooks.verify` checks a webhook delivery's signature."""
 
+from stride import webhooks
 from stride._client import AsyncClient, Client
 from stride._generated import (
     Assessment,
@@ -8,6 +10,8 @@ from stride._generated import (
     Cohort,
     Cycle,
     CycleDetail,
+    Delivery,
+    Event,
     FeedbackRequest,
     KeyResult,
     LearningRecord,
@@ -16,6 +20,8 @@ from stride._generated import (
     Review,
     ReviewDetail,
     Template,
+    Webhook,
+    WebhookCreated,
 )
 from stride._request import parse_retry_after
 from stride._types import Filter, FilterOperator, RequestOptions
@@ -39,6 +45,7 @@ from stride.errors import (
     ValidationError,
 )
 from stride.pagination import AsyncPage, AsyncPageRequest, Page
+from stride.webhooks import WebhookVerificationError
 
 __all__ = [
     "Assessment",
@@ -53,6 +60,8 @@ __all__ = [
     "ConflictError",
     "Cycle",
     "CycleDetail",
+    "Delivery",
+    "Event",
     "FeedbackRequest",
     "Filter",
     "FilterOperator",
@@ -78,6 +87,10 @@ __all__ = [
     "Template",
     "UnsupportedMediaTypeError",
     "ValidationError",
+    "Webhook",
+    "WebhookCreated",
+    "WebhookVerificationError",
     "__version__",
     "parse_retry_after",
+    "webhooks",
 ]

@@ -1,5 +1,6 @@
 """The Stride clients: one transport (auth, retries, errors) shared by namespaces shaped like the seeds,
-`client.performance.goals`, `client.okr.key_results`, `client.learning.assessments`, `client.reviews.…`."""
+`client.performance.goals`, `client.okr.key_results`, `client.learning.assessments`, `client.reviews.…`,
+plus `client.platform.…` and `client.events`."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from stride.resources._generated_data import (
     Okr,
     Performance,
 )
+from stride.resources.events import AsyncEvents, Events
 from stride.resources.platform import AsyncPlatform, Platform
 from stride.resources.reviews import AsyncPerformanceReviews, PerformanceReviews
 
@@ -61,7 +63,9 @@ class Client:
         self.reviews = PerformanceReviews(self._transport)
         """The Performance reviews API under /api/performance (seed 001)."""
         self.platform = Platform(self._transport)
-        """Applications and API keys."""
+        """Applications and API keys, webhook endpoints, reminders."""
+        self.events = Events(self._transport)
+        """The tenant's events, oldest first (CONTRACT §8.1)."""
 
     @property
     def base_url(self) -> str:
@@ -104,7 +108,9 @@ class AsyncClient:
         self.reviews = AsyncPerformanceReviews(self._transport)
         """The Performance reviews API under /api/performance (seed 001)."""
         self.platform = AsyncPlatform(self._transport)
-        """Applications and API keys."""
+        """Applications and API keys, webhook endpoints, reminders."""
+        self.events = AsyncEvents(self._transport)
+        """The tenant's events, oldest first (CONTRACT §8.1)."""
 
     @property
     def base_url(self) -> str:

@@ -12,6 +12,7 @@ from stride._model import StrideModel
 from stride._types import Filter
 
 __all__ = [
+    "Actor",
     "Answer",
     "ApiKey",
     "ApiKeyCreated",
@@ -40,8 +41,12 @@ __all__ = [
     "CycleDetail",
     "CycleStats",
     "CycleUpdate",
+    "Delivery",
+    "DeliveryList",
     "DirectionInsufficient",
     "DirectionSufficient",
+    "Event",
+    "EventList",
     "FeedbackBulkCreate",
     "FeedbackRequest",
     "FeedbackRequestCreate",
@@ -89,11 +94,17 @@ __all__ = [
     "PreviousReview",
     "PreviousReviewSummary",
     "Question",
+    "Queued",
+    "ReminderSettings",
+    "ReminderSettingsParam",
+    "RemindersRun",
     "ResponseCreate",
     "Review",
     "ReviewCreate",
     "ReviewDetail",
     "ReviewUpdate",
+    "Secret",
+    "Subject",
     "SubmitResult",
     "SummaryInsufficient",
     "SummarySufficient",
@@ -106,6 +117,11 @@ __all__ = [
     "TenantSettingsParam",
     "Token",
     "TokenRequest",
+    "Webhook",
+    "WebhookCreate",
+    "WebhookCreated",
+    "WebhookList",
+    "WebhookUpdate",
     "Problem",
     "GoalsListSort",
     "GoalsListParams",
@@ -132,7 +148,14 @@ __all__ = [
     "AssessmentResponsesListParams",
     "ReviewsListParams",
     "FeedbackSummaryParams",
+    "EventsListParams",
+    "WebhooksDeliveriesParams",
 ]
+
+
+class Actor(StrideModel):
+    type: Literal["person", "application", "system"] | str
+    id: str | None
 
 
 class Answer(TypedDict, total=False):
@@ -738,6 +761,25 @@ class CycleUpdate(TypedDict, total=False):
     status: Literal["draft", "open", "closed"]
 
 
+class Delivery(StrideModel):
+    id: str
+    event_id: str
+    event_type: str
+    attempt: int
+    status: Literal["pending", "succeeded", "failed"] | str
+    response_status: int | None
+    error: str | None
+    duration_ms: int | None
+    next_attempt_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+
+class DeliveryList(StrideModel):
+    data: list[Delivery]
+    next_cursor: str | None
+    has_more: bool
+
+
 class DirectionInsufficient(StrideModel):
     sufficient: Literal[False]
     response_count: int
@@ -751,6 +793,25 @@ class DirectionSufficient(StrideModel):
     """The responses these figures aggregate."""
     areas: dict[str, AreaSummary]
     overall_comments: list[str]
+
+
+class Event(StrideModel):
+    id: str
+    """`evt_` + ULID, increasing in commit order for one subject."""
+    type: str
+    tenant_id: str
+    app_id: str | None
+    occurred_at: datetime.datetime
+    actor: Actor
+    subject: Subject
+    data: dict[str, Any]
+
+
+class EventList(StrideModel):
+    data: list[Event]
+    next_cursor: str | None
+    """Pass as `after` for the next page."""
+    has_more: bool
 
 
 class FeedbackBulkCreate(TypedDict, total=False):
@@ -1729,6 +1790,42 @@ class Question(TypedDict, total=False):
     correct: Any
 
 
+class Queued(StrideModel):
+    event_id: str
+
+
+class ReminderSettings(StrideModel):
+    """§8.4. On PUT only the keys sent change."""
+    enabled: bool | None = None
+    """Whether the hourly job writes reminder events."""
+    feedback_days_before: int | None = None
+    """Days before a feedback request's due date."""
+    self_assessment_days_before: int | None = None
+    """Days before the cycle's due date, for a self-assessment waiting."""
+    review_days_before: int | None = None
+    """Days before the cycle's due date, for a review waiting for its reviewer."""
+    repeat_every_days: int | None = None
+    """At most one reminder per item in this many days."""
+
+
+class ReminderSettingsParam(TypedDict, total=False):
+    """§8.4. On PUT only the keys sent change."""
+    enabled: bool
+    """Whether the hourly job writes reminder events."""
+    feedback_days_before: int
+    """Days before a feedback request's due date."""
+    self_assessment_days_before: int
+    """Days before the cycle's due date, for a self-assessment waiting."""
+    review_days_before: int
+    """Days before the cycle's due date, for a review waiting for its reviewer."""
+    repeat_every_days: int
+    """At most one reminder per item in this many days."""
+
+
+class RemindersRun(StrideModel):
+    emitted: int
+
+
 class ResponseCreate(TypedDict, total=False):
     """A person's answers to an open assessment."""
     answers: Required[Sequence[Answer]]
@@ -1785,6 +1882,15 @@ class ReviewUpdate(TypedDict, total=False):
     action_items: str | None
     kpi_ratings: Sequence[KpiRatingUpdate]
     goals: Sequence[GoalIn]
+
+
+class Secret(StrideModel):
+    secret: str
+
+
+class Subject(StrideModel):
+    type: str
+    id: str
 
 
 class SubmitResult(StrideModel):
@@ -1857,17 +1963,25 @@ class TemplateUpdate(TypedDict, total=False):
 
 
 class TenantSettings(StrideModel):
-    feedback_min_responses: int
-    """Released 360 responses needed before a feedback summary shows them (§3.4); a cycle keeps the value in force when it first opened."""
+    feedback_min_responses: int | None = None
+    """Released 360 responses needed before a feedback summary shows them (§3.4); a cycle keeps the value in force when it first opened. Omitted on PUT: unchanged."""
     upward_min_responses: int | None = None
     """The same minimum for upward feedback, from direct reports (§9.3); omitted on PUT: unchanged."""
+    events_retention_days: int | None = None
+    """Days events and delivery attempts are kept (§8.1); omitted on PUT: unchanged."""
+    reminders: ReminderSettings | None = None
+    """Reminders (§8.4); on PUT the keys sent change, the others are kept."""
 
 
 class TenantSettingsParam(TypedDict, total=False):
-    feedback_min_responses: Required[int]
-    """Released 360 responses needed before a feedback summary shows them (§3.4); a cycle keeps the value in force when it first opened."""
+    feedback_min_responses: int
+    """Released 360 responses needed before a feedback summary shows them (§3.4); a cycle keeps the value in force when it first opened. Omitted on PUT: unchanged."""
     upward_min_responses: int
     """The same minimum for upward feedback, from direct reports (§9.3); omitted on PUT: unchanged."""
+    events_retention_days: int
+    """Days events and delivery attempts are kept (§8.1); omitted on PUT: unchanged."""
+    reminders: ReminderSettingsParam
+    """Reminders (§8.4); on PUT the keys sent change, the others are kept."""
 
 
 class Token(StrideModel):
@@ -1881,6 +1995,87 @@ class Token(StrideModel):
 class TokenRequest(TypedDict, total=False):
     api_key: str
     """The secret `sk_…`; may be omitted when sent as `Authorization: Bearer sk_…`."""
+
+
+class Webhook(StrideModel):
+    id: str
+    url: str
+    event_types: list[str]
+    description: str | None
+    enabled: bool
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    version: int
+
+
+class WebhookCreate(TypedDict, total=False):
+    url: Required[str]
+    """https only; private, loopback and metadata addresses are refused."""
+    event_types: (
+        Required[Sequence[Literal["*", "assessment.*", "assessment_response.*", "calibration.*",
+        "calibration_session.*", "cohort.*", "feedback_request.*", "group.*", "key_result.*",
+        "learning_record.*", "membership.*", "nomination.*", "objective.*", "person.*", "person_goal.*",
+        "reminder.*", "review.*", "review_cycle.*", "webhook.*", "person_goal.created",
+        "person_goal.updated", "learning_record.created", "objective.created", "objective.updated",
+        "objective.deleted", "key_result.created", "key_result.updated", "key_result.deleted",
+        "key_result.checked_in", "cohort.created", "cohort.updated", "assessment.created",
+        "assessment.updated", "assessment_response.submitted", "review_cycle.created",
+        "review_cycle.updated", "review_cycle.opened", "review_cycle.closed", "review_cycle.deleted",
+        "review.created", "review.updated", "review.deleted", "review.status_changed", "review.completed",
+        "feedback_request.created", "feedback_request.declined", "feedback_request.submitted",
+        "nomination.created", "nomination.approved", "nomination.rejected", "calibration_session.created",
+        "calibration_session.locked", "calibration.changed", "person.created", "person.updated",
+        "person.deactivated", "person.erased", "group.created", "group.updated", "group.deleted",
+        "membership.added", "membership.removed", "reminder.feedback_due", "reminder.self_assessment_due",
+        "reminder.review_due", "webhook.ping", "webhook.disabled"]]]
+    )
+    """`"*"`, a prefix of whole segments (`"review.*"`) or exact types."""
+    description: str | None
+    enabled: bool
+
+
+class WebhookCreated(StrideModel):
+    id: str
+    url: str
+    event_types: list[str]
+    description: str | None
+    enabled: bool
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    version: int
+    secret: str
+    """`whsec_…`: shown here and on rotation only."""
+
+
+class WebhookList(StrideModel):
+    data: list[Webhook]
+    next_cursor: None
+    has_more: bool
+
+
+class WebhookUpdate(TypedDict, total=False):
+    """Partial: only the keys sent change. None of them may be null but `description`."""
+    url: str
+    event_types: (
+        Sequence[Literal["*", "assessment.*", "assessment_response.*", "calibration.*",
+        "calibration_session.*", "cohort.*", "feedback_request.*", "group.*", "key_result.*",
+        "learning_record.*", "membership.*", "nomination.*", "objective.*", "person.*", "person_goal.*",
+        "reminder.*", "review.*", "review_cycle.*", "webhook.*", "person_goal.created",
+        "person_goal.updated", "learning_record.created", "objective.created", "objective.updated",
+        "objective.deleted", "key_result.created", "key_result.updated", "key_result.deleted",
+        "key_result.checked_in", "cohort.created", "cohort.updated", "assessment.created",
+        "assessment.updated", "assessment_response.submitted", "review_cycle.created",
+        "review_cycle.updated", "review_cycle.opened", "review_cycle.closed", "review_cycle.deleted",
+        "review.created", "review.updated", "review.deleted", "review.status_changed", "review.completed",
+        "feedback_request.created", "feedback_request.declined", "feedback_request.submitted",
+        "nomination.created", "nomination.approved", "nomination.rejected", "calibration_session.created",
+        "calibration_session.locked", "calibration.changed", "person.created", "person.updated",
+        "person.deactivated", "person.erased", "group.created", "group.updated", "group.deleted",
+        "membership.added", "membership.removed", "reminder.feedback_due", "reminder.self_assessment_due",
+        "reminder.review_due", "webhook.ping", "webhook.disabled"]]
+    )
+    description: str | None
+    enabled: bool
 
 
 class Problem(StrideModel):
@@ -2503,6 +2698,27 @@ class FeedbackSummaryParams(TypedDict, total=False):
     cycle_id: str | None
 
 
+class EventsListParams(TypedDict, total=False):
+    """List events, oldest first"""
+    type: str | None
+    """Comma list of types and `prefix.*`."""
+    subject_id: str | None
+    after: str | None
+    """An event id: the events after it."""
+    limit: int | None
+    """1–200, default 50."""
+
+
+class WebhooksDeliveriesParams(TypedDict, total=False):
+    """The endpoint's delivery attempts, newest first"""
+    status: Literal["pending", "succeeded", "failed"] | None
+    event_id: str | None
+    cursor: str | None
+    limit: int | None
+    """1–200, default 50."""
+
+
+Actor.model_rebuild()
 ApiKey.model_rebuild()
 ApiKeyCreated.model_rebuild()
 ApiKeyList.model_rebuild()
@@ -2521,8 +2737,12 @@ CurrentGoals.model_rebuild()
 Cycle.model_rebuild()
 CycleDetail.model_rebuild()
 CycleStats.model_rebuild()
+Delivery.model_rebuild()
+DeliveryList.model_rebuild()
 DirectionInsufficient.model_rebuild()
 DirectionSufficient.model_rebuild()
+Event.model_rebuild()
+EventList.model_rebuild()
 FeedbackRequest.model_rebuild()
 Goal.model_rebuild()
 GoalList.model_rebuild()
@@ -2550,8 +2770,13 @@ PreviousGoal.model_rebuild()
 PreviousKpiRating.model_rebuild()
 PreviousReview.model_rebuild()
 PreviousReviewSummary.model_rebuild()
+Queued.model_rebuild()
+ReminderSettings.model_rebuild()
+RemindersRun.model_rebuild()
 Review.model_rebuild()
 ReviewDetail.model_rebuild()
+Secret.model_rebuild()
+Subject.model_rebuild()
 SubmitResult.model_rebuild()
 SummaryInsufficient.model_rebuild()
 SummarySufficient.model_rebuild()
@@ -2559,4 +2784,7 @@ Template.model_rebuild()
 TemplateItem.model_rebuild()
 TenantSettings.model_rebuild()
 Token.model_rebuild()
+Webhook.model_rebuild()
+WebhookCreated.model_rebuild()
+WebhookList.model_rebuild()
 Problem.model_rebuild()

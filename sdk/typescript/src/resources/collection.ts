@@ -3,7 +3,7 @@
 // only the operations each entity offers.
 import { PageRequest } from "../pagination.js";
 import type { ListParams, OperationId, PageBody } from "../schema.js";
-import type { RequestOptions, Transport } from "../transport.js";
+import type { Call, RequestOptions, Transport } from "../transport.js";
 
 export interface GetOptions extends RequestOptions {
   /** Also find a soft-deleted record (needs manage permission). */
@@ -30,6 +30,13 @@ function etag(value: number | string): string {
 export function withIfMatch(options: UpdateOptions | DeleteOptions): RequestOptions {
   if (options.ifMatch === undefined) return options;
   return { ...options, headers: { ...options.headers, "If-Match": etag(options.ifMatch) } };
+}
+
+/** A partial update: `version` goes in the body (409 on a mismatch), `ifMatch` as If-Match (412). */
+export function patchCall(path: string, patch: unknown, options: UpdateOptions = {}): Call {
+  const { version, ifMatch, ...rest } = options;
+  const body = version === undefined ? patch : { ...(patch as object), version };
+  return { method: "PATCH", path, body, options: withIfMatch({ ...rest, ifMatch }) };
 }
 
 export function pathId(id: string): string {
@@ -60,11 +67,7 @@ export abstract class Collection<ListOp extends OperationId, Record, Create, Upd
   }
 
   protected updateRecord(id: string, patch: Update, options: UpdateOptions = {}): Promise<Record> {
-    const { version, ifMatch, ...rest } = options;
-    const body = version === undefined ? patch : { ...patch, version };
-    return this.transport.request<Record>({
-      method: "PATCH", path: `${this.path}/${pathId(id)}`, body, options: withIfMatch({ ...rest, ifMatch }),
-    });
+    return this.transport.request<Record>(patchCall(`${this.path}/${pathId(id)}`, patch, options));
   }
 
   protected deleteRecord(id: string, options: DeleteOptions = {}): Promise<void> {

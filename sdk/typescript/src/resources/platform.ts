@@ -1,7 +1,9 @@
-// `client.platform.applications`: integrations and their API keys (CONTRACT §1.2; manage:platform).
+// `client.platform`: integrations and their API keys (CONTRACT §1.2; manage:platform), and the webhook
+// endpoints and reminders of §8 (events.ts).
 import type { RequestBody, ResponseBody } from "../schema.js";
 import type { RequestOptions, Transport } from "../transport.js";
 import { pathId } from "./collection.js";
+import { Reminders, Webhooks } from "./events.js";
 
 const APPLICATIONS = "/api/v1/platform/applications";
 
@@ -47,7 +49,12 @@ export class Applications {
 
 export class Platform {
   readonly applications: Applications;
+  /** Webhook endpoints, their secrets and delivery attempts (§8.2). */
+  readonly webhooks: Webhooks;
+  readonly reminders: Reminders;
   constructor(transport: Transport) {
     this.applications = new Applications(transport);
+    this.webhooks = new Webhooks(transport);
+    this.reminders = new Reminders(transport);
   }
 }

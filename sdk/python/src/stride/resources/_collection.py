@@ -32,11 +32,13 @@ def without_none(fields: Mapping[str, Any]) -> dict[str, Any]:
 class SyncPaged(SyncResource):
     """A resource with cursor-paginated lists (CONTRACT §2.5) and calls answered without a body."""
 
-    def _page(self, path: str, query: Mapping[str, Any], model: type[M], options: RequestOptions | None) -> Page[M]:
-        start = query.get("cursor")
+    def _page(self, path: str, query: Mapping[str, Any], model: type[M], options: RequestOptions | None, *,
+              cursor_param: str = "cursor") -> Page[M]:
+        """The first page; `cursor_param` names the parameter that takes `next_cursor` (`after` for events)."""
+        start = query.get(cursor_param)
 
         def fetch(cursor: str | None) -> Any:
-            return self._transport.request(call("GET", path, query={**query, "cursor": cursor or start},
+            return self._transport.request(call("GET", path, query={**query, cursor_param: cursor or start},
                                                 options=options))
 
         return Page(fetch(None), model, fetch)
@@ -74,12 +76,12 @@ class SyncCollection(SyncPaged, Generic[R]):
 class AsyncPaged(AsyncResource):
     """A resource with cursor-paginated lists (CONTRACT §2.5) and calls answered without a body."""
 
-    def _page(self, path: str, query: Mapping[str, Any], model: type[M],
-              options: RequestOptions | None) -> AsyncPageRequest[M]:
-        start = query.get("cursor")
+    def _page(self, path: str, query: Mapping[str, Any], model: type[M], options: RequestOptions | None, *,
+              cursor_param: str = "cursor") -> AsyncPageRequest[M]:
+        start = query.get(cursor_param)
 
         async def fetch(cursor: str | None) -> Any:
-            return await self._transport.request(call("GET", path, query={**query, "cursor": cursor or start},
+            return await self._transport.request(call("GET", path, query={**query, cursor_param: cursor or start},
                                                       options=options))
 
         return AsyncPageRequest(model, fetch)

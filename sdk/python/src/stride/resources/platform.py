@@ -1,4 +1,5 @@
-"""`client.platform.applications`: integrations and their API keys (CONTRACT §1.2; manage:platform)."""
+"""`client.platform`: integrations and their API keys (CONTRACT §1.2; manage:platform), and the webhook
+endpoints and reminders of §8 (resources/events.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from stride._generated import (
 from stride._transport import AsyncTransport, SyncTransport
 from stride._types import RequestOptions
 from stride.resources._base import AsyncResource, SyncResource, path_id
+from stride.resources.events import AsyncReminders, AsyncWebhooks, Reminders, Webhooks
 
 APPLICATIONS = "/api/v1/platform/applications"
 
@@ -65,6 +67,9 @@ class Applications(SyncResource):
 class Platform:
     def __init__(self, transport: SyncTransport) -> None:
         self.applications = Applications(transport)
+        self.webhooks = Webhooks(transport)
+        """Webhook endpoints, their secrets and delivery attempts (§8.2)."""
+        self.reminders = Reminders(transport)
 
 
 class AsyncApiKeys(AsyncResource):
@@ -109,3 +114,6 @@ class AsyncApplications(AsyncResource):
 class AsyncPlatform:
     def __init__(self, transport: AsyncTransport) -> None:
         self.applications = AsyncApplications(transport)
+        self.webhooks = AsyncWebhooks(transport)
+        """Webhook endpoints, their secrets and delivery attempts (§8.2)."""
+        self.reminders = AsyncReminders(transport)
