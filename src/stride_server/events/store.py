@@ -3,6 +3,7 @@ transaction of every change; this module reads them, keeps the endpoints, and re
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -21,8 +22,24 @@ _WEBHOOK_COLUMNS = tuple(
 _DELIVERY_COLUMNS = tuple(webhook_deliveries.c)
 
 
+# A date-time as the database writes one in UTC (`…+00:00`), to be shown as the API does (`…Z`).
+_UTC_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$")
+_RECORDS = ("record", "review", "cycle")  # the members of `data` that carry a record
+
+
+def _zulu(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: value[:-6] + "Z" if isinstance(value, str) and _UTC_DATETIME.match(value) else value
+        for name, value in record.items()
+    }
+
+
 def event_json(row: dict[str, Any]) -> dict[str, Any]:
-    """An event as the API shows it and a webhook delivers it (§8.1)."""
+    """An event as the API shows it and a webhook delivers it (§8.1): the record's date-times in UTC
+    with `Z`, as every other answer of the API."""
+    data = row["data"]
+    if any(isinstance(data.get(name), dict) for name in _RECORDS):
+        data = {name: _zulu(v) if name in _RECORDS and isinstance(v, dict) else v for name, v in data.items()}
     return {
         "id": row["id"],
         "type": row["type"],
@@ -31,7 +48,7 @@ def event_json(row: dict[str, Any]) -> dict[str, Any]:
         "occurred_at": row["occurred_at"],
         "actor": {"type": row["actor_type"], "id": row["actor_id"]},
         "subject": {"type": row["subject_type"], "id": row["subject_id"]},
-        "data": row["data"],
+        "data": data,
     }
 
 

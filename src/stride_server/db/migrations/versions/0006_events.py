@@ -28,37 +28,31 @@ _REMINDERS = (
     '"review_days_before": 3, "repeat_every_days": 2}'
 )
 
+
 # --- ids -----------------------------------------------------------------------------------------
-# A ULID from the clock (48 bits of milliseconds, 80 random bits), and the next one after a given ULID
-# (events of one subject stay in increasing order when the clock or the random part would not).
-_ULID = r"""
+def _base32(name: str, bits: int) -> str:
+    """The Crockford base32 digits of the low `bits` bits of the bigint `name`, as one expression."""
+    return " || ".join(
+        f"substr(alphabet, (({name} >> {shift}) & 31)::int + 1, 1)" for shift in range(bits - 5, -1, -5)
+    )
+
+
+# A ULID (delivery ids): 10 digits of milliseconds (48 bits, the top two zero) and 16 of randomness
+# (two 40-bit halves), each digit one expression (a loop costs more per call).
+_ULID = f"""
 CREATE FUNCTION stride_ulid(p_at timestamptz) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     alphabet CONSTANT text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-    bits bit(130) := B'00' || floor(extract(epoch FROM p_at) * 1000)::bigint::bit(48)
-                     || ('x' || encode(substring(uuid_send(gen_random_uuid()) FROM 7 FOR 10), 'hex'))::bit(80);
-    result text := '';
+    ms bigint := floor(extract(epoch FROM p_at) * 1000)::bigint;
+    random_hex text := encode(substring(uuid_send(gen_random_uuid()) FROM 7 FOR 10), 'hex');
+    high bigint := ('x' || substr(random_hex, 1, 10))::bit(40)::bigint;
+    low bigint := ('x' || substr(random_hex, 11, 10))::bit(40)::bigint;
 BEGIN
-    FOR i IN 0..25 LOOP
-        result := result || substr(alphabet, substring(bits FROM i * 5 + 1 FOR 5)::int + 1, 1);
-    END LOOP;
-    RETURN result;
+    RETURN {_base32("ms", 50)}
+        || {_base32("high", 40)}
+        || {_base32("low", 40)};
 END $$;
 
-CREATE FUNCTION stride_ulid_next(p_ulid text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    alphabet CONSTANT text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-    result text := p_ulid;
-    position int;
-BEGIN
-    FOR i IN REVERSE length(p_ulid)..1 LOOP
-        position := strpos(alphabet, substr(p_ulid, i, 1));
-        IF position < 32 THEN
-            RETURN substr(result, 1, i - 1) || substr(alphabet, position + 1, 1) || repeat('0', length(p_ulid) - i);
-        END IF;
-    END LOOP;
-    RAISE EXCEPTION 'ULID overflow';
-END $$;
 """
 
 # --- the outbox ----------------------------------------------------------------------------------
@@ -80,41 +74,74 @@ $$;
 
 
 def _emit(role: str) -> str:
-    # The actor comes from the transaction's settings (stride_enter sets the tenant, the person and the
-    # application). Only the owner (bulk loads) may switch events off; the app role never can.
+    # Events are written in sets: a trigger hands every event of its statement to stride_emit_all at
+    # once, which writes them and fans them out to the endpoints in one statement. The actor comes from
+    # the transaction's settings (stride_enter sets the tenant, the person and the application). Only
+    # the owner (bulk loads) may switch events off; the app role never can.
     return f"""
-CREATE FUNCTION stride_emit(p_type text, p_subject_type text, p_subject_id text, p_data jsonb)
-RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+CREATE TYPE stride_event_draft AS (subject_type text, subject_id text, type text, data jsonb);
+
+CREATE SEQUENCE stride_event_seq;
+GRANT USAGE ON SEQUENCE stride_event_seq TO {role};
+
+-- `evt_` + a ULID: 48 bits of milliseconds, then 40 of a sequence and 40 random. The sequence keeps
+-- events of one millisecond in the order they were written, so a subject's events — whose writers
+-- wait on its row lock, each after the last one committed — have increasing ids.
+CREATE FUNCTION stride_event_id() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
-    tenant text := current_setting('stride.tenant_id', true);
-    person text := nullif(current_setting('stride.person_id', true), '');
-    app text := nullif(current_setting('stride.app_id', true), '');
-    area text := stride_event_area(p_type);
-    occurred timestamptz := clock_timestamp();
-    event_id text := 'evt_' || stride_ulid(occurred);
-    last_id text;
+    alphabet CONSTANT text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+    ms bigint := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+    high bigint := nextval('stride_event_seq') & 1099511627775;
+    low bigint := ('x' || substr(md5(random()::text), 1, 10))::bit(40)::bigint;
 BEGIN
-    IF current_setting('stride.emit', true) = 'off' AND current_user <> '{role}' THEN
-        RETURN NULL;
-    END IF;
-    SELECT max(e.id) INTO last_id FROM events e WHERE e.tenant_id = tenant AND e.subject_id = p_subject_id;
-    IF last_id >= event_id THEN
-        event_id := 'evt_' || stride_ulid_next(substr(last_id, 5));
-    END IF;
-    INSERT INTO events (tenant_id, id, type, area, app_id, occurred_at, actor_type, actor_id,
-                        subject_type, subject_id, data)
-    VALUES (tenant, event_id, p_type, area, app, occurred,
-            CASE WHEN person IS NOT NULL THEN 'person' WHEN app IS NOT NULL THEN 'application' ELSE 'system' END,
-            coalesce(person, app), p_subject_type, p_subject_id, p_data);
-    IF p_type <> 'webhook.ping' THEN
-        PERFORM stride_enqueue_delivery(tenant, w.id, event_id, p_type, p_subject_type || ':' || p_subject_id, 1)
-        FROM webhooks w
-        WHERE w.tenant_id = tenant AND w.enabled AND area = ANY (w.areas)
-          AND (w.app_id IS NULL OR w.app_id = app)
-          AND w.event_types ?| ARRAY['*', p_type, split_part(p_type, '.', 1) || '.*'];
-    END IF;
-    RETURN event_id;
+    RETURN 'evt_' || {_base32("ms", 50)}
+        || {_base32("high", 40)}
+        || {_base32("low", 40)};
 END $$;
+
+CREATE FUNCTION stride_emit_all(p_drafts stride_event_draft[]) RETURNS text[]
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    ids text[];
+    deliveries bigint;
+BEGIN
+    IF p_drafts IS NULL OR cardinality(p_drafts) = 0
+       OR (current_setting('stride.emit', true) = 'off' AND current_user <> '{role}') THEN
+        RETURN '{{}}';
+    END IF;
+    WITH actor AS (
+        SELECT current_setting('stride.tenant_id', true) AS tenant,
+               nullif(current_setting('stride.person_id', true), '') AS person,
+               nullif(current_setting('stride.app_id', true), '') AS app
+    ), inserted AS (
+        INSERT INTO events (tenant_id, id, type, area, app_id, occurred_at, actor_type, actor_id,
+                            subject_type, subject_id, data)
+        SELECT a.tenant, stride_event_id(), d.type, stride_event_area(d.type), a.app,
+               clock_timestamp(),
+               CASE WHEN a.person IS NOT NULL THEN 'person' WHEN a.app IS NOT NULL THEN 'application'
+                    ELSE 'system' END,
+               coalesce(a.person, a.app), d.subject_type, d.subject_id, d.data
+        FROM unnest(p_drafts) WITH ORDINALITY AS d(subject_type, subject_id, type, data, n)
+        CROSS JOIN actor a
+        ORDER BY d.n
+        RETURNING tenant_id, id, type, area, app_id, subject_type, subject_id
+    ), fanned AS (
+        SELECT stride_enqueue_delivery(i.tenant_id, w.id, i.id, i.type, i.subject_type || ':' || i.subject_id, 1)
+        FROM inserted i
+        JOIN webhooks w
+          ON i.type <> 'webhook.ping' AND w.tenant_id = i.tenant_id AND w.enabled AND i.area = ANY (w.areas)
+             AND (w.app_id IS NULL OR w.app_id = i.app_id)
+             AND w.event_types ?| ARRAY['*', i.type, split_part(i.type, '.', 1) || '.*']
+    )
+    SELECT array_agg(i.id ORDER BY i.id), (SELECT count(*) FROM fanned) INTO ids, deliveries FROM inserted i;
+    RETURN ids;
+END $$;
+
+-- One event written by the application itself (webhooks, reminders): its id.
+CREATE FUNCTION stride_emit(p_type text, p_subject_type text, p_subject_id text, p_data jsonb)
+RETURNS text LANGUAGE sql VOLATILE AS $$
+    SELECT (stride_emit_all(ARRAY[ROW(p_subject_type, p_subject_id, p_type, p_data)::stride_event_draft]))[1]
+$$;
 """
 
 
@@ -166,36 +193,36 @@ FOR EACH ROW EXECUTE FUNCTION stride_wake_next_in_lock();
 """
 
 # --- what a change says --------------------------------------------------------------------------
-# Records as the API shows them: UTC date-times with `Z`, no search column, no answer keys, no
-# free text of a review, the computed `is_expired` of a learning record.
+# Records as the API shows them: no search column, no answer keys, no free text of a review, the
+# computed `is_expired` of a learning record. Date-times are written in UTC (the trigger functions run
+# with timezone UTC); readers show them with `Z` (events.store.event_json), which keeps that work off
+# the write path.
 _RECORD = r"""
-CREATE FUNCTION stride_event_json(p jsonb) RETURNS jsonb LANGUAGE sql STABLE AS $$
-    SELECT coalesce(jsonb_object_agg(key, CASE
-        WHEN jsonb_typeof(value) = 'string'
-             AND value #>> '{}' ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$'
-        THEN to_jsonb(regexp_replace(value #>> '{}', '\+00:00$', 'Z'))
-        ELSE value END), '{}'::jsonb)
-    FROM jsonb_each(p)
-$$;
-
-CREATE FUNCTION stride_record_json(p_kind text, p jsonb) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    shaped jsonb := p - 'search';
-BEGIN
-    IF p_kind = 'learning_record' THEN
-        shaped := shaped || jsonb_build_object(
-            'is_expired', coalesce((p ->> 'expires_at')::timestamptz < now(), false));
-    ELSIF p_kind = 'assessment' AND jsonb_typeof(p -> 'questions') = 'array' THEN
-        shaped := shaped || jsonb_build_object('questions', (
+-- An assessment's questions without their answer keys (`correct`).
+CREATE FUNCTION stride_without_answers(p jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN jsonb_typeof(p -> 'questions') = 'array'
+        THEN p || jsonb_build_object('questions', (
             SELECT coalesce(jsonb_agg(CASE WHEN jsonb_typeof(q) = 'object' THEN q - 'correct' ELSE q END
                                       ORDER BY n), '[]'::jsonb)
-            FROM jsonb_array_elements(p -> 'questions') WITH ORDINALITY AS x(q, n)));
-    ELSIF p_kind = 'review' THEN
-        shaped := shaped - 'strengths' - 'growth_areas' - 'discussion_topics' - 'reviewer_notes'
-                  - 'action_items';
-    END IF;
-    RETURN stride_event_json(shaped);
-END $$;
+            FROM jsonb_array_elements(p -> 'questions') WITH ORDINALITY AS x(q, n)))
+        ELSE p END
+$$;
+
+-- One expression, which PostgreSQL inlines into the trigger's statement.
+CREATE FUNCTION stride_record_json(p_kind text, p jsonb) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT CASE p_kind
+        WHEN 'learning_record' THEN (p - 'search') || jsonb_build_object(
+            'is_expired', coalesce((p ->> 'expires_at')::timestamptz < now(), false))
+        WHEN 'assessment' THEN stride_without_answers(p - 'search')
+        WHEN 'review' THEN p - 'strengths' - 'growth_areas' - 'discussion_topics' - 'reviewer_notes'
+                           - 'action_items'
+        ELSE p - 'search' END
+$$;
+
+-- The member of an event's data that carries its record.
+CREATE FUNCTION stride_record_key(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE p_kind WHEN 'review' THEN 'review' WHEN 'review_cycle' THEN 'cycle' ELSE 'record' END
+$$;
 
 -- The names of the fields an update changed (the stamps every write moves are left out).
 CREATE FUNCTION stride_changed(p_old jsonb, p_new jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
@@ -206,233 +233,264 @@ CREATE FUNCTION stride_changed(p_old jsonb, p_new jsonb) RETURNS jsonb LANGUAGE 
 $$;
 """
 
+# The triggers are per statement, with transition tables: a statement's changes become its events in
+# one INSERT, whatever the number of rows. The functions run with timezone UTC, so that date-times are
+# written in UTC (readers show them with `Z`).
+_TRIGGER = "RETURNS trigger LANGUAGE plpgsql SET timezone TO 'UTC' AS $$"
+
 # Data API records (and assessment responses): `{record}`, and `changed` for updates; a soft delete is
 # `.deleted`; a key result's update that appends to its history is a check-in.
-_ON_RECORD = """
-CREATE FUNCTION stride_on_record() RETURNS trigger LANGUAGE plpgsql SET timezone TO 'UTC' AS $$
-DECLARE
-    kind text := TG_ARGV[0];
-    old_row jsonb;
-    new_row jsonb;
-    changed jsonb;
-    verb text := 'updated';
+_ON_RECORD = f"""
+CREATE FUNCTION stride_record_inserted() {_TRIGGER}
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM stride_emit(kind || CASE WHEN kind = 'assessment_response' THEN '.submitted' ELSE '.created' END,
-                            kind, NEW.id, jsonb_build_object('record', stride_record_json(kind, to_jsonb(NEW))));
-        RETURN NULL;
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM stride_emit(kind || '.deleted', kind, OLD.id,
-                            jsonb_build_object('record', stride_record_json(kind, to_jsonb(OLD))));
-        RETURN NULL;
-    END IF;
-    old_row := to_jsonb(OLD);
-    new_row := to_jsonb(NEW);
-    IF old_row = new_row THEN
-        RETURN NULL;
-    END IF;
-    changed := stride_changed(old_row, new_row);
-    IF (new_row ->> 'is_deleted')::boolean AND NOT coalesce((old_row ->> 'is_deleted')::boolean, false) THEN
-        verb := 'deleted';
-    ELSIF kind = 'key_result' AND jsonb_array_length(coalesce(new_row -> 'history', '[]'))
-                                  > jsonb_array_length(coalesce(old_row -> 'history', '[]')) THEN
-        verb := 'checked_in';
-    END IF;
-    PERFORM stride_emit(kind || '.' || verb, kind, NEW.id,
-                        jsonb_build_object('record', stride_record_json(kind, new_row), 'changed', changed));
+    PERFORM stride_emit_all(ARRAY(
+        SELECT ROW(TG_ARGV[0], n.id,
+                   TG_ARGV[0] || CASE WHEN TG_ARGV[0] = 'assessment_response' THEN '.submitted' ELSE '.created' END,
+                   jsonb_build_object(stride_record_key(TG_ARGV[0]),
+                                      stride_record_json(TG_ARGV[0], to_jsonb(n))))::stride_event_draft
+        FROM new_rows n));
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION stride_record_updated() {_TRIGGER}
+BEGIN
+    PERFORM stride_emit_all(ARRAY(
+        SELECT ROW(TG_ARGV[0], c.id, TG_ARGV[0] || '.' || CASE
+                       WHEN (c.new_row ->> 'is_deleted')::boolean
+                            AND NOT coalesce((c.old_row ->> 'is_deleted')::boolean, false) THEN 'deleted'
+                       WHEN TG_ARGV[0] = 'key_result'
+                            AND jsonb_array_length(coalesce(c.new_row -> 'history', '[]'))
+                                > jsonb_array_length(coalesce(c.old_row -> 'history', '[]')) THEN 'checked_in'
+                       ELSE 'updated' END,
+                   jsonb_build_object('record', stride_record_json(TG_ARGV[0], c.new_row),
+                                      'changed', stride_changed(c.old_row, c.new_row)))::stride_event_draft
+        FROM (SELECT n.id, to_jsonb(o) AS old_row, to_jsonb(n) AS new_row
+              FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id) c
+        WHERE c.old_row <> c.new_row));
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION stride_record_deleted() {_TRIGGER}
+BEGIN
+    PERFORM stride_emit_all(ARRAY(
+        SELECT ROW(TG_ARGV[0], o.id, TG_ARGV[0] || '.deleted',
+                   jsonb_build_object(stride_record_key(TG_ARGV[0]),
+                                      stride_record_json(TG_ARGV[0], to_jsonb(o))))::stride_event_draft
+        FROM old_rows o));
     RETURN NULL;
 END $$;
 """
 
-# Reviews and cycles: their status moves are events of their own.
-_ON_REVIEW = """
-CREATE FUNCTION stride_on_review() RETURNS trigger LANGUAGE plpgsql SET timezone TO 'UTC' AS $$
-DECLARE
-    old_row jsonb;
-    new_row jsonb;
-    changed jsonb;
+# Reviews and cycles: their status moves are events of their own (in this order: the move, the
+# completion, then the other changes).
+_ON_REVIEW = f"""
+CREATE FUNCTION stride_review_updated() {_TRIGGER}
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM stride_emit('review.created', 'review', NEW.id,
-                            jsonb_build_object('review', stride_record_json('review', to_jsonb(NEW))));
-        RETURN NULL;
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM stride_emit('review.deleted', 'review', OLD.id,
-                            jsonb_build_object('review', stride_record_json('review', to_jsonb(OLD))));
-        RETURN NULL;
-    END IF;
-    old_row := to_jsonb(OLD);
-    new_row := to_jsonb(NEW);
-    IF old_row = new_row THEN
-        RETURN NULL;
-    END IF;
-    changed := stride_changed(old_row, new_row) - 'status' - 'completed_at';
-    IF OLD.status IS DISTINCT FROM NEW.status THEN
-        PERFORM stride_emit('review.status_changed', 'review', NEW.id, jsonb_build_object(
-            'review_id', NEW.id, 'user_id', NEW.user_id, 'reviewer_id', NEW.reviewer_id,
-            'from', OLD.status, 'to', NEW.status));
-        IF NEW.status = 'completed' THEN
-            PERFORM stride_emit('review.completed', 'review', NEW.id,
-                                jsonb_build_object('review', stride_record_json('review', new_row)));
-        END IF;
-    END IF;
-    IF jsonb_array_length(changed) > 0
-       OR (OLD.status IS NOT DISTINCT FROM NEW.status AND OLD.updated_at IS DISTINCT FROM NEW.updated_at) THEN
-        PERFORM stride_emit('review.updated', 'review', NEW.id, jsonb_build_object(
-            'review', stride_record_json('review', new_row), 'changed', changed));
-    END IF;
+    PERFORM stride_emit_all(ARRAY(
+        SELECT ROW('review', c.id, e.type, e.data)::stride_event_draft
+        FROM (SELECT n.id, o.status AS old_status, n.status AS new_status, n.user_id, n.reviewer_id,
+                     o.updated_at IS DISTINCT FROM n.updated_at AS touched,
+                     stride_record_json('review', to_jsonb(n)) AS review,
+                     stride_changed(to_jsonb(o), to_jsonb(n)) - 'status' - 'completed_at' AS changed
+              FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
+              WHERE to_jsonb(o) <> to_jsonb(n)) c
+        CROSS JOIN LATERAL (VALUES
+            (1, CASE WHEN c.old_status IS DISTINCT FROM c.new_status THEN 'review.status_changed' END,
+             jsonb_build_object('review_id', c.id, 'user_id', c.user_id, 'reviewer_id', c.reviewer_id,
+                                'from', c.old_status, 'to', c.new_status)),
+            (2, CASE WHEN c.old_status IS DISTINCT FROM c.new_status AND c.new_status = 'completed'
+                     THEN 'review.completed' END,
+             jsonb_build_object('review', c.review)),
+            (3, CASE WHEN jsonb_array_length(c.changed) > 0
+                          OR (c.old_status IS NOT DISTINCT FROM c.new_status AND c.touched)
+                     THEN 'review.updated' END,
+             jsonb_build_object('review', c.review, 'changed', c.changed))
+        ) AS e(n, type, data)
+        WHERE e.type IS NOT NULL
+        ORDER BY c.id, e.n));
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION stride_on_cycle() RETURNS trigger LANGUAGE plpgsql SET timezone TO 'UTC' AS $$
-DECLARE
-    old_row jsonb;
-    new_row jsonb;
-    changed jsonb;
+CREATE FUNCTION stride_cycle_updated() {_TRIGGER}
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM stride_emit('review_cycle.created', 'review_cycle', NEW.id,
-                            jsonb_build_object('cycle', stride_event_json(to_jsonb(NEW))));
-        RETURN NULL;
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM stride_emit('review_cycle.deleted', 'review_cycle', OLD.id,
-                            jsonb_build_object('cycle', stride_event_json(to_jsonb(OLD))));
-        RETURN NULL;
-    END IF;
-    old_row := to_jsonb(OLD);
-    new_row := to_jsonb(NEW);
-    IF old_row = new_row THEN
-        RETURN NULL;
-    END IF;
-    changed := stride_changed(old_row, new_row) - 'status' - 'feedback_min_responses' - 'upward_min_responses';
-    IF OLD.status IS DISTINCT FROM NEW.status AND NEW.status IN ('open', 'closed') THEN
-        PERFORM stride_emit('review_cycle.' || CASE NEW.status WHEN 'open' THEN 'opened' ELSE 'closed' END,
-                            'review_cycle', NEW.id, jsonb_build_object('cycle', stride_event_json(new_row)));
-    END IF;
-    IF jsonb_array_length(changed) > 0
-       OR (OLD.status IS NOT DISTINCT FROM NEW.status AND OLD.updated_at IS DISTINCT FROM NEW.updated_at) THEN
-        PERFORM stride_emit('review_cycle.updated', 'review_cycle', NEW.id, jsonb_build_object(
-            'cycle', stride_event_json(new_row), 'changed', changed));
-    END IF;
+    PERFORM stride_emit_all(ARRAY(
+        SELECT ROW('review_cycle', c.id, e.type, e.data)::stride_event_draft
+        FROM (SELECT n.id, o.status AS old_status, n.status AS new_status,
+                     o.updated_at IS DISTINCT FROM n.updated_at AS touched, to_jsonb(n) AS cycle,
+                     stride_changed(to_jsonb(o), to_jsonb(n)) - 'status' - 'feedback_min_responses'
+                         - 'upward_min_responses' AS changed
+              FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
+              WHERE to_jsonb(o) <> to_jsonb(n)) c
+        CROSS JOIN LATERAL (VALUES
+            (1, CASE WHEN c.old_status IS DISTINCT FROM c.new_status AND c.new_status IN ('open', 'closed')
+                     THEN 'review_cycle.' || CASE c.new_status WHEN 'open' THEN 'opened' ELSE 'closed' END END,
+             jsonb_build_object('cycle', c.cycle)),
+            (2, CASE WHEN jsonb_array_length(c.changed) > 0
+                          OR (c.old_status IS NOT DISTINCT FROM c.new_status AND c.touched)
+                     THEN 'review_cycle.updated' END,
+             jsonb_build_object('cycle', c.cycle, 'changed', c.changed))
+        ) AS e(n, type, data)
+        WHERE e.type IS NOT NULL
+        ORDER BY c.id, e.n));
     RETURN NULL;
 END $$;
 """
 
 # Feedback requests: ids, dates and statuses only, never an answer.
-_ON_FEEDBACK = """
-CREATE FUNCTION stride_on_feedback_request() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    verb text;
+_ON_FEEDBACK = f"""
+CREATE FUNCTION stride_request_json(r feedback_requests) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object('request_id', r.id, 'cycle_id', r.cycle_id, 'subject_id', r.subject_id,
+                              'reviewer_id', r.reviewer_id, 'direction', r.direction, 'due_date', r.due_date,
+                              'status', r.status)
+$$;
+
+CREATE FUNCTION stride_feedback_request_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        verb := 'created';
-    ELSIF NEW.status IS DISTINCT FROM OLD.status AND NEW.status IN ('declined', 'submitted') THEN
-        verb := NEW.status;
+        PERFORM stride_emit_all(ARRAY(
+            SELECT ROW('feedback_request', n.id, 'feedback_request.created', stride_request_json(n))::stride_event_draft
+            FROM new_rows n));
     ELSE
-        RETURN NULL;
+        PERFORM stride_emit_all(ARRAY(
+            SELECT ROW('feedback_request', n.id, 'feedback_request.' || n.status,
+                       stride_request_json(n))::stride_event_draft
+            FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
+            WHERE n.status IN ('declined', 'submitted') AND o.status IS DISTINCT FROM n.status));
     END IF;
-    PERFORM stride_emit('feedback_request.' || verb, 'feedback_request', NEW.id, jsonb_build_object(
-        'request_id', NEW.id, 'cycle_id', NEW.cycle_id, 'subject_id', NEW.subject_id,
-        'reviewer_id', NEW.reviewer_id, 'direction', NEW.direction, 'due_date', NEW.due_date,
-        'status', NEW.status));
     RETURN NULL;
 END $$;
 """
 
 # The directory: ids and the names of the changed fields, never a name or an email.
-_ON_DIRECTORY = """
-CREATE FUNCTION stride_on_person() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed jsonb;
+_ON_DIRECTORY = f"""
+CREATE FUNCTION stride_person_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM stride_emit('person.created', 'person', NEW.id, jsonb_build_object(
-            'person_id', NEW.id, 'manager_id', NEW.manager_id, 'access_level', NEW.access_level,
-            'status', NEW.status));
+        PERFORM stride_emit_all(ARRAY(
+            SELECT ROW('person', n.id, 'person.created', jsonb_build_object(
+                       'person_id', n.id, 'manager_id', n.manager_id, 'access_level', n.access_level,
+                       'status', n.status))::stride_event_draft
+            FROM new_rows n));
         RETURN NULL;
     END IF;
-    changed := stride_changed(to_jsonb(OLD), to_jsonb(NEW));
-    IF jsonb_array_length(changed) = 0 THEN
-        RETURN NULL;
-    END IF;
-    IF OLD.status = 'active' AND NEW.status = 'inactive' THEN
-        PERFORM stride_emit('person.deactivated', 'person', NEW.id, jsonb_build_object('person_id', NEW.id));
-        changed := changed - 'status';
-    END IF;
-    IF jsonb_array_length(changed) > 0 THEN
-        PERFORM stride_emit('person.updated', 'person', NEW.id,
-                            jsonb_build_object('person_id', NEW.id, 'changed', changed));
-    END IF;
+    PERFORM stride_emit_all(ARRAY(
+        SELECT ROW('person', c.id, e.type, e.data)::stride_event_draft
+        FROM (SELECT n.id, o.status = 'active' AND n.status = 'inactive' AS deactivated,
+                     stride_changed(to_jsonb(o), to_jsonb(n)) AS changed
+              FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id) c
+        CROSS JOIN LATERAL (VALUES
+            (1, CASE WHEN c.deactivated THEN 'person.deactivated' END, jsonb_build_object('person_id', c.id)),
+            (2, CASE WHEN jsonb_array_length(c.changed - CASE WHEN c.deactivated THEN 'status' ELSE '' END) > 0
+                     THEN 'person.updated' END,
+             jsonb_build_object('person_id', c.id,
+                                'changed', c.changed - CASE WHEN c.deactivated THEN 'status' ELSE '' END))
+        ) AS e(n, type, data)
+        WHERE e.type IS NOT NULL
+        ORDER BY c.id, e.n));
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION stride_on_group() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed jsonb;
+CREATE FUNCTION stride_group_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM stride_emit('group.created', 'group', NEW.id,
-                            jsonb_build_object('group_id', NEW.id, 'kind', NEW.kind, 'parent_id', NEW.parent_id));
+        PERFORM stride_emit_all(ARRAY(
+            SELECT ROW('group', n.id, 'group.created', jsonb_build_object(
+                       'group_id', n.id, 'kind', n.kind, 'parent_id', n.parent_id))::stride_event_draft
+            FROM new_rows n));
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM stride_emit('group.deleted', 'group', OLD.id, jsonb_build_object('group_id', OLD.id));
-    ELSIF NEW.is_deleted AND NOT OLD.is_deleted THEN
-        PERFORM stride_emit('group.deleted', 'group', NEW.id, jsonb_build_object('group_id', NEW.id));
+        PERFORM stride_emit_all(ARRAY(
+            SELECT ROW('group', o.id, 'group.deleted', jsonb_build_object('group_id', o.id))::stride_event_draft
+            FROM old_rows o));
     ELSE
-        changed := stride_changed(to_jsonb(OLD), to_jsonb(NEW));
-        IF jsonb_array_length(changed) > 0 THEN
-            PERFORM stride_emit('group.updated', 'group', NEW.id,
-                                jsonb_build_object('group_id', NEW.id, 'changed', changed));
-        END IF;
+        PERFORM stride_emit_all(ARRAY(
+            SELECT ROW('group', c.id,
+                       CASE WHEN c.deleted THEN 'group.deleted' ELSE 'group.updated' END,
+                       CASE WHEN c.deleted THEN jsonb_build_object('group_id', c.id)
+                            ELSE jsonb_build_object('group_id', c.id, 'changed', c.changed) END)::stride_event_draft
+            FROM (SELECT n.id, n.is_deleted AND NOT o.is_deleted AS deleted,
+                         stride_changed(to_jsonb(o), to_jsonb(n)) AS changed
+                  FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id) c
+            WHERE c.deleted OR jsonb_array_length(c.changed) > 0));
     END IF;
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION stride_on_membership() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION stride_membership_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM stride_emit('membership.added', 'group', NEW.group_id, jsonb_build_object(
-            'group_id', NEW.group_id, 'person_id', NEW.person_id, 'role', NEW.role));
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM stride_emit('membership.removed', 'group', OLD.group_id, jsonb_build_object(
-            'group_id', OLD.group_id, 'person_id', OLD.person_id, 'role', OLD.role));
+        PERFORM stride_emit_all(ARRAY(
+            SELECT ROW('group', n.group_id, 'membership.added', jsonb_build_object(
+                       'group_id', n.group_id, 'person_id', n.person_id, 'role', n.role))::stride_event_draft
+            FROM new_rows n));
+    ELSE
+        PERFORM stride_emit_all(ARRAY(
+            SELECT ROW('group', o.group_id, 'membership.removed', jsonb_build_object(
+                       'group_id', o.group_id, 'person_id', o.person_id, 'role', o.role))::stride_event_draft
+            FROM old_rows o));
     END IF;
     RETURN NULL;
 END $$;
 """
 
-# (table, trigger function, its argument, the operations)
-_TRIGGERS = (
-    ("person_goals", "stride_on_record", "person_goal", "INSERT OR UPDATE OR DELETE"),
-    ("learning_records", "stride_on_record", "learning_record", "INSERT OR UPDATE OR DELETE"),
-    ("objectives", "stride_on_record", "objective", "INSERT OR UPDATE OR DELETE"),
-    ("key_results", "stride_on_record", "key_result", "INSERT OR UPDATE OR DELETE"),
-    ("cohorts", "stride_on_record", "cohort", "INSERT OR UPDATE OR DELETE"),
-    ("assessments", "stride_on_record", "assessment", "INSERT OR UPDATE OR DELETE"),
-    ("assessment_responses", "stride_on_record", "assessment_response", "INSERT"),
-    ("review_cycles", "stride_on_cycle", None, "INSERT OR UPDATE OR DELETE"),
-    ("reviews", "stride_on_review", None, "INSERT OR UPDATE OR DELETE"),
-    ("feedback_requests", "stride_on_feedback_request", None, "INSERT OR UPDATE"),
-    ("people", "stride_on_person", None, "INSERT OR UPDATE"),
-    ("groups", "stride_on_group", None, "INSERT OR UPDATE OR DELETE"),
-    ("group_members", "stride_on_membership", None, "INSERT OR DELETE"),
+_RECORD_TRIGGERS = (
+    ("INSERT", "stride_record_inserted"),
+    ("UPDATE", "stride_record_updated"),
+    ("DELETE", "stride_record_deleted"),
+)
+# (table, operation, trigger function, its argument): one trigger per operation, since a trigger with
+# transition tables has one.
+_TRIGGERS: tuple[tuple[str, str, str, str | None], ...] = (
+    *(
+        (table, operation, function, kind)
+        for table, kind in (
+            ("person_goals", "person_goal"),
+            ("learning_records", "learning_record"),
+            ("objectives", "objective"),
+            ("key_results", "key_result"),
+            ("cohorts", "cohort"),
+            ("assessments", "assessment"),
+        )
+        for operation, function in _RECORD_TRIGGERS
+    ),
+    ("assessment_responses", "INSERT", "stride_record_inserted", "assessment_response"),
+    ("review_cycles", "INSERT", "stride_record_inserted", "review_cycle"),
+    ("review_cycles", "UPDATE", "stride_cycle_updated", None),
+    ("review_cycles", "DELETE", "stride_record_deleted", "review_cycle"),
+    ("reviews", "INSERT", "stride_record_inserted", "review"),
+    ("reviews", "UPDATE", "stride_review_updated", None),
+    ("reviews", "DELETE", "stride_record_deleted", "review"),
+    ("feedback_requests", "INSERT", "stride_feedback_request_changed", None),
+    ("feedback_requests", "UPDATE", "stride_feedback_request_changed", None),
+    ("people", "INSERT", "stride_person_changed", None),
+    ("people", "UPDATE", "stride_person_changed", None),
+    ("groups", "INSERT", "stride_group_changed", None),
+    ("groups", "UPDATE", "stride_group_changed", None),
+    ("groups", "DELETE", "stride_group_changed", None),
+    ("group_members", "INSERT", "stride_membership_changed", None),
+    ("group_members", "DELETE", "stride_membership_changed", None),
 )
 
 _FUNCTIONS = (
     "stride_wake_next_in_lock()",
-    "stride_on_membership()",
-    "stride_on_group()",
-    "stride_on_person()",
-    "stride_on_feedback_request()",
-    "stride_on_cycle()",
-    "stride_on_review()",
-    "stride_on_record()",
+    "stride_membership_changed()",
+    "stride_group_changed()",
+    "stride_person_changed()",
+    "stride_feedback_request_changed()",
+    "stride_request_json(feedback_requests)",
+    "stride_cycle_updated()",
+    "stride_review_updated()",
+    "stride_record_deleted()",
+    "stride_record_updated()",
+    "stride_record_inserted()",
     "stride_changed(jsonb, jsonb)",
+    "stride_record_key(text)",
     "stride_record_json(text, jsonb)",
-    "stride_event_json(jsonb)",
+    "stride_without_answers(jsonb)",
     "stride_emit(text, text, text, jsonb)",
+    "stride_emit_all(stride_event_draft[])",
+    "stride_event_id()",
     "stride_enqueue_delivery(text, text, text, text, text, int)",
     "stride_event_area(text)",
-    "stride_ulid_next(text)",
     "stride_ulid(timestamptz)",
     "stride_enter(text, text, text)",
     "stride_tenant_ids()",
@@ -570,20 +628,27 @@ def upgrade() -> None:
 
     _run_script(_enter(role) + _ULID + _AREA + _RECORD + _ENQUEUE + _emit(role) + _WAKE)
     _run_script(_ON_RECORD + _ON_REVIEW + _ON_FEEDBACK + _ON_DIRECTORY)
-    for table, function, argument, operations in _TRIGGERS:
+    for table, operation, function, argument in _TRIGGERS:
+        transition = {
+            "INSERT": "NEW TABLE AS new_rows",
+            "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "DELETE": "OLD TABLE AS old_rows",
+        }[operation]
         arguments = f"'{argument}'" if argument else ""
         op.execute(
-            f"CREATE TRIGGER stride_events AFTER {operations} ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {function}({arguments})"
+            f"CREATE TRIGGER stride_events_{operation.lower()} AFTER {operation} ON {table} "
+            f"REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION {function}({arguments})"
         )
 
 
 def downgrade() -> None:
-    for table, *_ in _TRIGGERS:
-        op.execute(f"DROP TRIGGER stride_events ON {table}")
+    for table, operation, *_ in _TRIGGERS:
+        op.execute(f"DROP TRIGGER stride_events_{operation.lower()} ON {table}")
     op.execute("DROP TRIGGER stride_wake_next_in_lock ON procrastinate_jobs")
     for function in _FUNCTIONS:
         op.execute(f"DROP FUNCTION {function}")
+    op.execute("DROP TYPE stride_event_draft")
+    op.execute("DROP SEQUENCE stride_event_seq")
     op.execute("""
         CREATE OR REPLACE FUNCTION stride_enter(p_tenant text, p_person text)
         RETURNS TABLE (access_level text, status text)
