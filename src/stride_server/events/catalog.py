@@ -39,6 +39,12 @@ EVENT_TYPES: tuple[str, ...] = (
     "reminder.review_due",
     "webhook.ping",
     "webhook.disabled",
+    # The platform (ids and changed field names, never a key or a secret).
+    *(f"webhook.{verb}" for verb in ("created", "updated", "deleted")),
+    *(f"application.{verb}" for verb in ("created", "updated", "deleted")),
+    "api_key.created",
+    "api_key.revoked",
+    "settings.updated",
 )
 _TYPES = frozenset(EVENT_TYPES)
 _PREFIXES = frozenset(t.split(".")[0] for t in EVENT_TYPES)
@@ -47,27 +53,6 @@ PATTERNS: tuple[str, ...] = ("*", *(f"{p}.*" for p in sorted(_PREFIXES)), *EVENT
 # `GET /api/v1/events?type=`: a comma list of exact types and prefixes, as the OpenAPI pattern says it.
 _ONE = "|".join(re.escape(p) for p in PATTERNS[1:])
 TYPE_FILTER_PATTERN = f"^({_ONE})(,({_ONE}))*$"
-
-# The `view:` area an event's reader needs (the same mapping as the database's stride_event_area).
-AREAS: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "person_goal",
-            "review_cycle",
-            "review",
-            "feedback_request",
-            "nomination",
-            "calibration_session",
-            "calibration",
-            "reminder",
-        ),
-        "performance",
-    ),
-    **dict.fromkeys(("objective", "key_result"), "okr"),
-    **dict.fromkeys(("learning_record", "cohort", "assessment", "assessment_response"), "learning"),
-    **dict.fromkeys(("person", "group", "membership"), "directory"),
-    "webhook": "platform",
-}
 
 
 def check_patterns(patterns: Iterable[str], *, field: str = "event_types") -> list[str]:

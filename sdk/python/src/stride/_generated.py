@@ -2012,14 +2012,14 @@ class WebhookCreate(TypedDict, total=False):
     url: Required[str]
     """https only; private, loopback and metadata addresses are refused."""
     event_types: (
-        Required[Sequence[Literal["*", "assessment.*", "assessment_response.*", "calibration.*",
-        "calibration_session.*", "cohort.*", "feedback_request.*", "group.*", "key_result.*",
-        "learning_record.*", "membership.*", "nomination.*", "objective.*", "person.*", "person_goal.*",
-        "reminder.*", "review.*", "review_cycle.*", "webhook.*", "person_goal.created",
-        "person_goal.updated", "learning_record.created", "objective.created", "objective.updated",
-        "objective.deleted", "key_result.created", "key_result.updated", "key_result.deleted",
-        "key_result.checked_in", "cohort.created", "cohort.updated", "assessment.created",
-        "assessment.updated", "assessment_response.submitted", "review_cycle.created",
+        Required[Sequence[Literal["*", "api_key.*", "application.*", "assessment.*",
+        "assessment_response.*", "calibration.*", "calibration_session.*", "cohort.*", "feedback_request.*",
+        "group.*", "key_result.*", "learning_record.*", "membership.*", "nomination.*", "objective.*",
+        "person.*", "person_goal.*", "reminder.*", "review.*", "review_cycle.*", "settings.*", "webhook.*",
+        "person_goal.created", "person_goal.updated", "learning_record.created", "objective.created",
+        "objective.updated", "objective.deleted", "key_result.created", "key_result.updated",
+        "key_result.deleted", "key_result.checked_in", "cohort.created", "cohort.updated",
+        "assessment.created", "assessment.updated", "assessment_response.submitted", "review_cycle.created",
         "review_cycle.updated", "review_cycle.opened", "review_cycle.closed", "review_cycle.deleted",
         "review.created", "review.updated", "review.deleted", "review.status_changed", "review.completed",
         "feedback_request.created", "feedback_request.declined", "feedback_request.submitted",
@@ -2027,7 +2027,9 @@ class WebhookCreate(TypedDict, total=False):
         "calibration_session.locked", "calibration.changed", "person.created", "person.updated",
         "person.deactivated", "person.erased", "group.created", "group.updated", "group.deleted",
         "membership.added", "membership.removed", "reminder.feedback_due", "reminder.self_assessment_due",
-        "reminder.review_due", "webhook.ping", "webhook.disabled"]]]
+        "reminder.review_due", "webhook.ping", "webhook.disabled", "webhook.created", "webhook.updated",
+        "webhook.deleted", "application.created", "application.updated", "application.deleted",
+        "api_key.created", "api_key.revoked", "settings.updated"]]]
     )
     """`"*"`, a prefix of whole segments (`"review.*"`) or exact types."""
     description: str | None
@@ -2057,14 +2059,14 @@ class WebhookUpdate(TypedDict, total=False):
     """Partial: only the keys sent change. None of them may be null but `description`."""
     url: str
     event_types: (
-        Sequence[Literal["*", "assessment.*", "assessment_response.*", "calibration.*",
-        "calibration_session.*", "cohort.*", "feedback_request.*", "group.*", "key_result.*",
-        "learning_record.*", "membership.*", "nomination.*", "objective.*", "person.*", "person_goal.*",
-        "reminder.*", "review.*", "review_cycle.*", "webhook.*", "person_goal.created",
-        "person_goal.updated", "learning_record.created", "objective.created", "objective.updated",
-        "objective.deleted", "key_result.created", "key_result.updated", "key_result.deleted",
-        "key_result.checked_in", "cohort.created", "cohort.updated", "assessment.created",
-        "assessment.updated", "assessment_response.submitted", "review_cycle.created",
+        Sequence[Literal["*", "api_key.*", "application.*", "assessment.*", "assessment_response.*",
+        "calibration.*", "calibration_session.*", "cohort.*", "feedback_request.*", "group.*",
+        "key_result.*", "learning_record.*", "membership.*", "nomination.*", "objective.*", "person.*",
+        "person_goal.*", "reminder.*", "review.*", "review_cycle.*", "settings.*", "webhook.*",
+        "person_goal.created", "person_goal.updated", "learning_record.created", "objective.created",
+        "objective.updated", "objective.deleted", "key_result.created", "key_result.updated",
+        "key_result.deleted", "key_result.checked_in", "cohort.created", "cohort.updated",
+        "assessment.created", "assessment.updated", "assessment_response.submitted", "review_cycle.created",
         "review_cycle.updated", "review_cycle.opened", "review_cycle.closed", "review_cycle.deleted",
         "review.created", "review.updated", "review.deleted", "review.status_changed", "review.completed",
         "feedback_request.created", "feedback_request.declined", "feedback_request.submitted",
@@ -2072,7 +2074,9 @@ class WebhookUpdate(TypedDict, total=False):
         "calibration_session.locked", "calibration.changed", "person.created", "person.updated",
         "person.deactivated", "person.erased", "group.created", "group.updated", "group.deleted",
         "membership.added", "membership.removed", "reminder.feedback_due", "reminder.self_assessment_due",
-        "reminder.review_due", "webhook.ping", "webhook.disabled"]]
+        "reminder.review_due", "webhook.ping", "webhook.disabled", "webhook.created", "webhook.updated",
+        "webhook.deleted", "application.created", "application.updated", "application.deleted",
+        "api_key.created", "api_key.revoked", "settings.updated"]]
     )
     description: str | None
     enabled: bool

@@ -79,7 +79,8 @@ def _emit(role: str) -> str:
     # the transaction's settings (stride_enter sets the tenant, the person and the application). Only
     # the owner (bulk loads) may switch events off; the app role never can.
     return f"""
-CREATE TYPE stride_event_draft AS (subject_type text, subject_id text, type text, data jsonb);
+-- An event to write: its tenant is its row's (a bulk load as the owner sets none).
+CREATE TYPE stride_event_draft AS (tenant_id text, subject_type text, subject_id text, type text, data jsonb);
 
 CREATE SEQUENCE stride_event_seq;
 GRANT USAGE ON SEQUENCE stride_event_seq TO {role};
@@ -110,18 +111,17 @@ BEGIN
         RETURN '{{}}';
     END IF;
     WITH actor AS (
-        SELECT current_setting('stride.tenant_id', true) AS tenant,
-               nullif(current_setting('stride.person_id', true), '') AS person,
+        SELECT nullif(current_setting('stride.person_id', true), '') AS person,
                nullif(current_setting('stride.app_id', true), '') AS app
     ), inserted AS (
         INSERT INTO events (tenant_id, id, type, area, app_id, occurred_at, actor_type, actor_id,
                             subject_type, subject_id, data)
-        SELECT a.tenant, stride_event_id(), d.type, stride_event_area(d.type), a.app,
+        SELECT d.tenant_id, stride_event_id(), d.type, stride_event_area(d.type), a.app,
                clock_timestamp(),
                CASE WHEN a.person IS NOT NULL THEN 'person' WHEN a.app IS NOT NULL THEN 'application'
                     ELSE 'system' END,
                coalesce(a.person, a.app), d.subject_type, d.subject_id, d.data
-        FROM unnest(p_drafts) WITH ORDINALITY AS d(subject_type, subject_id, type, data, n)
+        FROM unnest(p_drafts) WITH ORDINALITY AS d(tenant_id, subject_type, subject_id, type, data, n)
         CROSS JOIN actor a
         ORDER BY d.n
         RETURNING tenant_id, id, type, area, app_id, subject_type, subject_id
@@ -140,7 +140,8 @@ END $$;
 -- One event written by the application itself (webhooks, reminders): its id.
 CREATE FUNCTION stride_emit(p_type text, p_subject_type text, p_subject_id text, p_data jsonb)
 RETURNS text LANGUAGE sql VOLATILE AS $$
-    SELECT (stride_emit_all(ARRAY[ROW(p_subject_type, p_subject_id, p_type, p_data)::stride_event_draft]))[1]
+    SELECT (stride_emit_all(ARRAY[ROW(current_setting('stride.tenant_id', true), p_subject_type, p_subject_id,
+                                    p_type, p_data)::stride_event_draft]))[1]
 $$;
 """
 
@@ -244,7 +245,7 @@ _ON_RECORD = f"""
 CREATE FUNCTION stride_record_inserted() {_TRIGGER}
 BEGIN
     PERFORM stride_emit_all(ARRAY(
-        SELECT ROW(TG_ARGV[0], n.id,
+        SELECT ROW(n.tenant_id, TG_ARGV[0], n.id,
                    TG_ARGV[0] || CASE WHEN TG_ARGV[0] = 'assessment_response' THEN '.submitted' ELSE '.created' END,
                    jsonb_build_object(stride_record_key(TG_ARGV[0]),
                                       stride_record_json(TG_ARGV[0], to_jsonb(n))))::stride_event_draft
@@ -255,7 +256,7 @@ END $$;
 CREATE FUNCTION stride_record_updated() {_TRIGGER}
 BEGIN
     PERFORM stride_emit_all(ARRAY(
-        SELECT ROW(TG_ARGV[0], c.id, TG_ARGV[0] || '.' || CASE
+        SELECT ROW(c.tenant_id, TG_ARGV[0], c.id, TG_ARGV[0] || '.' || CASE
                        WHEN (c.new_row ->> 'is_deleted')::boolean
                             AND NOT coalesce((c.old_row ->> 'is_deleted')::boolean, false) THEN 'deleted'
                        WHEN TG_ARGV[0] = 'key_result'
@@ -264,7 +265,7 @@ BEGIN
                        ELSE 'updated' END,
                    jsonb_build_object('record', stride_record_json(TG_ARGV[0], c.new_row),
                                       'changed', stride_changed(c.old_row, c.new_row)))::stride_event_draft
-        FROM (SELECT n.id, to_jsonb(o) AS old_row, to_jsonb(n) AS new_row
+        FROM (SELECT n.tenant_id, n.id, to_jsonb(o) AS old_row, to_jsonb(n) AS new_row
               FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id) c
         WHERE c.old_row <> c.new_row));
     RETURN NULL;
@@ -273,7 +274,7 @@ END $$;
 CREATE FUNCTION stride_record_deleted() {_TRIGGER}
 BEGIN
     PERFORM stride_emit_all(ARRAY(
-        SELECT ROW(TG_ARGV[0], o.id, TG_ARGV[0] || '.deleted',
+        SELECT ROW(o.tenant_id, TG_ARGV[0], o.id, TG_ARGV[0] || '.deleted',
                    jsonb_build_object(stride_record_key(TG_ARGV[0]),
                                       stride_record_json(TG_ARGV[0], to_jsonb(o))))::stride_event_draft
         FROM old_rows o));
@@ -287,8 +288,8 @@ _ON_REVIEW = f"""
 CREATE FUNCTION stride_review_updated() {_TRIGGER}
 BEGIN
     PERFORM stride_emit_all(ARRAY(
-        SELECT ROW('review', c.id, e.type, e.data)::stride_event_draft
-        FROM (SELECT n.id, o.status AS old_status, n.status AS new_status, n.user_id, n.reviewer_id,
+        SELECT ROW(c.tenant_id, 'review', c.id, e.type, e.data)::stride_event_draft
+        FROM (SELECT n.tenant_id, n.id, o.status AS old_status, n.status AS new_status, n.user_id, n.reviewer_id,
                      o.updated_at IS DISTINCT FROM n.updated_at AS touched,
                      stride_record_json('review', to_jsonb(n)) AS review,
                      stride_changed(to_jsonb(o), to_jsonb(n)) - 'status' - 'completed_at' AS changed
@@ -314,8 +315,8 @@ END $$;
 CREATE FUNCTION stride_cycle_updated() {_TRIGGER}
 BEGIN
     PERFORM stride_emit_all(ARRAY(
-        SELECT ROW('review_cycle', c.id, e.type, e.data)::stride_event_draft
-        FROM (SELECT n.id, o.status AS old_status, n.status AS new_status,
+        SELECT ROW(c.tenant_id, 'review_cycle', c.id, e.type, e.data)::stride_event_draft
+        FROM (SELECT n.tenant_id, n.id, o.status AS old_status, n.status AS new_status,
                      o.updated_at IS DISTINCT FROM n.updated_at AS touched, to_jsonb(n) AS cycle,
                      stride_changed(to_jsonb(o), to_jsonb(n)) - 'status' - 'feedback_min_responses'
                          - 'upward_min_responses' AS changed
@@ -348,11 +349,11 @@ CREATE FUNCTION stride_feedback_request_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM stride_emit_all(ARRAY(
-            SELECT ROW('feedback_request', n.id, 'feedback_request.created', stride_request_json(n))::stride_event_draft
+            SELECT ROW(n.tenant_id, 'feedback_request', n.id, 'feedback_request.created', stride_request_json(n))::stride_event_draft
             FROM new_rows n));
     ELSE
         PERFORM stride_emit_all(ARRAY(
-            SELECT ROW('feedback_request', n.id, 'feedback_request.' || n.status,
+            SELECT ROW(n.tenant_id, 'feedback_request', n.id, 'feedback_request.' || n.status,
                        stride_request_json(n))::stride_event_draft
             FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
             WHERE n.status IN ('declined', 'submitted') AND o.status IS DISTINCT FROM n.status));
@@ -367,15 +368,15 @@ CREATE FUNCTION stride_person_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM stride_emit_all(ARRAY(
-            SELECT ROW('person', n.id, 'person.created', jsonb_build_object(
+            SELECT ROW(n.tenant_id, 'person', n.id, 'person.created', jsonb_build_object(
                        'person_id', n.id, 'manager_id', n.manager_id, 'access_level', n.access_level,
                        'status', n.status))::stride_event_draft
             FROM new_rows n));
         RETURN NULL;
     END IF;
     PERFORM stride_emit_all(ARRAY(
-        SELECT ROW('person', c.id, e.type, e.data)::stride_event_draft
-        FROM (SELECT n.id, o.status = 'active' AND n.status = 'inactive' AS deactivated,
+        SELECT ROW(c.tenant_id, 'person', c.id, e.type, e.data)::stride_event_draft
+        FROM (SELECT n.tenant_id, n.id, o.status = 'active' AND n.status = 'inactive' AS deactivated,
                      stride_changed(to_jsonb(o), to_jsonb(n)) AS changed
               FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id) c
         CROSS JOIN LATERAL (VALUES
@@ -394,20 +395,20 @@ CREATE FUNCTION stride_group_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM stride_emit_all(ARRAY(
-            SELECT ROW('group', n.id, 'group.created', jsonb_build_object(
+            SELECT ROW(n.tenant_id, 'group', n.id, 'group.created', jsonb_build_object(
                        'group_id', n.id, 'kind', n.kind, 'parent_id', n.parent_id))::stride_event_draft
             FROM new_rows n));
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM stride_emit_all(ARRAY(
-            SELECT ROW('group', o.id, 'group.deleted', jsonb_build_object('group_id', o.id))::stride_event_draft
+            SELECT ROW(o.tenant_id, 'group', o.id, 'group.deleted', jsonb_build_object('group_id', o.id))::stride_event_draft
             FROM old_rows o));
     ELSE
         PERFORM stride_emit_all(ARRAY(
-            SELECT ROW('group', c.id,
+            SELECT ROW(c.tenant_id, 'group', c.id,
                        CASE WHEN c.deleted THEN 'group.deleted' ELSE 'group.updated' END,
                        CASE WHEN c.deleted THEN jsonb_build_object('group_id', c.id)
                             ELSE jsonb_build_object('group_id', c.id, 'changed', c.changed) END)::stride_event_draft
-            FROM (SELECT n.id, n.is_deleted AND NOT o.is_deleted AS deleted,
+            FROM (SELECT n.tenant_id, n.id, n.is_deleted AND NOT o.is_deleted AS deleted,
                          stride_changed(to_jsonb(o), to_jsonb(n)) AS changed
                   FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id) c
             WHERE c.deleted OR jsonb_array_length(c.changed) > 0));
@@ -419,12 +420,12 @@ CREATE FUNCTION stride_membership_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM stride_emit_all(ARRAY(
-            SELECT ROW('group', n.group_id, 'membership.added', jsonb_build_object(
+            SELECT ROW(n.tenant_id, 'group', n.group_id, 'membership.added', jsonb_build_object(
                        'group_id', n.group_id, 'person_id', n.person_id, 'role', n.role))::stride_event_draft
             FROM new_rows n));
     ELSE
         PERFORM stride_emit_all(ARRAY(
-            SELECT ROW('group', o.group_id, 'membership.removed', jsonb_build_object(
+            SELECT ROW(o.tenant_id, 'group', o.group_id, 'membership.removed', jsonb_build_object(
                        'group_id', o.group_id, 'person_id', o.person_id, 'role', o.role))::stride_event_draft
             FROM old_rows o));
     END IF;
