@@ -73,6 +73,48 @@ $$;
 """
 
 
+def _written(drafts: str) -> str:
+    """One statement, inside a trigger or stride_emit_all: write the events `drafts` selects (rows of
+    stride_event_draft, in order) — ids from the clock, a sequence and randomness; the actor from the
+    transaction's settings — and hand each to the endpoints that subscribe to it. Inline, so that a
+    write pays one statement for its events, not a function call per event."""
+    digits = " || ".join(
+        _base32(name, bits).replace("alphabet", "'0123456789ABCDEFGHJKMNPQRSTVWXYZ'")
+        for name, bits in (("k.ms", 50), ("k.high", 40), ("k.low", 40))
+    )
+    return f"""
+    WITH drafts AS MATERIALIZED (SELECT x.r FROM ({drafts}) AS x(r)),
+    inserted AS (
+        INSERT INTO events (tenant_id, id, type, area, app_id, occurred_at, actor_type, actor_id,
+                            subject_type, subject_id, data)
+        SELECT (d.r).tenant_id, 'evt_' || {digits}, (d.r).type, stride_event_area((d.r).type), a.app,
+               clock_timestamp(),
+               CASE WHEN a.person IS NOT NULL THEN 'person' WHEN a.app IS NOT NULL THEN 'application'
+                    ELSE 'system' END,
+               coalesce(a.person, a.app), (d.r).subject_type, (d.r).subject_id, (d.r).data
+        FROM drafts d
+        CROSS JOIN (SELECT nullif(current_setting('stride.person_id', true), '') AS person,
+                           nullif(current_setting('stride.app_id', true), '') AS app) a
+        CROSS JOIN LATERAL (SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms,
+                                   nextval('stride_event_seq') & 1099511627775 AS high,
+                                   ('x' || substr(md5(random()::text || (d.r).subject_id), 1, 10))::bit(40)::bigint
+                                       AS low
+                            OFFSET 0) k
+        WHERE stride_events_on()
+        RETURNING tenant_id, id, type, area, app_id, subject_type, subject_id
+    )
+    SELECT array_agg(i.id ORDER BY i.id),
+           (SELECT count(stride_enqueue_delivery(f.tenant_id, w.id, f.id, f.type,
+                                                  f.subject_type || ':' || f.subject_id, 1))
+            FROM inserted f
+            JOIN webhooks w
+              ON f.type <> 'webhook.ping' AND w.tenant_id = f.tenant_id AND w.enabled
+                 AND f.area = ANY (w.areas) AND (w.app_id IS NULL OR w.app_id = f.app_id)
+                 AND w.event_types ?| ARRAY['*', f.type, split_part(f.type, '.', 1) || '.*'])
+    INTO ids, deliveries
+    FROM inserted i;"""
+
+
 def _emit(role: str) -> str:
     # Events are written in sets: a trigger hands every event of its statement to stride_emit_all at
     # once, which writes them and fans them out to the endpoints in one statement. The actor comes from
@@ -85,20 +127,10 @@ CREATE TYPE stride_event_draft AS (tenant_id text, subject_type text, subject_id
 CREATE SEQUENCE stride_event_seq;
 GRANT USAGE ON SEQUENCE stride_event_seq TO {role};
 
--- `evt_` + a ULID: 48 bits of milliseconds, then 40 of a sequence and 40 random. The sequence keeps
--- events of one millisecond in the order they were written, so a subject's events — whose writers
--- wait on its row lock, each after the last one committed — have increasing ids.
-CREATE FUNCTION stride_event_id() RETURNS text LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-    alphabet CONSTANT text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-    ms bigint := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint;
-    high bigint := nextval('stride_event_seq') & 1099511627775;
-    low bigint := ('x' || substr(md5(random()::text), 1, 10))::bit(40)::bigint;
-BEGIN
-    RETURN 'evt_' || {_base32("ms", 50)}
-        || {_base32("high", 40)}
-        || {_base32("low", 40)};
-END $$;
+-- Whether events are written: always, but for the owner's bulk loads that switch them off.
+CREATE FUNCTION stride_events_on() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT NOT (coalesce(current_setting('stride.emit', true), '') = 'off' AND current_user <> '{role}')
+$$;
 
 CREATE FUNCTION stride_emit_all(p_drafts stride_event_draft[]) RETURNS text[]
 LANGUAGE plpgsql VOLATILE AS $$
@@ -106,35 +138,8 @@ DECLARE
     ids text[];
     deliveries bigint;
 BEGIN
-    IF p_drafts IS NULL OR cardinality(p_drafts) = 0
-       OR (current_setting('stride.emit', true) = 'off' AND current_user <> '{role}') THEN
-        RETURN '{{}}';
-    END IF;
-    WITH actor AS (
-        SELECT nullif(current_setting('stride.person_id', true), '') AS person,
-               nullif(current_setting('stride.app_id', true), '') AS app
-    ), inserted AS (
-        INSERT INTO events (tenant_id, id, type, area, app_id, occurred_at, actor_type, actor_id,
-                            subject_type, subject_id, data)
-        SELECT d.tenant_id, stride_event_id(), d.type, stride_event_area(d.type), a.app,
-               clock_timestamp(),
-               CASE WHEN a.person IS NOT NULL THEN 'person' WHEN a.app IS NOT NULL THEN 'application'
-                    ELSE 'system' END,
-               coalesce(a.person, a.app), d.subject_type, d.subject_id, d.data
-        FROM unnest(p_drafts) WITH ORDINALITY AS d(tenant_id, subject_type, subject_id, type, data, n)
-        CROSS JOIN actor a
-        ORDER BY d.n
-        RETURNING tenant_id, id, type, area, app_id, subject_type, subject_id
-    ), fanned AS (
-        SELECT stride_enqueue_delivery(i.tenant_id, w.id, i.id, i.type, i.subject_type || ':' || i.subject_id, 1)
-        FROM inserted i
-        JOIN webhooks w
-          ON i.type <> 'webhook.ping' AND w.tenant_id = i.tenant_id AND w.enabled AND i.area = ANY (w.areas)
-             AND (w.app_id IS NULL OR w.app_id = i.app_id)
-             AND w.event_types ?| ARRAY['*', i.type, split_part(i.type, '.', 1) || '.*']
-    )
-    SELECT array_agg(i.id ORDER BY i.id), (SELECT count(*) FROM fanned) INTO ids, deliveries FROM inserted i;
-    RETURN ids;
+    {_written("SELECT p_drafts[i] FROM generate_subscripts(p_drafts, 1) AS i ORDER BY i")}
+    RETURN coalesce(ids, '{{}}');
 END $$;
 
 -- One event written by the application itself (webhooks, reminders): its id.
@@ -237,25 +242,31 @@ $$;
 # The triggers are per statement, with transition tables: a statement's changes become its events in
 # one INSERT, whatever the number of rows. The functions run with timezone UTC, so that date-times are
 # written in UTC (readers show them with `Z`).
-_TRIGGER = "RETURNS trigger LANGUAGE plpgsql SET timezone TO 'UTC' AS $$"
+_TRIGGER = """RETURNS trigger LANGUAGE plpgsql SET timezone TO 'UTC' AS $$
+DECLARE
+    ids text[];
+    deliveries bigint;"""
 
 # Data API records (and assessment responses): `{record}`, and `changed` for updates; a soft delete is
 # `.deleted`; a key result's update that appends to its history is a check-in.
 _ON_RECORD = f"""
 CREATE FUNCTION stride_record_inserted() {_TRIGGER}
 BEGIN
-    PERFORM stride_emit_all(ARRAY(
+    {
+    _written(r'''
         SELECT ROW(n.tenant_id, TG_ARGV[0], n.id,
                    TG_ARGV[0] || CASE WHEN TG_ARGV[0] = 'assessment_response' THEN '.submitted' ELSE '.created' END,
                    jsonb_build_object(stride_record_key(TG_ARGV[0]),
                                       stride_record_json(TG_ARGV[0], to_jsonb(n))))::stride_event_draft
-        FROM new_rows n));
+        FROM new_rows n''')
+}
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION stride_record_updated() {_TRIGGER}
 BEGIN
-    PERFORM stride_emit_all(ARRAY(
+    {
+    _written(r'''
         SELECT ROW(c.tenant_id, TG_ARGV[0], c.id, TG_ARGV[0] || '.' || CASE
                        WHEN (c.new_row ->> 'is_deleted')::boolean
                             AND NOT coalesce((c.old_row ->> 'is_deleted')::boolean, false) THEN 'deleted'
@@ -267,17 +278,20 @@ BEGIN
                                       'changed', stride_changed(c.old_row, c.new_row)))::stride_event_draft
         FROM (SELECT n.tenant_id, n.id, to_jsonb(o) AS old_row, to_jsonb(n) AS new_row
               FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id) c
-        WHERE c.old_row <> c.new_row));
+        WHERE c.old_row <> c.new_row''')
+}
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION stride_record_deleted() {_TRIGGER}
 BEGIN
-    PERFORM stride_emit_all(ARRAY(
+    {
+    _written(r'''
         SELECT ROW(o.tenant_id, TG_ARGV[0], o.id, TG_ARGV[0] || '.deleted',
                    jsonb_build_object(stride_record_key(TG_ARGV[0]),
                                       stride_record_json(TG_ARGV[0], to_jsonb(o))))::stride_event_draft
-        FROM old_rows o));
+        FROM old_rows o''')
+}
     RETURN NULL;
 END $$;
 """
@@ -287,7 +301,8 @@ END $$;
 _ON_REVIEW = f"""
 CREATE FUNCTION stride_review_updated() {_TRIGGER}
 BEGIN
-    PERFORM stride_emit_all(ARRAY(
+    {
+    _written(r'''
         SELECT ROW(c.tenant_id, 'review', c.id, e.type, e.data)::stride_event_draft
         FROM (SELECT n.tenant_id, n.id, o.status AS old_status, n.status AS new_status, n.user_id, n.reviewer_id,
                      o.updated_at IS DISTINCT FROM n.updated_at AS touched,
@@ -308,13 +323,15 @@ BEGIN
              jsonb_build_object('review', c.review, 'changed', c.changed))
         ) AS e(n, type, data)
         WHERE e.type IS NOT NULL
-        ORDER BY c.id, e.n));
+        ORDER BY c.id, e.n''')
+}
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION stride_cycle_updated() {_TRIGGER}
 BEGIN
-    PERFORM stride_emit_all(ARRAY(
+    {
+    _written(r'''
         SELECT ROW(c.tenant_id, 'review_cycle', c.id, e.type, e.data)::stride_event_draft
         FROM (SELECT n.tenant_id, n.id, o.status AS old_status, n.status AS new_status,
                      o.updated_at IS DISTINCT FROM n.updated_at AS touched, to_jsonb(n) AS cycle,
@@ -332,7 +349,8 @@ BEGIN
              jsonb_build_object('cycle', c.cycle, 'changed', c.changed))
         ) AS e(n, type, data)
         WHERE e.type IS NOT NULL
-        ORDER BY c.id, e.n));
+        ORDER BY c.id, e.n''')
+}
     RETURN NULL;
 END $$;
 """
@@ -348,15 +366,19 @@ $$;
 CREATE FUNCTION stride_feedback_request_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM stride_emit_all(ARRAY(
+        {
+    _written(r'''
             SELECT ROW(n.tenant_id, 'feedback_request', n.id, 'feedback_request.created', stride_request_json(n))::stride_event_draft
-            FROM new_rows n));
+            FROM new_rows n''')
+}
     ELSE
-        PERFORM stride_emit_all(ARRAY(
+        {
+    _written(r'''
             SELECT ROW(n.tenant_id, 'feedback_request', n.id, 'feedback_request.' || n.status,
                        stride_request_json(n))::stride_event_draft
             FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
-            WHERE n.status IN ('declined', 'submitted') AND o.status IS DISTINCT FROM n.status));
+            WHERE n.status IN ('declined', 'submitted') AND o.status IS DISTINCT FROM n.status''')
+}
     END IF;
     RETURN NULL;
 END $$;
@@ -367,14 +389,17 @@ _ON_DIRECTORY = f"""
 CREATE FUNCTION stride_person_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM stride_emit_all(ARRAY(
+        {
+    _written(r'''
             SELECT ROW(n.tenant_id, 'person', n.id, 'person.created', jsonb_build_object(
                        'person_id', n.id, 'manager_id', n.manager_id, 'access_level', n.access_level,
                        'status', n.status))::stride_event_draft
-            FROM new_rows n));
+            FROM new_rows n''')
+}
         RETURN NULL;
     END IF;
-    PERFORM stride_emit_all(ARRAY(
+    {
+    _written(r'''
         SELECT ROW(c.tenant_id, 'person', c.id, e.type, e.data)::stride_event_draft
         FROM (SELECT n.tenant_id, n.id, o.status = 'active' AND n.status = 'inactive' AS deactivated,
                      stride_changed(to_jsonb(o), to_jsonb(n)) AS changed
@@ -387,23 +412,29 @@ BEGIN
                                 'changed', c.changed - CASE WHEN c.deactivated THEN 'status' ELSE '' END))
         ) AS e(n, type, data)
         WHERE e.type IS NOT NULL
-        ORDER BY c.id, e.n));
+        ORDER BY c.id, e.n''')
+}
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION stride_group_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM stride_emit_all(ARRAY(
+        {
+    _written(r'''
             SELECT ROW(n.tenant_id, 'group', n.id, 'group.created', jsonb_build_object(
                        'group_id', n.id, 'kind', n.kind, 'parent_id', n.parent_id))::stride_event_draft
-            FROM new_rows n));
+            FROM new_rows n''')
+}
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM stride_emit_all(ARRAY(
+        {
+    _written(r'''
             SELECT ROW(o.tenant_id, 'group', o.id, 'group.deleted', jsonb_build_object('group_id', o.id))::stride_event_draft
-            FROM old_rows o));
+            FROM old_rows o''')
+}
     ELSE
-        PERFORM stride_emit_all(ARRAY(
+        {
+    _written(r'''
             SELECT ROW(c.tenant_id, 'group', c.id,
                        CASE WHEN c.deleted THEN 'group.deleted' ELSE 'group.updated' END,
                        CASE WHEN c.deleted THEN jsonb_build_object('group_id', c.id)
@@ -411,7 +442,8 @@ BEGIN
             FROM (SELECT n.tenant_id, n.id, n.is_deleted AND NOT o.is_deleted AS deleted,
                          stride_changed(to_jsonb(o), to_jsonb(n)) AS changed
                   FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id) c
-            WHERE c.deleted OR jsonb_array_length(c.changed) > 0));
+            WHERE c.deleted OR jsonb_array_length(c.changed) > 0''')
+}
     END IF;
     RETURN NULL;
 END $$;
@@ -419,15 +451,19 @@ END $$;
 CREATE FUNCTION stride_membership_changed() {_TRIGGER}
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM stride_emit_all(ARRAY(
+        {
+    _written(r'''
             SELECT ROW(n.tenant_id, 'group', n.group_id, 'membership.added', jsonb_build_object(
                        'group_id', n.group_id, 'person_id', n.person_id, 'role', n.role))::stride_event_draft
-            FROM new_rows n));
+            FROM new_rows n''')
+}
     ELSE
-        PERFORM stride_emit_all(ARRAY(
+        {
+    _written(r'''
             SELECT ROW(o.tenant_id, 'group', o.group_id, 'membership.removed', jsonb_build_object(
                        'group_id', o.group_id, 'person_id', o.person_id, 'role', o.role))::stride_event_draft
-            FROM old_rows o));
+            FROM old_rows o''')
+}
     END IF;
     RETURN NULL;
 END $$;
@@ -489,7 +525,7 @@ _FUNCTIONS = (
     "stride_without_answers(jsonb)",
     "stride_emit(text, text, text, jsonb)",
     "stride_emit_all(stride_event_draft[])",
-    "stride_event_id()",
+    "stride_events_on()",
     "stride_enqueue_delivery(text, text, text, text, text, int)",
     "stride_event_area(text)",
     "stride_ulid(timestamptz)",
