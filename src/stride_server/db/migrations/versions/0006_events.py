@@ -13,10 +13,15 @@ from importlib.resources import files
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.util import await_only
 
 from stride_server.db.migrations.columns import TSTZ, key_columns, stamps, tenant_fk
 from stride_server.db.migrations.security import app_role, secure_tables
+from stride_server.db.migrations.triggers import (
+    Trigger,
+    create_statement_triggers,
+    drop_statement_triggers,
+    run_script,
+)
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -476,7 +481,7 @@ _RECORD_TRIGGERS = (
 )
 # (table, operation, trigger function, its argument): one trigger per operation, since a trigger with
 # transition tables has one.
-_TRIGGERS: tuple[tuple[str, str, str, str | None], ...] = (
+_TRIGGERS: tuple[Trigger, ...] = (
     *(
         (table, operation, function, kind)
         for table, kind in (
@@ -568,18 +573,11 @@ GRANT EXECUTE ON FUNCTION stride_tenant_ids() TO {role};
 """
 
 
-def _run_script(sql: str) -> None:
-    """A multi-statement script in the migration's transaction (dollar-quoted bodies included)."""
-    driver = op.get_bind().connection.driver_connection
-    assert driver is not None
-    await_only(driver.execute(sql))
-
-
 def upgrade() -> None:
     role = app_role()
     # The job queue: procrastinate's schema as this version of the library ships it.
-    _run_script(files("procrastinate").joinpath("sql/schema.sql").read_text())
-    _run_script(f"""
+    run_script(files("procrastinate").joinpath("sql/schema.sql").read_text())
+    run_script(f"""
         DO $$ DECLARE r record; BEGIN
             FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'procrastinate%' LOOP
                 EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO {role}', r.tablename);
@@ -663,24 +661,13 @@ def upgrade() -> None:
     )
     secure_tables(["events", "webhooks", "webhook_deliveries", "reminder_marks"])
 
-    _run_script(_enter(role) + _ULID + _AREA + _RECORD + _ENQUEUE + _emit(role) + _WAKE)
-    _run_script(_ON_RECORD + _ON_REVIEW + _ON_FEEDBACK + _ON_DIRECTORY)
-    for table, operation, function, argument in _TRIGGERS:
-        transition = {
-            "INSERT": "NEW TABLE AS new_rows",
-            "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-            "DELETE": "OLD TABLE AS old_rows",
-        }[operation]
-        arguments = f"'{argument}'" if argument else ""
-        op.execute(
-            f"CREATE TRIGGER stride_events_{operation.lower()} AFTER {operation} ON {table} "
-            f"REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION {function}({arguments})"
-        )
+    run_script(_enter(role) + _ULID + _AREA + _RECORD + _ENQUEUE + _emit(role) + _WAKE)
+    run_script(_ON_RECORD + _ON_REVIEW + _ON_FEEDBACK + _ON_DIRECTORY)
+    create_statement_triggers(_TRIGGERS)
 
 
 def downgrade() -> None:
-    for table, operation, *_ in _TRIGGERS:
-        op.execute(f"DROP TRIGGER stride_events_{operation.lower()} ON {table}")
+    drop_statement_triggers(_TRIGGERS)
     op.execute("DROP TRIGGER stride_wake_next_in_lock ON procrastinate_jobs")
     for function in _FUNCTIONS:
         op.execute(f"DROP FUNCTION {function}")
@@ -702,7 +689,7 @@ def downgrade() -> None:
         op.drop_table(table)
     op.drop_column("tenants", "reminders")
     op.drop_column("tenants", "events_retention_days")
-    _run_script("""
+    run_script("""
         DO $$ DECLARE r record; BEGIN
             FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'procrastinate%' LOOP
                 EXECUTE format('DROP TABLE %I CASCADE', r.tablename);

@@ -9,7 +9,13 @@ Revises: 0006
 from collections.abc import Sequence
 
 from alembic import op
-from sqlalchemy.util import await_only
+
+from stride_server.db.migrations.triggers import (
+    Trigger,
+    create_statement_triggers,
+    drop_statement_triggers,
+    run_script,
+)
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -73,7 +79,7 @@ END $$;
 """
 
 # (table, operation, function, argument)
-_TRIGGERS: tuple[tuple[str, str, str, str | None], ...] = (
+_TRIGGERS: tuple[Trigger, ...] = (
     ("applications", "INSERT", "stride_platform_changed", "application"),
     ("applications", "UPDATE", "stride_platform_changed", "application"),
     ("api_keys", "INSERT", "stride_platform_changed", "api_key"),
@@ -86,25 +92,12 @@ _TRIGGERS: tuple[tuple[str, str, str, str | None], ...] = (
 
 
 def upgrade() -> None:
-    driver = op.get_bind().connection.driver_connection
-    assert driver is not None
-    await_only(driver.execute(_FUNCTIONS))
-    for table, operation, function, argument in _TRIGGERS:
-        transition = {
-            "INSERT": "NEW TABLE AS new_rows",
-            "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-            "DELETE": "OLD TABLE AS old_rows",
-        }[operation]
-        arguments = f"'{argument}'" if argument else ""
-        op.execute(
-            f"CREATE TRIGGER stride_events_{operation.lower()} AFTER {operation} ON {table} "
-            f"REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION {function}({arguments})"
-        )
+    run_script(_FUNCTIONS)
+    create_statement_triggers(_TRIGGERS)
 
 
 def downgrade() -> None:
-    for table, operation, *_ in _TRIGGERS:
-        op.execute(f"DROP TRIGGER stride_events_{operation.lower()} ON {table}")
+    drop_statement_triggers(_TRIGGERS)
     for function in (
         "stride_settings_changed()",
         "stride_platform_ids(text, jsonb)",
