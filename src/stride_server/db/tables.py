@@ -496,7 +496,9 @@ events = Table(
     Column("subject_id", Text, nullable=False),
     Column("data", JSONB, nullable=False),
     PrimaryKeyConstraint("tenant_id", "id"),
-    Index("ix_events_subject", "tenant_id", "subject_id", "id"),
+    Index(
+        "ix_events_subject", "subject_id", postgresql_using="hash"
+    ),  # a subject's events, in any tenant's load
 )
 
 webhooks = Table(
